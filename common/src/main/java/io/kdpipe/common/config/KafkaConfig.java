@@ -1,0 +1,66 @@
+package io.kdpipe.common.config;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The settings every service shares: how to reach Kafka, which topics, which HTTP port.
+ *
+ * @param bootstrapServers   {@code KAFKA_BOOTSTRAP_SERVERS}
+ * @param topicPrefix        {@code KDPIPE_TOPIC_PREFIX}, put before every declared topic name
+ * @param replicationFactor  {@code KDPIPE_TOPIC_REPLICATION_FACTOR} for topics kdpipe creates; -1 = broker default
+ * @param httpPort           {@code KDPIPE_HTTP_PORT} for /metrics and /health; 0 picks a free port
+ * @param clientSettings     every {@code KAFKA_*} variable as a client property, bootstrap included
+ */
+public record KafkaConfig(
+        String bootstrapServers,
+        String topicPrefix,
+        short replicationFactor,
+        int httpPort,
+        Map<String, String> clientSettings) {
+
+    private static final String[] SECRET_WORDS = {"password", "secret", "jaas", "token", "key"};
+
+    public KafkaConfig {
+        clientSettings = Map.copyOf(clientSettings);
+    }
+
+    public static KafkaConfig read(ConfigReader r) {
+        String bootstrap = r.required("KAFKA_BOOTSTRAP_SERVERS", "Kafka bootstrap servers, host:port[,host:port]");
+        String prefix = r.string("KDPIPE_TOPIC_PREFIX", "", "prefix put before every topic name, e.g. 'prod.'");
+        int rf = r.integer("KDPIPE_TOPIC_REPLICATION_FACTOR", -1, -1, 32,
+                "replication factor of topics kdpipe creates; -1 takes the broker default");
+        int port = r.integer("KDPIPE_HTTP_PORT", 8080, 0, 65535, "port serving /metrics, /health/live and /health/ready");
+        Map<String, String> clients = new TreeMap<>(r.source().kafkaSettings());
+        if (bootstrap != null) {
+            clients.put("bootstrap.servers", bootstrap);
+        }
+        return new KafkaConfig(bootstrap, prefix, (short) rf, port, clients);
+    }
+
+    /** Client properties for a producer, consumer, admin or Streams app, ready to extend. */
+    public Map<String, Object> clientProperties() {
+        return new HashMap<>(clientSettings);
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        clientSettings.forEach((k, v) -> shown.put(k, isSecret(k) ? "******" : v));
+        return "KafkaConfig[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix
+                + ", replicationFactor=" + replicationFactor + ", httpPort=" + httpPort + ", clientSettings=" + shown + "]";
+    }
+
+    static boolean isSecret(String property) {
+        String p = property.toLowerCase(Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (p.contains(word) && !p.endsWith(".type") && !p.endsWith(".location") && !p.contains("serializer")
+                    && !p.endsWith(".algorithm")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

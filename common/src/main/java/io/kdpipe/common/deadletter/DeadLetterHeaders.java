@@ -1,0 +1,109 @@
+package io.kdpipe.common.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The context headers every kdpipe dead letter carries, beside the original key, value and headers.
+ * The origin and exception headers use Kafka Connect's names, so tools that read Connect dead
+ * letters read ours; the rest are kdpipe's own.
+ */
+public final class DeadLetterHeaders {
+
+    public static final String ORIGIN_TOPIC = "__connect.errors.topic";
+    public static final String ORIGIN_PARTITION = "__connect.errors.partition";
+    public static final String ORIGIN_OFFSET = "__connect.errors.offset";
+    public static final String EXCEPTION_CLASS = "__connect.errors.exception.class.name";
+    public static final String EXCEPTION_MESSAGE = "__connect.errors.exception.message";
+
+    /** A short, stable name of the failure, e.g. {@code MALFORMED}, {@code PERMANENT}, {@code RETRY_DEADLINE}. */
+    public static final String ERROR_CLASS = "kdpipe.errors.class";
+    public static final String STAGE = "kdpipe.errors.stage";
+    public static final String DINGTALK_ERRCODE = "kdpipe.errors.dingtalk.errcode";
+    public static final String DINGTALK_SUB_CODE = "kdpipe.errors.dingtalk.sub_code";
+    public static final String ATTEMPTS = "kdpipe.errors.attempts";
+    public static final String FIRST_FAILURE = "kdpipe.errors.first.failure";
+    public static final String REDRIVE_COUNT = "kdpipe.errors.redrive.count";
+
+    private static final int MAX_MESSAGE_CHARS = 2000;
+
+    private final RecordHeaders headers = new RecordHeaders();
+
+    private DeadLetterHeaders() {
+    }
+
+    /**
+     * Starts from the original record's headers (kept as they were, except earlier kdpipe or Connect
+     * error context, which this dead letter replaces) and adds where the record came from.
+     */
+    public static DeadLetterHeaders from(Headers original, String topic, int partition, long offset) {
+        DeadLetterHeaders h = new DeadLetterHeaders();
+        if (original != null) {
+            for (Header header : original) {
+                if (!header.key().startsWith("__connect.errors.") && !header.key().startsWith("kdpipe.errors.")
+                        || header.key().equals(REDRIVE_COUNT)) {
+                    h.headers.add(header);
+                }
+            }
+        }
+        return h.put(ORIGIN_TOPIC, topic)
+                .put(ORIGIN_PARTITION, String.valueOf(partition))
+                .put(ORIGIN_OFFSET, String.valueOf(offset));
+    }
+
+    public DeadLetterHeaders errorClass(String errorClass) {
+        return put(ERROR_CLASS, errorClass);
+    }
+
+    public DeadLetterHeaders stage(String stage) {
+        return put(STAGE, stage);
+    }
+
+    public DeadLetterHeaders exception(Throwable error) {
+        put(EXCEPTION_CLASS, error.getClass().getName());
+        return put(EXCEPTION_MESSAGE, String.valueOf(error.getMessage()));
+    }
+
+    public DeadLetterHeaders exception(String className, String message) {
+        put(EXCEPTION_CLASS, className);
+        return put(EXCEPTION_MESSAGE, message);
+    }
+
+    public DeadLetterHeaders dingTalk(Long errcode, String subCode) {
+        if (errcode != null) {
+            put(DINGTALK_ERRCODE, String.valueOf(errcode));
+        }
+        if (subCode != null) {
+            put(DINGTALK_SUB_CODE, subCode);
+        }
+        return this;
+    }
+
+    public DeadLetterHeaders attempts(int attempts, Instant firstFailure) {
+        put(ATTEMPTS, String.valueOf(attempts));
+        return firstFailure == null ? this : put(FIRST_FAILURE, firstFailure.toString());
+    }
+
+    public DeadLetterHeaders put(String key, String value) {
+        headers.remove(key);
+        if (value != null) {
+            String v = value.length() > MAX_MESSAGE_CHARS ? value.substring(0, MAX_MESSAGE_CHARS) + "…" : value;
+            headers.add(key, v.getBytes(StandardCharsets.UTF_8));
+        }
+        return this;
+    }
+
+    public Headers build() {
+        return headers;
+    }
+
+    /** The last value of a header as text, or null. */
+    public static String text(Headers headers, String key) {
+        Header h = headers.lastHeader(key);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

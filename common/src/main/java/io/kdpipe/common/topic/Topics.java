@@ -1,0 +1,74 @@
+package io.kdpipe.common.topic;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.DeliveryRecord;
+import io.kdpipe.common.contract.DirectoryEntry;
+import io.kdpipe.common.contract.Notice;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic kdpipe writes, declared once. */
+public final class Topics {
+
+    /**
+     * Partitions of the notice and delivery topics: the ceiling on notifier and transformer replicas.
+     * The two share a count so a notice and its ledger entry land on the same partition number.
+     */
+    public static final int PIPELINE_PARTITIONS = 6;
+
+    /** The customer table as a log: the latest row per {@code {account}:{FCUSTID}} is kept. */
+    public static final Topic<String, CustomerRow> CUSTOMERS = new Topic<>(
+            "kingdee.customers.v1", Serdes.String(), CustomerRow.CODEC.serde(), PIPELINE_PARTITIONS,
+            compacted());
+
+    /** The extractor's checkpoint per job. */
+    public static final Topic<String, Checkpoint> CHECKPOINTS = new Topic<>(
+            "kdpipe.extractor.checkpoints.v1", Serdes.String(), Checkpoint.CODEC.serde(), 1,
+            compacted());
+
+    /** Notices to send, keyed by recipient group; kept a week so they can be replayed. */
+    public static final Topic<String, Notice> NOTICES = new Topic<>(
+            "dingtalk.notices.v1", Serdes.String(), Notice.CODEC.serde(), PIPELINE_PARTITIONS,
+            deleteAfter(Duration.ofDays(7)));
+
+    /** The delivery ledger, keyed by notice id. */
+    public static final Topic<String, DeliveryRecord> DELIVERIES = new Topic<>(
+            "dingtalk.deliveries.v1", Serdes.String(), DeliveryRecord.CODEC.serde(), PIPELINE_PARTITIONS,
+            compacted());
+
+    /** Notices that could not be delivered: original bytes plus context headers. */
+    public static final Topic<byte[], byte[]> NOTICES_DLT = new Topic<>(
+            "dingtalk.notices.dlt.v1", Serdes.ByteArray(), Serdes.ByteArray(), PIPELINE_PARTITIONS,
+            deleteAfter(Duration.ofDays(30)));
+
+    /** Rows the transformer could not read: original bytes plus context headers. */
+    public static final Topic<byte[], byte[]> ROWS_DLT = new Topic<>(
+            "kdpipe.rows.dlt.v1", Serdes.ByteArray(), Serdes.ByteArray(), PIPELINE_PARTITIONS,
+            deleteAfter(Duration.ofDays(30)));
+
+    /** Kingdee person and department numbers mapped to DingTalk ids. */
+    public static final Topic<String, DirectoryEntry> DIRECTORY = new Topic<>(
+            "dingtalk.directory.v1", Serdes.String(), DirectoryEntry.CODEC.serde(), 1,
+            compacted());
+
+    public static final List<Topic<?, ?>> ALL = List.of(
+            CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY);
+
+    private Topics() {
+    }
+
+    private static Map<String, String> compacted() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+
+    private static Map<String, String> deleteAfter(Duration retention) {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis()));
+    }
+}
