@@ -2,6 +2,9 @@ package io.kdpipe.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * 20,000 rows (4,000 customers × 5 versions, repeats included) on a real broker under exactly-once.
- * The transformer is stopped while it is working through them and a new instance, with an empty
- * state directory (a new pod), takes over. The committed output must be exactly the expected
+ * The first transformer runs as its own JVM and is killed (SIGKILL, no shutdown, open transaction
+ * left behind) while it is working through them; a new instance with an empty state directory (a
+ * new pod) takes over. The committed output must be exactly the expected
  * notices: each customer's CREATED, CHANGED and APPROVED, nothing missing and nothing twice.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -43,6 +47,10 @@ class ExactlyOnceRestartIT {
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceRestartIT.class);
     private static final int CUSTOMERS = 4_000;
     private static final int SELLERS = 10;
+    /** A killed member leaves the group after its session timeout, and its open transaction is aborted after its timeout. */
+    private static final Map<String, String> CRASH_SETTINGS = Map.of(
+            "KAFKA_SESSION_TIMEOUT_MS", "6000",
+            "KAFKA_TRANSACTION_TIMEOUT_MS", "5000");
 
     @Test
     void shouldWriteEveryExpectedNoticeExactlyOnceAcrossARestart(KafkaBroker broker) throws Exception {
@@ -63,20 +71,34 @@ class ExactlyOnceRestartIT {
         TopicReader<String, Notice> reader = new TopicReader<>(broker, new StringDeserializer(), Topics.NOTICES.valueSerde().deserializer());
         String noticesTopic = Topics.NOTICES.name(prefix);
         long started = System.nanoTime();
-        RunningTransformer first = RunningTransformer.start(broker, prefix, appId, settings);
+        Path stateDir = Files.createTempDirectory("transformer-child");
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KDPIPE_TOPIC_PREFIX", prefix);
+        env.put("KDPIPE_TRANSFORMER_APPLICATION_ID", appId);
+        env.put("KDPIPE_STATE_DIR", stateDir.toString());
+        env.put("KDPIPE_HTTP_PORT", "0");
+        env.putAll(CRASH_SETTINGS);
+        Process first = startChild(env);
         try {
             publishDirectory(broker, prefix);
             publish(broker, Topics.CUSTOMERS.name(prefix), rows);
-            // stop the first instance part-way through
+            // kill the first instance part-way through
             int seen = reader.awaitAtLeast(noticesTopic, 3_000, Duration.ofSeconds(120)).size();
-            log.info("First instance wrote at least {} notices before it was stopped", seen);
+            log.info("First instance wrote at least {} notices before it was killed", seen);
         } finally {
-            first.close();
+            first.destroyForcibly();
+            first.waitFor();
+            try (var paths = Files.walk(stateDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         int afterFirst = reader.readAll(noticesTopic).size();
         assertThat(afterFirst).as("the first instance stopped mid-stream").isLessThan(expected.size());
 
-        try (RunningTransformer second = RunningTransformer.start(broker, prefix, appId, settings)) {
+        Map<String, String> secondSettings = new HashMap<>(settings);
+        secondSettings.putAll(CRASH_SETTINGS);
+        try (RunningTransformer second = RunningTransformer.start(broker, prefix, appId, secondSettings)) {
             List<ConsumerRecord<String, Notice>> out = reader.awaitAtLeast(noticesTopic, expected.size(), Duration.ofSeconds(180));
             log.info("{} rows -> {} notices in {} ms ({} written by the first instance)", rows.size(), out.size(),
                     (System.nanoTime() - started) / 1_000_000, afterFirst);
@@ -92,6 +114,17 @@ class ExactlyOnceRestartIT {
             // still exactly the expected set once the second instance has committed everything
             assertThat(reader.readAll(noticesTopic)).hasSize(expected.size());
         }
+    }
+
+    /** The transformer in a JVM of its own, on this test's class path, so it can be killed outright. */
+    private static Process startChild(Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                TransformerMain.class.getName());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(Path.of("target", "exactly-once-first-instance.log").toFile());
+        return pb.start();
     }
 
     /** Per customer: v1 new, v1 again, v2 renamed, v3 only FModifyDate moved, v4 approved. Interleaved by round. */
