@@ -62,6 +62,7 @@ class DigestTest {
             digests.forEach(n -> told.addAll(n.customerKeys()));
             assertThat(told).containsExactlyElementsOf(keys);
             assertThat(h.counter("kdpipe.transformer.digests.out")).isEqualTo(40);
+            assertThat(h.counter("kdpipe.transformer.digest.items")).isEqualTo(795);
             assertThat(h.counter("kdpipe.transformer.notices.out", "kind", "CREATED")).isEqualTo(5);
 
             // nothing is held once the window is closed

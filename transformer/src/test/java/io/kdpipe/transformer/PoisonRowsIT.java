@@ -2,6 +2,10 @@ package io.kdpipe.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -78,6 +82,15 @@ class PoisonRowsIT {
             assertThat(app.main.streams().state().isRunningOrRebalancing()).isTrue();
             assertThat(app.main.runtime().registry().find("kdpipe.transformer.dead.letters").counters().stream()
                     .mapToDouble(c -> c.count()).sum()).isEqualTo(5.0);
+
+            // the Prometheus endpoint carries the business metrics and Kafka Streams' own
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + app.main.runtime().port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .contains("kdpipe_transformer_dead_letters_total{reason=\"MALFORMED\",service=\"transformer\",stage=\"parse\"} 2.0")
+                    .contains("kdpipe_transformer_rows_in_total")
+                    .contains("kafka_stream_");
         }
     }
 }

@@ -39,7 +39,11 @@ public final class DigestBuilder {
         this.maxItems = maxItems;
     }
 
-    public List<Notice> build(List<RoutedNotice> items, long windowStartMs, Instant createdAt) {
+    /** One digest notice and how many notices it lists. */
+    public record Digest(Notice notice, int items) {
+    }
+
+    public List<Digest> build(List<RoutedNotice> items, long windowStartMs, Instant createdAt) {
         String windowStart = TIME.format(Instant.ofEpochMilli(windowStartMs).atZone(zone));
         String total = String.valueOf(items.size());
         List<List<RoutedNotice>> parts = new ArrayList<>();
@@ -60,13 +64,13 @@ public final class DigestBuilder {
         if (!current.isEmpty()) {
             parts.add(current);
         }
-        List<Notice> out = new ArrayList<>();
+        List<Digest> out = new ArrayList<>();
         String count = String.valueOf(parts.size());
         for (int i = 0; i < parts.size(); i++) {
             List<RoutedNotice> part = parts.get(i);
             String n = String.valueOf(i + 1);
             MessageFitter.Fitted msg = fitter.fit(format, title(part, n, count, total), body(part, n, count, total, windowStart));
-            out.add(notice(part, msg, createdAt));
+            out.add(new Digest(notice(part, msg, createdAt), part.size()));
         }
         return out;
     }

@@ -134,10 +134,9 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
             emit(new Record<>(group, items.get(0).notice(), now));
             return;
         }
-        List<Notice> digests = builder.build(items, window.startMs(), Instant.ofEpochMilli(now));
-        for (Notice digest : digests) {
-            metrics.digestOut(digest.customerKeys().size());
-            emit(new Record<>(group, digest, now));
+        for (DigestBuilder.Digest digest : builder.build(items, window.startMs(), Instant.ofEpochMilli(now))) {
+            metrics.digestOut(digest.items());
+            emit(new Record<>(group, digest.notice(), now));
         }
     }
 
