@@ -1,0 +1,128 @@
+package io.kdpipe.transformer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.change.FieldLabels;
+import io.kdpipe.transformer.digest.DigestSettings;
+import io.kdpipe.transformer.notice.NoticeFormat;
+import io.kdpipe.transformer.notice.NoticeTemplates;
+import io.kdpipe.transformer.routing.RecipientList;
+
+/**
+ * The transformer's validated settings.
+ *
+ * @param kafka            shared Kafka settings (bootstrap, topic prefix, {@code KAFKA_*} passthrough)
+ * @param applicationId    {@code KDPIPE_TRANSFORMER_APPLICATION_ID}: Streams application id; names its
+ *                         consumer group, transactional ids and internal topics
+ * @param watchedFields    {@code KDPIPE_WATCHED_FIELDS}: fields whose change makes a CHANGED notice
+ * @param notifySnapshot   {@code KDPIPE_NOTIFY_SNAPSHOT}: whether SNAPSHOT rows notify
+ * @param format           {@code KDPIPE_NOTICE_FORMAT}: markdown or text
+ * @param templates        templates from {@code KDPIPE_TEMPLATES_DIR} and {@code KDPIPE_TEMPLATE_*}
+ * @param labels           field labels, defaults plus {@code KDPIPE_FIELD_LABELS}
+ * @param zone             {@code KDPIPE_DISPLAY_ZONE}: zone times are shown in
+ * @param fixedRecipients  {@code KDPIPE_RECIPIENTS_<KIND>}: fixed recipients per kind
+ * @param fallback         {@code KDPIPE_RECIPIENTS_FALLBACK}: used when no salesperson or department resolves
+ * @param digest           {@code KDPIPE_DIGEST_*}
+ * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
+ * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
+ */
+public record TransformerConfig(
+        KafkaConfig kafka,
+        String applicationId,
+        List<String> watchedFields,
+        boolean notifySnapshot,
+        NoticeFormat format,
+        NoticeTemplates templates,
+        FieldLabels labels,
+        ZoneId zone,
+        Map<Notice.Kind, RecipientList> fixedRecipients,
+        RecipientList fallback,
+        DigestSettings digest,
+        String stateDir,
+        int streamThreads) {
+
+    public static final String DEFAULT_WATCHED = "FNumber,FName,FShortName,FSELLER_FNumber,FSALDEPTID_FNumber,"
+            + "FCustTypeId_FNumber,FGroup_FNumber,FSETTLETYPEID_FNumber,FRECCONDITIONID_FNumber,FCURRENCYID_FNumber,"
+            + "FPRICELISTID_FNumber,FADDRESS,FTEL,FMarginLevel";
+
+    public TransformerConfig {
+        watchedFields = List.copyOf(watchedFields);
+        fixedRecipients = Map.copyOf(fixedRecipients);
+    }
+
+    /** Reads every setting and throws one exception naming every problem. */
+    public static TransformerConfig read(ConfigReader r) {
+        KafkaConfig kafka = KafkaConfig.read(r);
+        String appId = r.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",
+                "Kafka Streams application id (consumer group, transactional ids, internal topic names)");
+        r.check(appId.matches("[A-Za-z0-9._-]+"), "KDPIPE_TRANSFORMER_APPLICATION_ID", "may hold only letters, digits, '.', '_' and '-'");
+        List<String> watched = r.list("KDPIPE_WATCHED_FIELDS", DEFAULT_WATCHED,
+                "fields whose change makes a CHANGED notice (FDocumentStatus and FForbidStatus are always watched)");
+        r.check(!watched.isEmpty(), "KDPIPE_WATCHED_FIELDS", "must name at least one field");
+        boolean notifySnapshot = r.bool("KDPIPE_NOTIFY_SNAPSHOT", false, "whether SNAPSHOT rows send notices");
+        NoticeFormat format = r.choice("KDPIPE_NOTICE_FORMAT", NoticeFormat.class, NoticeFormat.MARKDOWN, "markdown or text");
+        Optional<String> dir = r.optional("KDPIPE_TEMPLATES_DIR",
+                "directory of template files: created.md, created.title, created.txt, ..., digest.md, digest-item.md");
+        NoticeTemplates templates = NoticeTemplates.read(r, dir.map(Path::of).orElse(null));
+        Map<String, String> labels = new HashMap<>();
+        for (String entry : r.list("KDPIPE_FIELD_LABELS", "", "extra field labels, FIELD=标签,FIELD2=标签2")) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                r.check(false, "KDPIPE_FIELD_LABELS", "'" + entry + "' is not FIELD=label");
+            } else {
+                labels.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
+        ZoneId zone = r.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown in");
+
+        Map<Notice.Kind, RecipientList> fixed = new EnumMap<>(Notice.Kind.class);
+        for (Notice.Kind kind : Notice.Kind.values()) {
+            if (kind == Notice.Kind.DIGEST) {
+                continue;
+            }
+            String key = "KDPIPE_RECIPIENTS_" + kind.name();
+            fixed.put(kind, recipients(r, key, "fixed recipients of " + kind + " notices: userids and dept:<id>"));
+        }
+        RecipientList fallback = recipients(r, "KDPIPE_RECIPIENTS_FALLBACK",
+                "recipients when neither the salesperson nor the department resolves: userids and dept:<id>");
+
+        boolean digestOn = r.bool("KDPIPE_DIGEST_ENABLED", true, "fold bursts per recipient group into digests");
+        Duration window = r.duration("KDPIPE_DIGEST_WINDOW", Duration.ofSeconds(60), "digest window per recipient group");
+        int threshold = r.integer("KDPIPE_DIGEST_THRESHOLD", 5, 0, 10_000,
+                "notices of one window sent singly; more than this are folded into digests");
+        int maxItems = r.integer("KDPIPE_DIGEST_MAX_ITEMS", 20, 2, 500, "notices listed in one digest at most");
+        int maxPending = r.integer("KDPIPE_DIGEST_MAX_PENDING", 1000, 2, 100_000,
+                "notices held per recipient group at most; reaching it sends digests early");
+        Duration tick = r.duration("KDPIPE_DIGEST_TICK", Duration.ofSeconds(1), "how often due digest windows are looked for");
+        r.check(!window.isZero(), "KDPIPE_DIGEST_WINDOW", "must be positive");
+        r.check(!tick.isZero(), "KDPIPE_DIGEST_TICK", "must be positive");
+
+        String stateDir = r.string("KDPIPE_STATE_DIR", System.getProperty("java.io.tmpdir") + "/kafka-streams",
+                "Kafka Streams state directory (RocksDB stores)");
+        int threads = r.integer("KDPIPE_STREAM_THREADS", 1, 1, 64, "Kafka Streams stream threads");
+        r.validate();
+        return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
+                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads);
+    }
+
+    private static RecipientList recipients(ConfigReader r, String key, String meaning) {
+        List<String> entries = r.list(key, "", meaning);
+        RecipientList.problems(entries).forEach(p -> r.check(false, key, p));
+        return RecipientList.parse(entries);
+    }
+
+    /** The name of a declared topic in this deployment. */
+    public String topic(io.kdpipe.common.topic.Topic<?, ?> topic) {
+        return topic.name(kafka.topicPrefix());
+    }
+}

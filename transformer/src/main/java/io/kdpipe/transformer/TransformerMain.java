@@ -1,0 +1,136 @@
+package io.kdpipe.transformer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.kdpipe.common.config.ConfigException;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.runtime.Health;
+import io.kdpipe.common.runtime.HealthState;
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.TopicInitializer;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transformer's composition root: reads the config, creates the topics it needs, builds the
+ * topology and runs it under {@link ServiceRuntime}. Ready while Kafka Streams is RUNNING; not
+ * live once Streams has failed, so the process exits and Kubernetes restarts it.
+ */
+public final class TransformerMain implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TransformerMain.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final TransformerConfig config;
+    private final ServiceRuntime runtime;
+    private final HealthState live = new HealthState(Health.Status.ok());
+    private volatile boolean failed;
+    private KafkaStreams streams;
+
+    TransformerMain(TransformerConfig config, ServiceRuntime runtime) {
+        this.config = config;
+        this.runtime = runtime;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        TransformerConfig config;
+        try {
+            config = TransformerConfig.read(new ConfigReader(ConfigSource.fromEnvironment()));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        log.info("Starting transformer with {}", config.kafka());
+        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
+        TransformerMain app = new TransformerMain(config, runtime);
+        runtime.installShutdownHook();
+        app.start();
+        runtime.awaitShutdown();
+        System.exit(app.failed() ? 1 : 0);
+    }
+
+    /** Creates missing topics, starts Streams and the HTTP endpoint. */
+    TransformerMain start() {
+        ensureTopics();
+        TransformerMetrics metrics = new TransformerMetrics(runtime.registry());
+        Topology topology = TransformerTopology.build(config, metrics);
+        log.info("Topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, TransformerTopology.streamsProperties(config, metrics));
+        streams.setUncaughtExceptionHandler(this::onUncaught);
+        streams.setStateListener((next, previous) -> onState(next));
+        runtime.health().liveness("streams", live);
+        runtime.health().readiness("streams", () -> streams.state() == KafkaStreams.State.RUNNING
+                ? Health.Status.ok()
+                : Health.Status.down("Kafka Streams is " + streams.state()));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(runtime.registry());
+        runtime.manage("kafka-streams-metrics", streamsMetrics);
+        // leave the group on shutdown, so a replacement gets the partitions at once instead of after
+        // the session timeout (45 s); a crashed instance is still noticed by the timeout
+        runtime.manage("kafka-streams", () -> streams.close(
+                CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
+        streams.start();
+        runtime.start();
+        return this;
+    }
+
+    /**
+     * A stream thread died of an error the processing handlers did not take (a bug, a failed
+     * punctuation, a broker refusing a transaction for good). Replacing the thread would retry the
+     * same record in a loop; instead the client stops, liveness fails and the process exits, so the
+     * restart is visible and backs off.
+     */
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable error) {
+        log.error("Stream thread failed; shutting the transformer down", error);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private void onState(KafkaStreams.State next) {
+        log.info("Kafka Streams is {}", next);
+        if (next == KafkaStreams.State.ERROR) {
+            failed = true;
+            live.down("Kafka Streams failed");
+            // closing from a stream thread would wait for itself
+            Thread stopper = new Thread(runtime::close, "transformer-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
+    private void ensureTopics() {
+        Map<String, Object> admin = config.kafka().clientProperties();
+        try (Admin client = Admin.create(admin)) {
+            new TopicInitializer(client, config.kafka().topicPrefix(), config.kafka().replicationFactor())
+                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT));
+        }
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    ServiceRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}

@@ -1,0 +1,135 @@
+package io.kdpipe.transformer;
+
+import java.util.Properties;
+
+import io.kdpipe.common.contract.Codec;
+import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.DirectoryEntry;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.Versioned;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.transformer.change.ChangeDetector;
+import io.kdpipe.transformer.change.CustomerState;
+import io.kdpipe.transformer.digest.DigestBuilder;
+import io.kdpipe.transformer.digest.DigestProcessor;
+import io.kdpipe.transformer.digest.DigestWindow;
+import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.errors.DeadLetters;
+import io.kdpipe.transformer.errors.RowDeserializationHandler;
+import io.kdpipe.transformer.errors.RowProcessingHandler;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.notice.MessageFitter;
+import io.kdpipe.transformer.notice.NoticeBuilder;
+import io.kdpipe.transformer.routing.RecipientResolver;
+import io.kdpipe.transformer.routing.Resolution;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The transformer's topology, built the same way for production and for tests:
+ *
+ * <pre>
+ * kingdee.customers.v1 ─ detect-changes [customer-state] ─ resolve-salesperson ─ resolve-department
+ *     (GlobalKTable dingtalk.directory.v1 [directory]) ─ build-notice ─ key-by-recipients
+ *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
+ * </pre>
+ *
+ * Store, changelog and repartition names are part of the deployed state: renaming one loses it.
+ */
+public final class TransformerTopology {
+
+    public static final String CUSTOMER_STATE_STORE = "customer-state";
+    public static final String DIRECTORY_STORE = "directory";
+    public static final String DIGEST_WINDOWS_STORE = "digest-windows";
+    public static final String DIGEST_PENDING_STORE = "digest-pending";
+    public static final String NOTICES_REPARTITION = "notices-by-recipients";
+
+    private TransformerTopology() {
+    }
+
+    public static Topology build(TransformerConfig config, TransformerMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STATE_STORE),
+                Serdes.String(), serde(CustomerState.CODEC)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_WINDOWS_STORE),
+                Serdes.String(), serde(DigestWindow.CODEC)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
+                Serdes.String(), serde(RoutedNotice.CODEC)));
+
+        GlobalKTable<String, DirectoryEntry> directory = builder.globalTable(config.topic(Topics.DIRECTORY),
+                Consumed.with(Serdes.String(), DirectoryEntry.CODEC.serde()).withName("directory-source"),
+                Materialized.<String, DirectoryEntry, KeyValueStore<Bytes, byte[]>>as(DIRECTORY_STORE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(DirectoryEntry.CODEC.serde()));
+
+        NoticeBuilder notices = new NoticeBuilder(config.templates(), config.format(), config.zone(),
+                new RecipientResolver(config.fixedRecipients(), config.fallback(), metrics), new MessageFitter(), metrics);
+        DigestBuilder digests = new DigestBuilder(config.templates(), config.format(), config.zone(), new MessageFitter(),
+                config.digest().maxItems());
+
+        builder.stream(config.topic(Topics.CUSTOMERS),
+                        Consumed.with(Serdes.String(), CustomerRow.CODEC.serde()).withName("rows-source"))
+                .processValues(() -> new ChangeDetector(CUSTOMER_STATE_STORE, config.watchedFields(), config.notifySnapshot(),
+                        config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE)
+                .leftJoin(directory,
+                        (key, change) -> change.salesperson() == null ? null
+                                : DirectoryEntry.key(DirectoryEntry.Type.PERSON, change.salesperson()),
+                        (change, entry) -> new Resolution(change, entry, null),
+                        Named.as("resolve-salesperson"))
+                .leftJoin(directory,
+                        (key, resolution) -> resolution.change().department() == null ? null
+                                : DirectoryEntry.key(DirectoryEntry.Type.DEPARTMENT, resolution.change().department()),
+                        Resolution::withDepartment,
+                        Named.as("resolve-department"))
+                .mapValues(notices::build, Named.as("build-notice"))
+                .selectKey((key, routed) -> RecipientResolver.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
+                .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serde(RoutedNotice.CODEC)))
+                .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE, config.digest(), digests, metrics),
+                        Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
+                .to(config.topic(Topics.NOTICES),
+                        Produced.with(Serdes.String(), Notice.CODEC.serde()).withName("notices-sink"));
+        return builder.build(streamsProperties(config, metrics));
+    }
+
+    /** The Streams settings; {@code KAFKA_*} passthrough first, so the ones below cannot be overridden. */
+    public static Properties streamsProperties(TransformerConfig config, TransformerMetrics metrics) {
+        Properties p = new Properties();
+        p.putAll(config.kafka().clientProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        // a notice is written once with its input offsets and store updates, or not at all
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // store, changelog and repartition names are deployed state; refuse generated ones
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // unreadable and unprocessable rows are dead-lettered and skipped rather than stopping the app
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RowDeserializationHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RowProcessingHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(Topics.ROWS_DLT));
+        p.put(DeadLetters.METRICS_CONFIG, metrics);
+        p.put(DeadLetters.DIRECTORY_TOPIC_CONFIG, config.topic(Topics.DIRECTORY));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        if (config.kafka().replicationFactor() > 0 && !p.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) {
+            // internal topics get the same replication as the topics kdpipe creates
+            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+        }
+        return p;
+    }
+
+    private static <T extends Versioned> Serde<T> serde(Codec<T> codec) {
+        return codec.serde();
+    }
+}

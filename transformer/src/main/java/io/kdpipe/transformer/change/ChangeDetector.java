@@ -1,0 +1,143 @@
+package io.kdpipe.transformer.change;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.Notice.Kind;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Compares each row with the last-seen state of its customer and forwards one {@link Change} per
+ * kind it shows: {@code CREATED}, {@code APPROVED}, {@code FORBIDDEN}, {@code ENABLED},
+ * {@code CHANGED}. Rows that show nothing a person cares about are counted by reason and dropped.
+ */
+public final class ChangeDetector implements FixedKeyProcessor<String, CustomerRow, Change> {
+
+    private final String storeName;
+    private final List<String> watchedFields;
+    private final boolean notifySnapshot;
+    private final FieldLabels labels;
+    private final TransformerMetrics metrics;
+    private FixedKeyProcessorContext<String, Change> context;
+    private KeyValueStore<String, CustomerState> store;
+
+    public ChangeDetector(String storeName, List<String> watchedFields, boolean notifySnapshot, FieldLabels labels,
+            TransformerMetrics metrics) {
+        this.storeName = storeName;
+        this.watchedFields = List.copyOf(watchedFields);
+        this.notifySnapshot = notifySnapshot;
+        this.labels = labels;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Change> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, CustomerRow> record) {
+        metrics.rowIn();
+        String key = record.key();
+        CustomerRow row = record.value();
+        if (row == null) {
+            if (key != null) {
+                store.delete(key);
+            }
+            suppress(SuppressReason.TOMBSTONE);
+            return;
+        }
+        if (!row.key().equals(key)) {
+            throw new InvalidRowException("record key '" + key + "' does not match the row's key '" + row.key() + "'");
+        }
+        CustomerState previous = store.get(key);
+        if (previous != null && row.modifiedAt().isBefore(previous.modifiedAt())) {
+            suppress(SuppressReason.OUT_OF_ORDER);
+            return;
+        }
+        CustomerState next = CustomerState.of(row, watchedFields);
+        store.put(key, next);
+        boolean silentSnapshot = row.phase() == CustomerRow.Phase.SNAPSHOT && !notifySnapshot;
+
+        if (previous == null) {
+            if (silentSnapshot) {
+                suppress(SuppressReason.SNAPSHOT);
+            } else {
+                forward(record, Kind.CREATED, row, List.of());
+            }
+            return;
+        }
+        List<Kind> kinds = new ArrayList<>();
+        if (!"C".equals(previous.documentStatus()) && "C".equals(next.documentStatus())) {
+            kinds.add(Kind.APPROVED);
+        }
+        if ("A".equals(previous.forbidStatus()) && "B".equals(next.forbidStatus())) {
+            kinds.add(Kind.FORBIDDEN);
+        }
+        if ("B".equals(previous.forbidStatus()) && "A".equals(next.forbidStatus())) {
+            kinds.add(Kind.ENABLED);
+        }
+        List<FieldChange> diffs = diff(previous, next);
+        if (!diffs.isEmpty()) {
+            kinds.add(Kind.CHANGED);
+        }
+        if (kinds.isEmpty()) {
+            suppress(quietReason(previous, next));
+            return;
+        }
+        if (silentSnapshot) {
+            suppress(SuppressReason.SNAPSHOT);
+            return;
+        }
+        for (Kind kind : kinds) {
+            forward(record, kind, row, kind == Kind.CHANGED ? diffs : List.of());
+        }
+    }
+
+    private List<FieldChange> diff(CustomerState previous, CustomerState next) {
+        List<FieldChange> diffs = new ArrayList<>();
+        for (String field : watchedFields) {
+            if (field.equals(CustomerState.DOCUMENT_STATUS) || field.equals(CustomerState.FORBID_STATUS)) {
+                continue; // reported as APPROVED / FORBIDDEN / ENABLED
+            }
+            // a field newly added to the watch list has no old value: not a change
+            if (!previous.watched().containsKey(field)) {
+                continue;
+            }
+            String before = previous.watched().get(field);
+            String after = next.watched().get(field);
+            if (!Objects.equals(before, after)) {
+                diffs.add(new FieldChange(field, labels.label(field), before, after));
+            }
+        }
+        return diffs;
+    }
+
+    private static SuppressReason quietReason(CustomerState previous, CustomerState next) {
+        if (!previous.fingerprint().equals(next.fingerprint())) {
+            return SuppressReason.UNWATCHED_FIELDS_ONLY;
+        }
+        return previous.modifiedAt().equals(next.modifiedAt()) ? SuppressReason.DUPLICATE : SuppressReason.MODIFY_DATE_ONLY;
+    }
+
+    private void forward(FixedKeyRecord<String, CustomerRow> record, Kind kind, CustomerRow row, List<FieldChange> diffs) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        Change change = new Change(kind, row, diffs,
+                meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
+                record.timestamp());
+        metrics.change(kind);
+        context.forward(record.withValue(change));
+    }
+
+    private void suppress(SuppressReason reason) {
+        metrics.suppressed(reason.name());
+    }
+}

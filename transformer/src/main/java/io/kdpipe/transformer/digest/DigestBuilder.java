@@ -1,0 +1,111 @@
+package io.kdpipe.transformer.digest;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.notice.MessageFitter;
+import io.kdpipe.transformer.notice.NoticeFormat;
+import io.kdpipe.transformer.notice.NoticeIds;
+import io.kdpipe.transformer.notice.NoticeTemplates;
+
+/**
+ * Folds held notices into as few {@code DIGEST} notices as fit: each lists at most
+ * {@code maxItems} notices and stays within the 2048-byte message limit.
+ */
+public final class DigestBuilder {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String WIDEST_PART = "9999";
+
+    private final NoticeTemplates templates;
+    private final NoticeFormat format;
+    private final ZoneId zone;
+    private final MessageFitter fitter;
+    private final int maxItems;
+
+    public DigestBuilder(NoticeTemplates templates, NoticeFormat format, ZoneId zone, MessageFitter fitter, int maxItems) {
+        this.templates = templates;
+        this.format = format;
+        this.zone = zone;
+        this.fitter = fitter;
+        this.maxItems = maxItems;
+    }
+
+    /** One digest notice and how many notices it lists. */
+    public record Digest(Notice notice, int items) {
+    }
+
+    public List<Digest> build(List<RoutedNotice> items, long windowStartMs, Instant createdAt) {
+        String windowStart = TIME.format(Instant.ofEpochMilli(windowStartMs).atZone(zone));
+        String total = String.valueOf(items.size());
+        List<List<RoutedNotice>> parts = new ArrayList<>();
+        List<RoutedNotice> current = new ArrayList<>();
+        for (RoutedNotice item : items) {
+            List<RoutedNotice> candidate = new ArrayList<>(current);
+            candidate.add(item);
+            if (!current.isEmpty() && (candidate.size() > maxItems
+                    || !fitter.fits(format, title(candidate, WIDEST_PART, WIDEST_PART, total),
+                            body(candidate, WIDEST_PART, WIDEST_PART, total, windowStart)))) {
+                parts.add(current);
+                current = new ArrayList<>();
+                current.add(item);
+            } else {
+                current = candidate;
+            }
+        }
+        if (!current.isEmpty()) {
+            parts.add(current);
+        }
+        List<Digest> out = new ArrayList<>();
+        String count = String.valueOf(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            List<RoutedNotice> part = parts.get(i);
+            String n = String.valueOf(i + 1);
+            MessageFitter.Fitted msg = fitter.fit(format, title(part, n, count, total), body(part, n, count, total, windowStart));
+            out.add(new Digest(notice(part, msg, createdAt), part.size()));
+        }
+        return out;
+    }
+
+    private String title(List<RoutedNotice> part, String n, String parts, String total) {
+        return templates.of(Notice.Kind.DIGEST).title().render(values(part, n, parts, total, ""), Map.of(), NoticeFormat.TEXT);
+    }
+
+    private String body(List<RoutedNotice> part, String n, String parts, String total, String windowStart) {
+        List<String> lines = part.stream().map(RoutedNotice::digestLine).toList();
+        return templates.of(Notice.Kind.DIGEST).body(format)
+                .render(values(part, n, parts, total, windowStart), Map.of("items", String.join("\n", lines)), format);
+    }
+
+    private static Map<String, String> values(List<RoutedNotice> part, String n, String parts, String total, String windowStart) {
+        return Map.of("count", String.valueOf(part.size()), "part", n, "parts", parts, "total", total,
+                "windowStart", windowStart, "kindLabel", "客户变更汇总", "kind", Notice.Kind.DIGEST.name());
+    }
+
+    private static Notice notice(List<RoutedNotice> part, MessageFitter.Fitted msg, Instant createdAt) {
+        List<String> ids = part.stream().map(r -> r.notice().id()).toList();
+        LinkedHashSet<String> customers = new LinkedHashSet<>();
+        TreeSet<String> unresolved = new TreeSet<>();
+        for (RoutedNotice r : part) {
+            customers.addAll(r.notice().customerKeys());
+            unresolved.addAll(r.notice().recipients().unresolved());
+        }
+        Notice first = part.get(0).notice();
+        Notice newest = part.stream().map(RoutedNotice::notice)
+                .max(Comparator.comparing(n -> n.provenance().sourceModifiedAt())).orElse(first);
+        Notice.Recipients recipients = new Notice.Recipients(first.recipients().userIds(), first.recipients().deptIds(),
+                List.copyOf(unresolved));
+        Notice.Provenance p = newest.provenance();
+        return new Notice(Notice.VERSION, NoticeIds.digest(ids), Notice.Kind.DIGEST, List.copyOf(customers), recipients,
+                msg.msg(), new Notice.Provenance(p.sourceTopic(), p.partition(), p.offset(), p.sourceModifiedAt(), null),
+                createdAt);
+    }
+}

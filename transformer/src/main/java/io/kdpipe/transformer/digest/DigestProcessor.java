@@ -1,0 +1,151 @@
+package io.kdpipe.transformer.digest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Folds bursts per recipient group. A group's window opens (wall clock) at its first notice and
+ * lasts {@link DigestSettings#window()}. The first {@link DigestSettings#threshold()} notices of a
+ * window pass at once, unchanged; later ones are held in {@code digest-pending} and go out as
+ * {@code DIGEST} notices when the window ends (or early, when {@code maxPending} are held). A
+ * window that ends with a single held notice sends that notice as it was.
+ *
+ * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
+ * resumes with every held notice and sends none of them twice.
+ */
+public final class DigestProcessor implements Processor<String, RoutedNotice, String, Notice> {
+
+    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+    private static final char SEPARATOR = '/';
+
+    private final String windowsStore;
+    private final String pendingStore;
+    private final DigestSettings settings;
+    private final DigestBuilder builder;
+    private final TransformerMetrics metrics;
+    private ProcessorContext<String, Notice> context;
+    private KeyValueStore<String, DigestWindow> windows;
+    private KeyValueStore<String, RoutedNotice> pending;
+
+    public DigestProcessor(String windowsStore, String pendingStore, DigestSettings settings, DigestBuilder builder,
+            TransformerMetrics metrics) {
+        this.windowsStore = windowsStore;
+        this.pendingStore = pendingStore;
+        this.settings = settings;
+        this.builder = builder;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Notice> context) {
+        this.context = context;
+        this.windows = context.getStateStore(windowsStore);
+        this.pending = context.getStateStore(pendingStore);
+        // scheduled even when disabled, so windows held before the setting was turned off still close
+        context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+    }
+
+    @Override
+    public void process(Record<String, RoutedNotice> record) {
+        String group = record.key();
+        RoutedNotice routed = record.value();
+        if (!settings.enabled()) {
+            emit(record.withValue(routed.notice()));
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        DigestWindow window = windows.get(group);
+        if (window != null && due(window, now)) {
+            flush(group, window, now);
+            window = null;
+        }
+        if (window == null) {
+            window = DigestWindow.open(now);
+        }
+        window = window.counted();
+        if (window.count() <= settings.threshold()) {
+            windows.put(group, window);
+            emit(record.withValue(routed.notice()));
+            return;
+        }
+        pending.put(pendingKey(group, window.nextSeq()), routed);
+        window = window.held();
+        if (window.pending() >= settings.maxPending()) {
+            flushPending(group, window, now);
+            window = window.flushed();
+        }
+        windows.put(group, window);
+    }
+
+    private boolean due(DigestWindow window, long now) {
+        return now >= window.startMs() + settings.window().toMillis();
+    }
+
+    private void closeDueWindows(long now) {
+        List<KeyValue<String, DigestWindow>> due = new ArrayList<>();
+        try (KeyValueIterator<String, DigestWindow> it = windows.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, DigestWindow> kv = it.next();
+                if (due(kv.value, now) || !settings.enabled()) {
+                    due.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, DigestWindow> kv : due) {
+            flush(kv.key, kv.value, now);
+        }
+    }
+
+    private void flush(String group, DigestWindow window, long now) {
+        flushPending(group, window, now);
+        windows.delete(group);
+    }
+
+    private void flushPending(String group, DigestWindow window, long now) {
+        if (window.pending() == 0) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        List<RoutedNotice> items = new ArrayList<>();
+        try (KeyValueIterator<String, RoutedNotice> it = pending.prefixScan(group + SEPARATOR, PREFIX_SERIALIZER)) {
+            while (it.hasNext()) {
+                KeyValue<String, RoutedNotice> kv = it.next();
+                keys.add(kv.key);
+                items.add(kv.value);
+            }
+        }
+        keys.forEach(pending::delete);
+        if (items.isEmpty()) {
+            return;
+        }
+        if (items.size() == 1) {
+            emit(new Record<>(group, items.get(0).notice(), now));
+            return;
+        }
+        for (DigestBuilder.Digest digest : builder.build(items, window.startMs(), Instant.ofEpochMilli(now))) {
+            metrics.digestOut(digest.items());
+            emit(new Record<>(group, digest.notice(), now));
+        }
+    }
+
+    private void emit(Record<String, Notice> record) {
+        metrics.noticeOut(record.value().kind());
+        context.forward(record);
+    }
+
+    static String pendingKey(String group, long seq) {
+        return group + SEPARATOR + String.format("%019d", seq);
+    }
+}

@@ -1,0 +1,71 @@
+package io.kdpipe.transformer.metrics;
+
+import java.util.Locale;
+
+import io.kdpipe.common.contract.Notice;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The transformer's business metrics, all named {@code kdpipe_transformer_*} in Prometheus.
+ * Counters count processing attempts: after a crash under exactly-once, re-processed records are
+ * counted again although their output is written once.
+ */
+public final class TransformerMetrics {
+
+    private static final String PREFIX = "kdpipe.transformer.";
+
+    private final MeterRegistry registry;
+
+    public TransformerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void rowIn() {
+        counter("rows.in", "Customer rows read").increment();
+    }
+
+    public void change(Notice.Kind kind) {
+        counter("changes", "Changes detected, by kind", "kind", kind.name()).increment();
+    }
+
+    /** A row that produced no notice, and why (e.g. MODIFY_DATE_ONLY, SNAPSHOT, OUT_OF_ORDER). */
+    public void suppressed(String reason) {
+        counter("suppressed", "Rows that produced no notice, by reason", "reason", reason).increment();
+    }
+
+    public void noticeOut(Notice.Kind kind) {
+        counter("notices.out", "Notices written (digests included), by kind", "kind", kind.name()).increment();
+    }
+
+    public void digestOut(int items) {
+        counter("digests.out", "Digest notices written").increment();
+        counter("digest.items", "Notices folded into digests").increment(items);
+    }
+
+    public void deadLetter(String stage, String reason) {
+        counter("dead.letters", "Records written to the rows dead-letter topic, by stage and reason",
+                "stage", stage, "reason", reason).increment();
+    }
+
+    public void unresolved(String type) {
+        counter("recipients.unresolved", "Salespeople or departments with no DingTalk id in the directory",
+                "type", type.toLowerCase(Locale.ROOT)).increment();
+    }
+
+    public void fallbackUsed() {
+        counter("recipients.fallback", "Notices routed to the fallback list because nothing resolved").increment();
+    }
+
+    public void truncated() {
+        counter("notices.truncated", "Messages cut to fit DingTalk's 2048-byte msg limit").increment();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(PREFIX + name).description(description).tags(tags).register(registry);
+    }
+}

@@ -1,0 +1,130 @@
+package io.kdpipe.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.Notice.Kind;
+import io.kdpipe.transformer.notice.MessageFitter;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/** Bursts per recipient group folded into digests on a 60 s wall-clock window, threshold 5, 20 per digest. */
+class DigestTest {
+
+    private static final Map<String, String> DIGESTS = Map.of(
+            "KDPIPE_DIGEST_ENABLED", "true",
+            "KDPIPE_DIGEST_WINDOW", "60s",
+            "KDPIPE_DIGEST_THRESHOLD", "5",
+            "KDPIPE_DIGEST_MAX_ITEMS", "20");
+
+    @Test
+    void shouldFoldABulkImportOf800CustomersForOneSalespersonInto40Digests() throws Exception {
+        try (TransformerHarness h = TransformerHarness.start(DIGESTS)) {
+            h.person("XSY007", "zhangwei");
+            h.department("BM01", 4021);
+            List<String> keys = new ArrayList<>();
+            for (int i = 1; i <= 800; i++) {
+                String id = String.valueOf(20_000 + i);
+                keys.add(Rows.key(id));
+                h.send(Rows.customer(id));
+            }
+
+            // the first 5 of the window go out at once, unchanged
+            List<Notice> early = h.readNotices();
+            assertThat(early).hasSize(5).allMatch(n -> n.kind() == Kind.CREATED);
+
+            h.advance(Duration.ofSeconds(61));
+            List<Notice> digests = h.readNotices();
+            // 795 held notices, 20 per digest: 39 full digests and one of 15
+            assertThat(digests).hasSize(40).allMatch(n -> n.kind() == Kind.DIGEST);
+            assertThat(digests).extracting(n -> n.customerKeys().size()).containsOnly(20, 15).endsWith(15);
+            for (int i = 0; i < digests.size(); i++) {
+                Notice d = digests.get(i);
+                assertThat(Json.mapper().writeValueAsBytes(d.msg()).length).isLessThanOrEqualTo(MessageFitter.MAX_BYTES);
+                assertThat(d.msg().get("markdown").get("text").asText())
+                        .startsWith("### 客户变更汇总（" + (i + 1) + "/40）")
+                        .contains("- 新客户：" + "上海华东电子有限公司" + d.customerKeys().get(0).substring(Rows.ACCOUNT.length() + 1))
+                        .contains("本时段共 795 条")
+                        .doesNotContain(MessageFitter.MARKER);
+                assertThat(d.recipients().userIds()).containsExactly("zhangwei");
+                assertThat(d.recipients().deptIds()).containsExactly("4021");
+            }
+            // every customer is told about exactly once, in input order
+            List<String> told = new ArrayList<>();
+            early.forEach(n -> told.addAll(n.customerKeys()));
+            digests.forEach(n -> told.addAll(n.customerKeys()));
+            assertThat(told).containsExactlyElementsOf(keys);
+            assertThat(h.counter("kdpipe.transformer.digests.out")).isEqualTo(40);
+            assertThat(h.counter("kdpipe.transformer.digest.items")).isEqualTo(795);
+            assertThat(h.counter("kdpipe.transformer.notices.out", "kind", "CREATED")).isEqualTo(5);
+
+            // nothing is held once the window is closed
+            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_PENDING_STORE))).isZero();
+            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_WINDOWS_STORE))).isZero();
+        }
+    }
+
+    @Test
+    void shouldPassSinglesUnchangedWhenAWindowStaysAtOrBelowTheThreshold() {
+        try (TransformerHarness h = TransformerHarness.start(DIGESTS)) {
+            for (int i = 1; i <= 5; i++) {
+                h.send(Rows.customer("300" + i));
+            }
+            h.advance(Duration.ofSeconds(61));
+            h.send(Rows.customer("3006")); // a new window
+            h.advance(Duration.ofSeconds(61));
+
+            assertThat(h.readNotices()).hasSize(6).allMatch(n -> n.kind() == Kind.CREATED);
+        }
+    }
+
+    @Test
+    void shouldSendALoneHeldNoticeAsItselfAndKeepGroupsApart() {
+        try (TransformerHarness h = TransformerHarness.start(DIGESTS)) {
+            h.person("XSY007", "zhangwei");
+            h.person("XSY099", "lisi");
+            for (int i = 1; i <= 6; i++) {
+                h.send(Rows.customer("400" + i));
+            }
+            for (int i = 1; i <= 3; i++) {
+                h.send(Rows.customer("500" + i).with("FSELLER_FNumber", "XSY099"));
+            }
+            assertThat(h.readNotices()).hasSize(8);
+
+            h.advance(Duration.ofSeconds(61));
+            List<Notice> late = h.readNotices();
+            assertThat(late).singleElement().satisfies(n -> {
+                assertThat(n.kind()).isEqualTo(Kind.CREATED);
+                assertThat(n.customerKeys()).containsExactly(Rows.key("4006"));
+            });
+        }
+    }
+
+    @Test
+    void shouldPassEverythingThroughWhenDigestsAreOff() {
+        try (TransformerHarness h = TransformerHarness.start()) {
+            for (int i = 1; i <= 50; i++) {
+                h.send(Rows.customer("600" + i));
+            }
+            assertThat(h.readNotices()).hasSize(50).allMatch(n -> n.kind() == Kind.CREATED);
+        }
+    }
+
+    private static long count(KeyValueStore<String, ?> store) {
+        long n = 0;
+        try (KeyValueIterator<String, ?> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,39 @@
+package io.kdpipe.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.Topology;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Store, changelog and repartition names are deployed state: a change to the topology's shape or
+ * names must be a deliberate edit of {@code topology-description.txt}.
+ */
+class TopologyDescriptionTest {
+
+    @Test
+    void shouldMatchThePinnedTopologyDescription() throws IOException {
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(java.util.Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:9"))));
+        Topology topology = TransformerTopology.build(config, new TransformerMetrics(new SimpleMeterRegistry()));
+        String expected;
+        try (InputStream in = getClass().getResourceAsStream("/topology-description.txt")) {
+            assertThat(in).as("src/test/resources/topology-description.txt").isNotNull();
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String actual = topology.describe().toString().strip();
+        if (!actual.equals(expected.strip())) {
+            // for review: the new description, ready to be copied over the pinned one
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "topology-description.actual.txt"), actual + "\n");
+        }
+        assertThat(actual).isEqualTo(expected.strip());
+    }
+}

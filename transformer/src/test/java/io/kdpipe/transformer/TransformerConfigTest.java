@@ -1,0 +1,72 @@
+package io.kdpipe.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.kdpipe.common.config.ConfigException;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.notice.NoticeFormat;
+import org.junit.jupiter.api.Test;
+
+class TransformerConfigTest {
+
+    private static TransformerConfig read(Map<String, String> env) {
+        return TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
+    }
+
+    @Test
+    void shouldReadDefaults() {
+        TransformerConfig c = read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+        assertThat(c.applicationId()).isEqualTo("kdpipe-transformer");
+        assertThat(c.watchedFields()).contains("FName", "FSELLER_FNumber");
+        assertThat(c.notifySnapshot()).isFalse();
+        assertThat(c.format()).isEqualTo(NoticeFormat.MARKDOWN);
+        assertThat(c.digest().enabled()).isTrue();
+        assertThat(c.digest().window()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.digest().threshold()).isEqualTo(5);
+        assertThat(c.fallback().isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldReadRecipientsAndDigestSettings() {
+        TransformerConfig c = read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "KDPIPE_RECIPIENTS_APPROVED", "finance01, dept:900",
+                "KDPIPE_RECIPIENTS_FALLBACK", "admin01",
+                "KDPIPE_DIGEST_WINDOW", "2m",
+                "KDPIPE_DIGEST_THRESHOLD", "10",
+                "KDPIPE_WATCHED_FIELDS", "FName,FTEL"));
+        assertThat(c.fixedRecipients().get(Notice.Kind.APPROVED).userIds()).containsExactly("finance01");
+        assertThat(c.fixedRecipients().get(Notice.Kind.APPROVED).deptIds()).containsExactly("900");
+        assertThat(c.fallback().userIds()).containsExactly("admin01");
+        assertThat(c.digest().window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.digest().threshold()).isEqualTo(10);
+        assertThat(c.watchedFields()).containsExactly("FName", "FTEL");
+    }
+
+    @Test
+    void shouldRefuseBadConfigNamingEveryProblem() {
+        assertThatThrownBy(() -> read(Map.of(
+                "KDPIPE_TRANSFORMER_APPLICATION_ID", "bad id!",
+                "KDPIPE_NOTIFY_SNAPSHOT", "maybe",
+                "KDPIPE_NOTICE_FORMAT", "html",
+                "KDPIPE_TEMPLATES_DIR", "/no/such/dir",
+                "KDPIPE_RECIPIENTS_FALLBACK", "dept:abc",
+                "KDPIPE_DIGEST_WINDOW", "soon",
+                "KDPIPE_DIGEST_THRESHOLD", "-1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .hasSize(8)
+                        .anySatisfy(p -> assertThat(p).startsWith("KAFKA_BOOTSTRAP_SERVERS: is required"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_TRANSFORMER_APPLICATION_ID:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_NOTIFY_SNAPSHOT:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_NOTICE_FORMAT:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_TEMPLATES_DIR:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_RECIPIENTS_FALLBACK:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_DIGEST_WINDOW:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_DIGEST_THRESHOLD:")));
+    }
+}

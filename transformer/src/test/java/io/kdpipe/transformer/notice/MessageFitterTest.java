@@ -1,0 +1,48 @@
+package io.kdpipe.transformer.notice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MessageFitterTest {
+
+    private final MessageFitter fitter = new MessageFitter();
+
+    @Test
+    void shouldLeaveAMessageThatFitsUntouched() {
+        MessageFitter.Fitted f = fitter.fit(NoticeFormat.MARKDOWN, "标题", "### 正文");
+        assertThat(f.truncated()).isFalse();
+        assertThat(f.msg().toString()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"标题\",\"text\":\"### 正文\"}}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"中", "𠀀", "a\"", "\\\\\\*"})
+    void shouldCutAtACharacterBoundaryAndStayWithinTheLimit(String unit) {
+        String body = unit.repeat(3000);
+        for (NoticeFormat format : NoticeFormat.values()) {
+            MessageFitter.Fitted f = fitter.fit(format, "标题", body);
+            assertThat(f.truncated()).isTrue();
+            assertThat(MessageFitter.size(f.msg())).isLessThanOrEqualTo(MessageFitter.MAX_BYTES);
+            String text = format == NoticeFormat.MARKDOWN ? f.msg().get("markdown").get("text").asText()
+                    : f.msg().get("text").get("content").asText();
+            String kept = text.substring(0, text.length() - MessageFitter.MARKER.length());
+            assertThat(text).endsWith(MessageFitter.MARKER);
+            assertThat(body).startsWith(kept);
+            assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
+        }
+    }
+
+    @Test
+    void shouldNeverLeaveADanglingMarkdownEscapeBeforeTheMarker() {
+        MessageFitter.Fitted f = new MessageFitter(120).fit(NoticeFormat.MARKDOWN, "t", "\\[".repeat(200));
+        String text = f.msg().get("markdown").get("text").asText();
+        String kept = text.substring(0, text.length() - MessageFitter.MARKER.length());
+        int trailing = 0;
+        for (int i = kept.length() - 1; i >= 0 && kept.charAt(i) == '\\'; i--) {
+            trailing++;
+        }
+        assertThat(trailing % 2).isZero();
+    }
+}
