@@ -138,6 +138,11 @@ public final class DingTalkSandbox implements AutoCloseable {
         tokens.invalidate();
     }
 
+    /** Every access token handed out so far, e.g. for a test that checks none of them leaked into logs. */
+    public List<String> issuedTokens() {
+        return tokens.all();
+    }
+
     public SandboxStats stats() {
         return new SandboxStats(sendCalls.get(), countedCalls.get(), qpsViolations.get(), tokens.issued(), delivered.get(),
                 duplicates.get(), overDailyCap.get(), faults.injected());

@@ -14,7 +14,7 @@ final class Tokens {
     private final SecureRandom random = new SecureRandom();
     private String current;
     private Instant expiresAt;
-    private long issued;
+    private final java.util.List<String> all = new java.util.ArrayList<>();
 
     Tokens(Clock clock, Duration ttl) {
         this.clock = clock;
@@ -27,7 +27,7 @@ final class Tokens {
             byte[] b = new byte[16];
             random.nextBytes(b);
             current = HexFormat.of().formatHex(b);
-            issued++;
+            all.add(current);
         }
         expiresAt = now.plus(ttl);
         return current;
@@ -46,6 +46,10 @@ final class Tokens {
     }
 
     synchronized long issued() {
-        return issued;
+        return all.size();
+    }
+
+    synchronized java.util.List<String> all() {
+        return java.util.List.copyOf(all);
     }
 }
