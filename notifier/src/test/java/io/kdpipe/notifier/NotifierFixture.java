@@ -98,6 +98,10 @@ final class NotifierFixture implements AutoCloseable {
     }
 
     record Instance(ServiceRuntime runtime, Notifier notifier) {
+        double counter(String name) {
+            return runtime.registry().find(name).counters().stream().mapToDouble(x -> x.count()).sum();
+        }
+
         double counter(String name, String tag, String value) {
             var c = runtime.registry().find(name).tag(tag, value).counters();
             return c.stream().mapToDouble(x -> x.count()).sum();

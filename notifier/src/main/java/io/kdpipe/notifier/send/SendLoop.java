@@ -406,6 +406,9 @@ public final class SendLoop implements Runnable {
     private void deadLetter(TopicPartition tp, InFlight f, Notice notice, String reason, String errorClass, Verdict v,
                             String exceptionClass, String message) {
         ConsumerRecord<byte[], byte[]> r = f.record;
+        if (f.firstFailureAt == null) {
+            f.firstFailureAt = clock.instant();
+        }
         DeadLetterHeaders h = DeadLetterHeaders.from(r.headers(), r.topic(), r.partition(), r.offset())
                 .errorClass(errorClass)
                 .stage("notifier.send")

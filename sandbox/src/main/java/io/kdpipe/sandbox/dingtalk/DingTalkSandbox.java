@@ -72,6 +72,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private long countedThisMonth;
     private long nextTaskId = 256_271_667_000L;
 
+    private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong sendCalls = new AtomicLong();
     private final AtomicLong countedCalls = new AtomicLong();
     private final AtomicLong qpsViolations = new AtomicLong();
@@ -141,6 +142,23 @@ public final class DingTalkSandbox implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One message call as the sandbox answered it.
+     *
+     * @param at       when the request arrived
+     * @param api      {@code asyncsend_v2} or {@code getsendresult}
+     * @param outcome  {@code ok}, the errcode (and sub_code) it was refused with, or the injected fault
+     */
+    public record Call(Instant at, String api, String outcome) {
+    }
+
+    /** Every message call so far, in arrival order. */
+    public List<Call> journal() {
+        synchronized (journal) {
+            return List.copyOf(journal);
+        }
+    }
+
     /** Invalidates the current access token now: the next call with it is answered {@code 88}/{@code 40014}. */
     public void invalidateToken() {
         tokens.invalidate();
@@ -208,14 +226,18 @@ public final class DingTalkSandbox implements AutoCloseable {
         if (send) {
             sendCalls.incrementAndGet();
         }
+        Instant arrived = options.clock().instant();
+        String apiName = api.substring(api.lastIndexOf('/') + 1);
         byte[] requestBody = readBody(ex);
         Fault fault = faults.pick();
         if (fault != null && fault != Fault.HANG_AFTER_DELIVERY) {
+            journal.add(new Call(arrived, apiName, fault.name()));
             answerFault(ex, fault);
             return;
         }
         if (!window(api).tryAdmit(System.nanoTime())) {
             qpsViolations.incrementAndGet();
+            journal.add(new Call(arrived, apiName, "88/90018"));
             json(ex, 200, error88("90018", "请求的QPS超过了应用限制"));
             return;
         }
@@ -225,6 +247,7 @@ public final class DingTalkSandbox implements AutoCloseable {
             return;
         }
         if (!tokens.valid(token)) {
+            journal.add(new Call(arrived, apiName, "88/40014"));
             json(ex, 200, error88("40014", "不合法的access_token"));
             return;
         }
@@ -246,6 +269,8 @@ public final class DingTalkSandbox implements AutoCloseable {
             return;
         }
         ObjectNode answer = send ? send(request) : sendResult(request);
+        long code = answer.path("errcode").asLong();
+        journal.add(new Call(arrived, apiName, code == 0 ? "ok" : String.valueOf(code)));
         if (fault == Fault.HANG_AFTER_DELIVERY) {
             pause();
         }
@@ -384,6 +409,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         switch (fault) {
             case BUSY -> json(ex, 200, error(-1, "系统繁忙"));
             case HTTP_5XX -> text(ex, 503, "text/plain; charset=utf-8", "Service Temporarily Unavailable");
+            case APP_RATE -> json(ex, 200, error88("90018", "请求的QPS超过了应用限制"));
             case GLOBAL_QPS -> json(ex, 200, error(90002, "服务器过载，请稍后再试"));
             case BAN_HTML -> text(ex, 200, "text/html; charset=utf-8", BAN_PAGE);
             case BAN_JSON -> text(ex, 200, "application/json; charset=utf-8", "{\"status\":1111,\"wait\":5,\"punish\":\"deny\"}");

@@ -6,6 +6,8 @@ public enum Fault {
     BUSY,
     /** HTTP 503 with a plain-text body; nothing is delivered. */
     HTTP_5XX,
+    /** HTTP 200 {@code errcode 88}, {@code sub_code 90018}, as if the app went over its rate (not counted as a violation). */
+    APP_RATE,
     /** HTTP 200 {@code errcode 90002} (global rate limit); nothing is delivered. */
     GLOBAL_QPS,
     /** The egress-IP ban: an HTML page with HTTP 200 and no errcode; nothing is delivered. */
