@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * 5,000 notices through faults. The sandbox's rate limit and the notifier's rate are both raised to
  * 100 calls/s (the notifier uses 90 % of it) so the run takes about a minute instead of five; the
- * sandbox still refuses and counts anything over its limit in any one-second window. Ledger entries
- * are committed 20 notices per transaction here (the default is one).
+ * sandbox still refuses and counts anything over its limit in any one-second window. Each notice's
+ * ledger entry and offset are committed in a transaction of their own (the default).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class NotifierLoadIT {
@@ -59,9 +59,7 @@ class NotifierLoadIT {
                 .qps(RATE).monthlyQuota(50_000));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE))
                 .set("DINGTALK_MONTHLY_BUDGET", "50000")
-                .set("DINGTALK_HTTP_TIMEOUT", "500ms")
-                // 20 notices per ledger transaction: one transaction per notice costs more than a send on this broker
-                .set("NOTIFIER_COMMIT_BATCH", "20");
+                .set("DINGTALK_HTTP_TIMEOUT", "500ms");
         fx.sandbox.faults()
                 .random(0.10, Fault.BUSY, Fault.HTTP_5XX, Fault.BAN_HTML)
                 .invalidateTokenEvery(200)
