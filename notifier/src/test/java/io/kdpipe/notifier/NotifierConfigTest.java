@@ -52,6 +52,17 @@ class NotifierConfigTest {
     }
 
     @Test
+    void shouldDocumentEverySettingItReads() throws Exception {
+        ConfigReader reader = new ConfigReader(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "DINGTALK_APP_KEY", "k",
+                "DINGTALK_APP_SECRET", "s", "DINGTALK_AGENT_ID", "1")));
+        NotifierConfig.read(reader);
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        reader.documented().stream().map(ConfigReader.Documented::key)
+                .filter(k -> k.startsWith("DINGTALK_") || k.startsWith("NOTIFIER_"))
+                .forEach(k -> assertThat(readme).as("notifier/README.md documents " + k).contains("`" + k + "`"));
+    }
+
+    @Test
     void shouldReadVerificationAndClientSettings() {
         NotifierConfig c = read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "DINGTALK_APP_KEY", "k", "DINGTALK_APP_SECRET", "s",
                 "DINGTALK_AGENT_ID", "1", "NOTIFIER_VERIFY_KINDS", "forbidden, approved", "NOTIFIER_VERIFY_SAMPLE_RATE", "0.05",
