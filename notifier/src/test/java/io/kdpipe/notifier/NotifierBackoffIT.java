@@ -112,4 +112,22 @@ class NotifierBackoffIT {
         }
         assertThat(fx.deadLetters()).isEmpty();
     }
+
+    @Test
+    void shouldReportRefusedCredentialsInReadinessWithoutLoggingThem() {
+        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        String wrong = "wrong-secret-" + java.util.UUID.randomUUID();
+        fx.set("DINGTALK_APP_SECRET", wrong).set("NOTIFIER_RETRY_MAX_BACKOFF", "1s");
+        fx.publish(notices("creds-", 1));
+        var notifier = fx.start("a");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !notifier.runtime().health().ready().up());
+        assertThat(notifier.runtime().health().ready().checks().get("dingtalk").detail()).contains("CREDENTIALS_REFUSED");
+        assertThat(notifier.runtime().health().live().up()).isTrue();
+        assertThat(notifier.counter("kdpipe.notifier.token.refreshes", "outcome", "failed")).isGreaterThanOrEqualTo(1.0);
+        assertThat(fx.sandbox.stats().sendCalls()).as("nothing is sent without a token").isZero();
+        assertThat(fx.logs.lines()).anyMatch(l -> l.contains("CREDENTIALS_REFUSED"));
+        assertThat(fx.logs.lines()).noneMatch(l -> l.contains(wrong));
+        assertThat(notifier.runtime().registry().scrape()).doesNotContain(wrong);
+    }
 }

@@ -168,7 +168,7 @@ final class NotifierFixture implements AutoCloseable {
         assertThat(lines).as("the test produced log lines to check").isNotEmpty();
         List<String> secrets = new ArrayList<>(sandbox.issuedTokens());
         secrets.add(appSecret);
-        assertThat(sandbox.issuedTokens()).as("tokens were issued").isNotEmpty();
+        secrets.add(settings.get("DINGTALK_APP_SECRET"));
         for (String line : lines) {
             for (String s : secrets) {
                 assertThat(line).as("a log line leaks a secret").doesNotContain(s);
