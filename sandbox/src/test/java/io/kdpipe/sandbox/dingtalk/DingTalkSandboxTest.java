@@ -92,6 +92,10 @@ class DingTalkSandboxTest {
         assertThat(result.at("/send_result/forbidden_list/0/code").asText()).isEqualTo("143106");
         assertThat(get("/sandbox/inbox/user-0001").get("messages")).hasSize(1);
         assertThat(sandbox.stats().duplicates()).isEqualTo(1);
+        JsonNode stats = get("/sandbox/stats");
+        assertThat(stats.get("delivered").asLong()).isEqualTo(2);
+        assertThat(stats.get("countedCalls").asLong()).as("two sends and one getsendresult").isEqualTo(3);
+        assertThat(sandbox.journal()).extracting(DingTalkSandbox.Call::outcome).containsExactly("ok", "ok", "ok");
     }
 
     @Test
