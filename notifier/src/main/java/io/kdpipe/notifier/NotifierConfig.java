@@ -1,0 +1,117 @@
+package io.kdpipe.notifier;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.config.Secret;
+import io.kdpipe.common.contract.Notice;
+
+/**
+ * The notifier's validated settings, read from the environment (or a file) by {@link #read}. Every
+ * problem is reported at once; the app secret shows as {@code ******}.
+ *
+ * @param kafka                  broker, topic prefix, HTTP port, client pass-through
+ * @param dingTalkBaseUrl        {@code DINGTALK_BASE_URL}: the oapi endpoint (the sandbox's URL in tests and local runs)
+ * @param appKey                 {@code DINGTALK_APP_KEY}
+ * @param appSecret              {@code DINGTALK_APP_SECRET} (or {@code DINGTALK_APP_SECRET_FILE})
+ * @param agentId                {@code DINGTALK_AGENT_ID}: the app's AgentId (a long)
+ * @param callsPerSecond         {@code DINGTALK_RATE_PER_SECOND}: the app's rate across every replica
+ * @param rateHeadroom           {@code DINGTALK_RATE_HEADROOM}: the fraction of that rate actually used
+ * @param monthlyBudget          {@code DINGTALK_MONTHLY_BUDGET}: counted calls per calendar month
+ * @param quotaZone              {@code DINGTALK_QUOTA_ZONE}: the zone DingTalk's months are counted in
+ * @param deadLetterOverBudget   {@code NOTIFIER_DEAD_LETTER_OVER_BUDGET}: dead-letter instead of pausing at the budget
+ * @param deadline               {@code NOTIFIER_RETRY_DEADLINE}: retry time after the first failure
+ * @param initialBackoff         {@code NOTIFIER_RETRY_INITIAL_BACKOFF}
+ * @param maxBackoff             {@code NOTIFIER_RETRY_MAX_BACKOFF}
+ * @param ipBanPause             {@code NOTIFIER_IP_BAN_PAUSE}
+ * @param temporaryBanPause      {@code NOTIFIER_TEMPORARY_BAN_PAUSE}
+ * @param httpTimeout            {@code DINGTALK_HTTP_TIMEOUT}: per DingTalk request
+ * @param tokenRefreshAhead      {@code DINGTALK_TOKEN_REFRESH_AHEAD}: refresh the token this long before it expires
+ * @param commitBatch            {@code NOTIFIER_COMMIT_BATCH}: notices per ledger transaction
+ * @param verifySampleRate       {@code NOTIFIER_VERIFY_SAMPLE_RATE}: fraction of deliveries checked with getsendresult
+ * @param verifyKinds            {@code NOTIFIER_VERIFY_KINDS}: notice kinds always checked
+ * @param groupId                {@code NOTIFIER_GROUP_ID}
+ * @param transactionalId        {@code NOTIFIER_TRANSACTIONAL_ID}: stable per replica (e.g. the pod name)
+ */
+public record NotifierConfig(
+        KafkaConfig kafka,
+        URI dingTalkBaseUrl,
+        String appKey,
+        Secret appSecret,
+        long agentId,
+        double callsPerSecond,
+        double rateHeadroom,
+        int monthlyBudget,
+        ZoneId quotaZone,
+        boolean deadLetterOverBudget,
+        Duration deadline,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration ipBanPause,
+        Duration temporaryBanPause,
+        Duration httpTimeout,
+        Duration tokenRefreshAhead,
+        int commitBatch,
+        double verifySampleRate,
+        Set<Notice.Kind> verifyKinds,
+        String groupId,
+        String transactionalId) {
+
+    public NotifierConfig {
+        verifyKinds = verifyKinds.isEmpty() ? Set.of() : Set.copyOf(verifyKinds);
+    }
+
+    /** Reads every setting and throws one {@link io.kdpipe.common.config.ConfigException} listing all problems. */
+    public static NotifierConfig read(ConfigReader r) {
+        KafkaConfig kafka = KafkaConfig.read(r);
+        URI base = r.uri("DINGTALK_BASE_URL", "https://oapi.dingtalk.com", "DingTalk oapi base URL");
+        String appKey = r.required("DINGTALK_APP_KEY", "the DingTalk app's AppKey");
+        Secret secret = r.secret("DINGTALK_APP_SECRET", "the DingTalk app's AppSecret");
+        long agentId = r.longValue("DINGTALK_AGENT_ID", 0, 0, Long.MAX_VALUE, "the DingTalk app's AgentId");
+        r.check(agentId > 0, "DINGTALK_AGENT_ID", "is required (the DingTalk app's AgentId)");
+        double rate = r.decimal("DINGTALK_RATE_PER_SECOND", 20, 0.1, 10_000,
+                "asyncsend_v2 calls per second for the app, shared by every notifier replica");
+        double headroom = r.decimal("DINGTALK_RATE_HEADROOM", 0.9, 0.1, 1.0,
+                "fraction of the rate actually used, as a margin against DingTalk's unpublished window");
+        int budget = r.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE,
+                "DingTalk calls allowed per calendar month (standard edition 5000, professional 200000)");
+        ZoneId zone = r.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "time zone of DingTalk's months and days");
+        boolean dlOverBudget = r.bool("NOTIFIER_DEAD_LETTER_OVER_BUDGET", false,
+                "at the monthly budget, dead-letter notices instead of pausing until next month");
+        Duration deadline = r.duration("NOTIFIER_RETRY_DEADLINE", Duration.ofMinutes(15),
+                "how long a notice is retried after its first failure before it is dead-lettered");
+        Duration initial = r.duration("NOTIFIER_RETRY_INITIAL_BACKOFF", Duration.ofSeconds(1), "first retry delay (doubles per attempt, with jitter)");
+        Duration max = r.duration("NOTIFIER_RETRY_MAX_BACKOFF", Duration.ofMinutes(2), "longest retry delay");
+        Duration ipBan = r.duration("NOTIFIER_IP_BAN_PAUSE", Duration.ofMinutes(5), "pause of every send after an IP-ban answer");
+        Duration tempBan = r.duration("NOTIFIER_TEMPORARY_BAN_PAUSE", Duration.ofMinutes(2), "pause of every send after 90003-90006");
+        Duration timeout = r.duration("DINGTALK_HTTP_TIMEOUT", Duration.ofSeconds(10), "timeout of one DingTalk request");
+        Duration ahead = r.duration("DINGTALK_TOKEN_REFRESH_AHEAD", Duration.ofMinutes(5), "refresh the access token this long before expiry");
+        int batch = r.integer("NOTIFIER_COMMIT_BATCH", 1, 1, 500,
+                "notices per ledger transaction; after a crash at most this many are sent again (DingTalk de-duplicates them)");
+        double sample = r.decimal("NOTIFIER_VERIFY_SAMPLE_RATE", 0.0, 0.0, 1.0,
+                "fraction of deliveries checked with getsendresult; each check is a counted call");
+        Set<Notice.Kind> kinds = EnumSet.noneOf(Notice.Kind.class);
+        for (String k : r.list("NOTIFIER_VERIFY_KINDS", "", "notice kinds always checked with getsendresult, e.g. FORBIDDEN,APPROVED")) {
+            try {
+                kinds.add(Notice.Kind.valueOf(k.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + java.util.Arrays.toString(Notice.Kind.values()));
+            }
+        }
+        String group = r.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "consumer group of the notifier replicas");
+        String host = r.source().get("HOSTNAME").orElse("local");
+        String txId = r.string("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-" + host,
+                "transactional id, stable per replica so a restarted replica fences its old self");
+        r.check(max.compareTo(initial) >= 0, "NOTIFIER_RETRY_MAX_BACKOFF", "must not be shorter than NOTIFIER_RETRY_INITIAL_BACKOFF");
+        r.check(!timeout.isZero(), "DINGTALK_HTTP_TIMEOUT", "must be positive");
+        r.validate();
+        return new NotifierConfig(kafka, base, appKey, secret, agentId, rate, headroom, budget, zone, dlOverBudget,
+                deadline, initial, max, ipBan, tempBan, timeout, ahead, batch, sample, kinds, group, txId);
+    }
+}

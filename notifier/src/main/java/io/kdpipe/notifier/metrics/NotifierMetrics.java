@@ -1,0 +1,105 @@
+package io.kdpipe.notifier.metrics;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.kdpipe.notifier.dingtalk.DingTalkEvents;
+import io.kdpipe.notifier.dingtalk.Verdict;
+import io.kdpipe.notifier.rate.MonthlyBudget;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The notifier's business metrics, all named {@code kdpipe_notifier_*} in Prometheus. Tags hold
+ * DingTalk codes and short reasons, never a userid, token or message text.
+ */
+public final class NotifierMetrics implements DingTalkEvents {
+
+    private final MeterRegistry registry;
+    private final Timer limiterWait;
+    private final Timer freshness;
+
+    public NotifierMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.limiterWait = Timer.builder("kdpipe.notifier.limiter.wait")
+                .description("Time a DingTalk call waited for its rate-limiter permit")
+                .register(registry);
+        this.freshness = Timer.builder("kdpipe.notifier.freshness")
+                .description("From the Kingdee row's FModifyDate to DingTalk accepting the notice")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(2))
+                .register(registry);
+    }
+
+    /** The monthly budget as gauges: used, remaining and the limit. */
+    public void bindBudget(MonthlyBudget budget) {
+        Gauge.builder("kdpipe.notifier.budget.used", budget, MonthlyBudget::used)
+                .description("DingTalk calls counted toward this month's quota").register(registry);
+        Gauge.builder("kdpipe.notifier.budget.remaining", budget, MonthlyBudget::remaining)
+                .description("DingTalk calls left in this month's budget").register(registry);
+        Gauge.builder("kdpipe.notifier.budget.limit", budget, MonthlyBudget::limit)
+                .description("The monthly DingTalk call budget").register(registry);
+    }
+
+    @Override
+    public void tokenRefreshed(boolean ok) {
+        Counter.builder("kdpipe.notifier.token.refreshes").description("Access-token fetches")
+                .tag("outcome", ok ? "ok" : "failed").register(registry).increment();
+    }
+
+    @Override
+    public void call(String api, Verdict verdict, Duration latency) {
+        String outcome = verdict.ok() ? "accepted" : verdict.errorClass().name().toLowerCase(Locale.ROOT);
+        Counter.builder("kdpipe.notifier.sends").description("DingTalk message calls by outcome and code")
+                .tag("api", api).tag("outcome", outcome)
+                .tag("errcode", verdict.errcodeText()).tag("sub_code", verdict.subCodeText())
+                .register(registry).increment();
+        Timer.builder("kdpipe.notifier.send.latency").description("DingTalk message call latency")
+                .tag("api", api).register(registry).record(latency);
+    }
+
+    public void limiterWaited(Duration wait) {
+        limiterWait.record(wait);
+    }
+
+    public void retry(String reason) {
+        Counter.builder("kdpipe.notifier.retries").description("Notices scheduled for another attempt")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void deadLetter(String reason) {
+        Counter.builder("kdpipe.notifier.dead.letters").description("Notices written to the dead-letter topic")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void notice(String outcome) {
+        Counter.builder("kdpipe.notifier.notices").description("Notices handled, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void globalPause(String reason) {
+        Counter.builder("kdpipe.notifier.global.pauses").description("Pauses of every send after a rate or ban answer")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void verifiedUsers(String result, int count) {
+        if (count > 0) {
+            Counter.builder("kdpipe.notifier.verified.users").description("Users getsendresult reported as not reached")
+                    .tag("result", result).register(registry).increment(count);
+        }
+    }
+
+    public void freshness(Duration endToEnd) {
+        if (!endToEnd.isNegative()) {
+            freshness.record(endToEnd);
+        }
+    }
+
+    public void transactionFailed() {
+        Counter.builder("kdpipe.notifier.transaction.failures").description("Ledger transactions aborted")
+                .register(registry).increment();
+    }
+}

@@ -1,0 +1,2 @@
+/** The notifier's business metrics ({@code kdpipe_notifier_*}). */
+package io.kdpipe.notifier.metrics;

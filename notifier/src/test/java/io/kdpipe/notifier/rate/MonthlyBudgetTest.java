@@ -1,0 +1,41 @@
+package io.kdpipe.notifier.rate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+class MonthlyBudgetTest {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-15T04:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void shouldCountThisMonthsLedgerCallsAndPendingOnesOnce() {
+        MonthlyBudget budget = new MonthlyBudget(10, SHANGHAI, clock);
+        budget.fromLedger("n1", Instant.parse("2026-11-02T00:00:00Z"), 3);
+        budget.fromLedger("old", Instant.parse("2026-10-31T15:59:59Z"), 5); // still October in Shanghai
+        budget.fromLedger("new", Instant.parse("2026-10-31T16:00:00Z"), 1); // November 1st 00:00 in Shanghai
+        budget.spend("n2", 2);
+        assertThat(budget.used()).isEqualTo(6);
+        budget.fromLedger("n2", Instant.parse("2026-11-15T04:00:00Z"), 2);
+        assertThat(budget.used()).as("a pending call is not counted again once the ledger shows it").isEqualTo(6);
+        assertThat(budget.remaining()).isEqualTo(4);
+        assertThat(budget.exhausted()).isFalse();
+        budget.spend("n3", 4);
+        assertThat(budget.exhausted()).isTrue();
+        assertThat(budget.resetsAt()).isEqualTo(Instant.parse("2026-11-30T16:00:00Z"));
+    }
+
+    @Test
+    void shouldStopForTheMonthWhenDingTalkRefuses() {
+        MonthlyBudget budget = new MonthlyBudget(5000, SHANGHAI, clock);
+        budget.refusedByDingTalk();
+        assertThat(budget.exhausted()).isTrue();
+        assertThat(budget.remaining()).isEqualTo(5000);
+    }
+}

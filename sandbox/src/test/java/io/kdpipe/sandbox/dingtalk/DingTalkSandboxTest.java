@@ -1,0 +1,163 @@
+package io.kdpipe.sandbox.dingtalk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.common.contract.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DingTalkSandboxTest {
+
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private DingTalkSandbox sandbox;
+
+    @AfterEach
+    void stop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private DingTalkSandbox start(SandboxOptions.Builder b) {
+        sandbox = DingTalkSandbox.start(b.users(SandboxOptions.numberedUsers(150))
+                .user(new SandboxUser("outsider", "外部", "13900000000", false)).build());
+        return sandbox;
+    }
+
+    private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(sandbox.baseUrl().resolve(pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return MAPPER.readTree(r.body());
+    }
+
+    private HttpResponse<String> post(String path, String token, JsonNode body) throws IOException, InterruptedException {
+        URI uri = sandbox.baseUrl().resolve(path + "?access_token=" + token);
+        return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode send(String token, String userIds, String text) throws IOException, InterruptedException {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("agent_id", sandbox.options().agentId());
+        body.put("userid_list", userIds);
+        ObjectNode msg = body.putObject("msg");
+        msg.put("msgtype", "text");
+        msg.putObject("text").put("content", text);
+        return MAPPER.readTree(post(DingTalkSandbox.SEND_PATH, token, body).body());
+    }
+
+    private String token() throws IOException, InterruptedException {
+        return get("/gettoken?appkey=sandbox-app-key&appsecret=sandbox-app-secret").get("access_token").asText();
+    }
+
+    @Test
+    void shouldHandOutTheSameTokenWhileValidAndRefuseBadCredentials() throws Exception {
+        start(SandboxOptions.builder());
+        assertThat(token()).isEqualTo(token());
+        assertThat(get("/gettoken?appkey=sandbox-app-key&appsecret=wrong").get("errcode").asInt()).isEqualTo(40096);
+        String old = token();
+        sandbox.invalidateToken();
+        assertThat(send(old, "user-0001", "x").get("sub_code").asText()).isEqualTo("40014");
+        assertThat(token()).isNotEqualTo(old);
+    }
+
+    @Test
+    void shouldDeliverOnceADayAndFlagLaterCopies() throws Exception {
+        start(SandboxOptions.builder());
+        String token = token();
+        JsonNode first = send(token, "user-0001,user-0002", "客户 A 已审核");
+        JsonNode second = send(token, "user-0001", "客户 A 已审核");
+        assertThat(first.get("errcode").asInt()).isZero();
+        assertThat(second.get("errcode").asInt()).as("a copy is accepted").isZero();
+        assertThat(sandbox.inbox("user-0001")).hasSize(1);
+        assertThat(sandbox.inbox("user-0002")).hasSize(1);
+
+        ObjectNode q = MAPPER.createObjectNode().put("agent_id", sandbox.options().agentId()).put("task_id", second.get("task_id").asLong());
+        JsonNode result = MAPPER.readTree(post(DingTalkSandbox.RESULT_PATH, token, q).body());
+        assertThat(result.at("/send_result/forbidden_list/0/code").asText()).isEqualTo("143106");
+        assertThat(get("/sandbox/inbox/user-0001").get("messages")).hasSize(1);
+        assertThat(sandbox.stats().duplicates()).isEqualTo(1);
+        JsonNode stats = get("/sandbox/stats");
+        assertThat(stats.get("delivered").asLong()).isEqualTo(2);
+        assertThat(stats.get("countedCalls").asLong()).as("two sends and one getsendresult").isEqualTo(3);
+        assertThat(sandbox.journal()).extracting(DingTalkSandbox.Call::outcome).containsExactly("ok", "ok", "ok");
+    }
+
+    @Test
+    void shouldRefuseInvalidSends() throws Exception {
+        start(SandboxOptions.builder());
+        String token = token();
+        String tooMany = IntStream.rangeClosed(1, 101).mapToObj(i -> String.format("user-%04d", i)).collect(Collectors.joining(","));
+        assertThat(send(token, tooMany, "x").get("errcode").asInt()).isEqualTo(41029);
+        assertThat(send(token, "nobody", "x").get("errcode").asInt()).isEqualTo(33012);
+        assertThat(send(token, "user-0001", "长".repeat(700)).get("errcode").asInt()).isEqualTo(45002);
+        JsonNode outsider = send(token, "outsider", "x");
+        assertThat(outsider.get("errcode").asInt()).isEqualTo(88);
+        assertThat(outsider.get("sub_code").asText()).isEqualTo("60011");
+        ObjectNode badAgent = MAPPER.createObjectNode().put("agent_id", 1).put("userid_list", "user-0001");
+        badAgent.putObject("msg").put("msgtype", "text").putObject("text").put("content", "x");
+        assertThat(MAPPER.readTree(post(DingTalkSandbox.SEND_PATH, token, badAgent).body()).get("errcode").asInt()).isEqualTo(40056);
+        assertThat(sandbox.inboxes()).isEmpty();
+    }
+
+    @Test
+    void shouldCountQpsViolationsAndEnforceCapAndQuota() throws Exception {
+        start(SandboxOptions.builder().qps(5).perUserDailyCap(2).monthlyQuota(4));
+        String token = token();
+        int refused = 0;
+        for (int i = 0; i < 8; i++) {
+            JsonNode r = send(token, "user-0003", "m" + i);
+            if (r.get("errcode").asInt() == 88) {
+                assertThat(r.get("sub_code").asText()).isEqualTo("90018");
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(3);
+        assertThat(sandbox.stats().qpsViolations()).isEqualTo(refused);
+        assertThat(sandbox.inbox("user-0003")).as("daily cap").hasSize(2);
+        await5(() -> send(token, "user-0004", "late").get("errcode").asInt() == 90020);
+    }
+
+    private static void await5(java.util.concurrent.Callable<Boolean> c) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(c);
+    }
+
+    @Test
+    void shouldInjectFaultsAndResolveMobiles() throws Exception {
+        start(SandboxOptions.builder());
+        String token = token();
+        sandbox.faults().next(Fault.BUSY, Fault.HTTP_5XX, Fault.BAN_HTML, Fault.GLOBAL_QPS);
+        assertThat(send(token, "user-0001", "x").get("errcode").asInt()).isEqualTo(-1);
+        ObjectNode body = MAPPER.createObjectNode().put("agent_id", sandbox.options().agentId());
+        assertThat(post(DingTalkSandbox.SEND_PATH, token, body).statusCode()).isEqualTo(503);
+        assertThat(post(DingTalkSandbox.SEND_PATH, token, body).body()).startsWith("<!DOCTYPE html>");
+        assertThat(send(token, "user-0001", "x").get("errcode").asInt()).isEqualTo(90002);
+        assertThat(sandbox.inboxes()).isEmpty();
+
+        sandbox.faults().invalidateTokenEvery(2);
+        assertThat(send(token, "user-0001", "a").get("errcode").asInt()).isZero();
+        assertThat(send(token, "user-0001", "b").get("errcode").asInt()).isZero();
+        assertThat(send(token, "user-0001", "c").get("sub_code").asText()).isEqualTo("40014");
+
+        String fresh = token();
+        JsonNode found = MAPPER.readTree(post(DingTalkSandbox.BY_MOBILE_PATH, fresh, MAPPER.createObjectNode().put("mobile", "13800000007")).body());
+        assertThat(found.at("/result/userid").asText()).isEqualTo("user-0007");
+        JsonNode missing = MAPPER.readTree(post(DingTalkSandbox.BY_MOBILE_PATH, fresh, MAPPER.createObjectNode().put("mobile", "1")).body());
+        assertThat(missing.get("errcode").asInt()).isEqualTo(60121);
+    }
+}
