@@ -345,11 +345,17 @@ public final class KingdeeSandbox implements AutoCloseable {
             return false;
         }
         String expectedApi = SignatureCheck.apiSignature(ex.getRequestURI().getRawPath(), nonce, timestamp, appKey);
-        String expectedKd = SignatureCheck.kdSignature(appKey, appData, options.appSecret());
+        String dataText;
+        try {
+            dataText = new String(Base64.getDecoder().decode(appData), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String expectedKd = SignatureCheck.kdSignature(appKey, dataText, options.appSecret());
         if (!expectedApi.equals(h.getFirst("X-Api-Signature")) || !expectedKd.equals(h.getFirst("X-Kd-Signature"))) {
             return false;
         }
-        String[] data = new String(Base64.getDecoder().decode(appData), StandardCharsets.UTF_8).split(",", -1);
+        String[] data = dataText.split(",", -1);
         return data.length >= 2 && options.acctId().equals(data[0]) && options.username().equals(data[1]);
     }
 

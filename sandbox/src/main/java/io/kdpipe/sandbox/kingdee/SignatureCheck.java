@@ -26,7 +26,7 @@ final class SignatureCheck {
         return base64(hmacHex(apiKey(appId), toSign));
     }
 
-    /** {@code X-Kd-Signature}: over the AppID and the Base64 app data, keyed with the AppSecret. */
+    /** {@code X-Kd-Signature}: over the AppID and the app data text (decoded), keyed with the AppSecret. */
     static String kdSignature(String appId, String appData, String appSecret) {
         return base64(hmacHex(appSecret, appId + appData));
     }
