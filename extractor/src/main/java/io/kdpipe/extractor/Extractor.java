@@ -77,6 +77,10 @@ public final class Extractor implements AutoCloseable {
         return this;
     }
 
+    public ExtractorMetrics metrics() {
+        return metrics;
+    }
+
     /** Ids of the jobs this replica runs now. */
     public Set<String> ownedJobs() {
         return ownership.ownedJobs();
