@@ -186,13 +186,13 @@ public final class JobWorker {
                 if (e.retryable()) {
                     transientFailures++;
                     next = r.backoff().backoff(transientFailures);
-                    status = JobStatus.failing("Kingdee unavailable, retrying in " + next.toSeconds() + " s: " + e.getMessage());
-                    log.warn("Job {}: {}; trying again in {} s", spec.id(), e.getMessage(), next.toSeconds());
+                    status = JobStatus.failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
+                    log.warn("Job {}: {}; trying again in {}", spec.id(), e.getMessage(), human(next));
                 } else {
                     next = r.permanentErrorPause();
                     status = JobStatus.failing(e.getMessage());
-                    log.error("Job {} cannot extract: {}. Trying again in {} s; the watermark stays where it was.",
-                            spec.id(), e.getMessage(), next.toSeconds());
+                    log.error("Job {} cannot extract: {}. Trying again in {}; the watermark stays where it was.",
+                            spec.id(), e.getMessage(), human(next));
                 }
             } catch (IllegalArgumentException e) {
                 // data the extractor cannot read (a row without FCUSTID, a malformed date): not a passing fault
@@ -210,6 +210,10 @@ public final class JobWorker {
     /** Waits, returning true when asked to stop meanwhile. */
     private boolean pause(Duration d) throws InterruptedException {
         return stop.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     private static String describe(Checkpoint cp) {
