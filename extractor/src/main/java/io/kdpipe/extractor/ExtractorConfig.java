@@ -163,12 +163,13 @@ public record ExtractorConfig(
     }
 
     private static List<String> withRequired(List<String> fields) {
-        List<String> out = new ArrayList<>(fields);
+        List<String> out = new ArrayList<>();
         for (String required : List.of("FCUSTID", "FModifyDate")) {
-            if (out.stream().noneMatch(f -> f.equalsIgnoreCase(required))) {
-                out.add(0, required);
+            if (fields.stream().noneMatch(f -> f.trim().equalsIgnoreCase(required))) {
+                out.add(required);
             }
         }
+        out.addAll(fields);
         return out.stream().map(f -> f.trim()).filter(f -> !f.isEmpty()).distinct()
                 .map(f -> f.toUpperCase(Locale.ROOT).equals("FCUSTID") ? "FCUSTID" : f).toList();
     }
