@@ -44,7 +44,8 @@ class IncrementalIT {
         try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(1_000)))) {
             // pages of 40: ties at one timestamp straddle page boundaries
             f.set("KINGDEE_PAGE_SIZE", "40");
-            f.start();
+            long startedAt = Instant.now().getEpochSecond();
+            Extractor extractor = f.start();
             f.awaitSnapshots(Duration.ofSeconds(60));
             String job = f.config().jobs().get(0).id();
             CustomerTable table = f.kingdee.table();
@@ -100,6 +101,11 @@ class IncrementalIT {
             Checkpoint cp = f.checkpoint(job).orElseThrow();
             assertThat(cp.watermark()).isEqualTo(latest);
             assertThat(cp.rowsPublished()).isEqualTo(1_000 + 500);
+            var registry = extractor.metrics().registry();
+            assertThat(registry.get("kdpipe.extractor.last.success.timestamp.seconds").tag("job", job).gauge().value())
+                    .isGreaterThanOrEqualTo(startedAt);
+            assertThat(registry.get("kdpipe.extractor.watermark.lag.seconds").tag("job", job).gauge().value()).isBetween(0.0, 60.0);
+            assertThat(extractor.metrics().count("kdpipe.extractor.rows.extracted", "job", job, "phase", "INCREMENTAL")).isEqualTo(500);
         }
     }
 

@@ -187,12 +187,14 @@ public final class JobOwnership implements AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
-            try {
-                t.join(stopTimeout.plusSeconds(15).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (t == null) {
+            consumer.close(); // never started
+            return;
+        }
+        try {
+            t.join(stopTimeout.plusSeconds(15).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
