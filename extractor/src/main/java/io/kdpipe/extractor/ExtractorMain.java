@@ -26,13 +26,27 @@ public final class ExtractorMain {
             System.exit(2);
             return;
         }
+        ServiceRuntime runtime = start(config);
+        runtime.installShutdownHook();
+        runtime.awaitShutdown();
+    }
+
+    /**
+     * Builds and starts the extractor with its HTTP endpoint ({@code /metrics}, {@code /health/*});
+     * closing the returned runtime stops everything in reverse order.
+     */
+    public static ServiceRuntime start(ExtractorConfig config) {
         log.info("Starting with {}", config);
         ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
-        Extractor extractor = new Extractor(config, new ExtractorMetrics(runtime.registry()));
-        runtime.manage("extractor", extractor);
-        runtime.health().readiness("jobs", extractor::readiness);
-        runtime.start().installShutdownHook();
-        extractor.start();
-        runtime.awaitShutdown();
+        try {
+            Extractor extractor = runtime.manage("extractor", new Extractor(config, new ExtractorMetrics(runtime.registry())));
+            runtime.health().readiness("jobs", extractor::readiness);
+            runtime.start();
+            extractor.start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
     }
 }
