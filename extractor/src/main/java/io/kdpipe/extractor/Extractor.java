@@ -108,6 +108,12 @@ public final class Extractor implements AutoCloseable {
         return Health.Status.ok();
     }
 
+    /** Live unless the job group loop died; a restart is the cure then. */
+    public Health.Status liveness() {
+        String failure = ownership.failure();
+        return failure == null ? Health.Status.ok() : Health.Status.down("the job group loop failed: " + failure);
+    }
+
     private Topic<byte[], byte[]> jobsTopic() {
         return ExtractorTopics.jobs(config.jobs().size());
     }

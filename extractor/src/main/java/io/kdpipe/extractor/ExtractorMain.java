@@ -41,6 +41,7 @@ public final class ExtractorMain {
         try {
             Extractor extractor = runtime.manage("extractor", new Extractor(config, new ExtractorMetrics(runtime.registry())));
             runtime.health().readiness("jobs", extractor::readiness);
+            runtime.health().liveness("job-group", extractor::liveness);
             runtime.start();
             extractor.start();
             return runtime;

@@ -36,6 +36,7 @@ class ExtractorMainIT {
             String metrics = get(runtime, "/metrics").body();
             assertThat(metrics).contains("kdpipe_extractor_rows_extracted_total{job=\"5867f8d847e804.BD_Customer.all\",phase=\"SNAPSHOT\",service=\"extractor\"} 50.0")
                     .contains("kdpipe_extractor_logins_total").contains("kdpipe_extractor_kingdee_call_seconds_bucket")
+                    .contains("kafka_producer_record_send_total").contains("kafka_consumer_coordinator_assigned_partitions")
                     .doesNotContain(f.kingdee.options().password());
 
             f.kingdee.faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));

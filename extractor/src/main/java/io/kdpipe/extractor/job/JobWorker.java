@@ -14,6 +14,7 @@ import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.extractor.rows.RowFolder;
 import io.kdpipe.extractor.rows.ValueNormalizer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -122,8 +123,11 @@ public final class JobWorker {
         int kafkaFailures = 0;
         while (!stopping()) {
             Producer<String, byte[]> producer = null;
+            KafkaClientMetrics producerMetrics = null;
             try {
                 producer = r.producers().apply(r.transactionalIdPrefix() + "-" + spec.id());
+                producerMetrics = new KafkaClientMetrics(producer);
+                producerMetrics.bindTo(r.metrics().registry());
                 producer.initTransactions();
                 committed = r.checkpoints().latest(spec.id()).orElse(null);
                 log.info("Job {} taken over; resuming from {}", spec.id(), describe(committed));
@@ -151,6 +155,9 @@ public final class JobWorker {
                     return;
                 }
             } finally {
+                if (producerMetrics != null) {
+                    producerMetrics.close();
+                }
                 if (producer != null) {
                     try {
                         producer.close(Duration.ZERO);

@@ -16,6 +16,7 @@ import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.job.JobStatus;
 import io.kdpipe.extractor.job.JobWorker;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
@@ -48,6 +49,7 @@ public final class JobOwnership implements AutoCloseable {
     private final Map<String, JobWorker> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile boolean polling;
+    private volatile String failure;
     private Thread thread;
 
     public JobOwnership(List<JobSpec> jobs, String topic, Consumer<byte[], byte[]> consumer,
@@ -87,7 +89,14 @@ public final class JobOwnership implements AutoCloseable {
         return polling && !closed;
     }
 
+    /** Why the group loop ended without being closed, or null while it is fine. */
+    public String failure() {
+        return failure;
+    }
+
     private void run() {
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(metrics.registry());
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
@@ -114,10 +123,12 @@ public final class JobOwnership implements AutoCloseable {
                 log.error("The job ownership loop was woken unexpectedly", e);
             }
         } catch (RuntimeException e) {
+            failure = e.toString();
             log.error("The job ownership loop failed; this replica gives up its jobs", e);
         } finally {
             polling = false;
             stopAll();
+            consumerMetrics.close();
             try {
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
