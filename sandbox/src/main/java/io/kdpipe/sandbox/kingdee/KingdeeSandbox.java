@@ -74,6 +74,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
+    private final List<ActivitySimulator> simulators = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private static final class Session {
@@ -141,6 +142,16 @@ public final class KingdeeSandbox implements AutoCloseable {
         return logins.get();
     }
 
+    /**
+     * Starts people working: every {@code interval}, {@code changesPerInterval} saves (edits, new
+     * customers, approvals, forbids, late commits). Stops when closed or when the sandbox closes.
+     */
+    public synchronized ActivitySimulator simulateActivity(Duration interval, int changesPerInterval) {
+        ActivitySimulator sim = new ActivitySimulator(table, options.useOrgs(), interval, changesPerInterval, options.seed() + 1);
+        simulators.add(sim);
+        return sim;
+    }
+
     /** Forgets every session, as a server restart or idle timeout would. */
     public void expireAllSessions() {
         sessions.clear();
@@ -152,6 +163,7 @@ public final class KingdeeSandbox implements AutoCloseable {
             return;
         }
         closed = true;
+        simulators.forEach(ActivitySimulator::close);
         faults.releaseHung();
         server.stop(0);
         executor.shutdownNow();

@@ -155,6 +155,16 @@ class KingdeeSandboxTest {
     }
 
     @Test
+    void shouldSimulatePeopleChangingCustomersOverTime() {
+        LocalDateTime start = kingdee.table().now();
+        try (ActivitySimulator activity = kingdee.simulateActivity(Duration.ofMillis(20), 5)) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> activity.changes() >= 50);
+        }
+        long changed = kingdee.table().all().stream().filter(c -> c.modifyDate().isAfter(start.minusMinutes(1))).count();
+        assertThat(changed).isGreaterThan(10);
+    }
+
+    @Test
     void shouldAcceptCorrectSignatureHeadersAndRejectWrongOnes() throws Exception {
         var o = kingdee.options();
         String path = kingdee.baseUrl().getPath() + QUERY + ".common.kdsvc";
