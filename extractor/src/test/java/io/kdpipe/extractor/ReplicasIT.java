@@ -108,6 +108,9 @@ class ReplicasIT {
                 // A's group loop freezes (a long GC pause, a stuck thread): its job workers keep running
                 frozen.set(true);
                 await().atMost(Duration.ofSeconds(20)).until(() -> b.ownedJobs().equals(jobs));
+                // B's workers have taken over A's jobs: their transactional ids are now B's
+                await().atMost(Duration.ofSeconds(20)).until(() -> ofA.stream().allMatch(job ->
+                        b.workers().get(job) != null && b.workers().get(job).status().detail().startsWith("watermark")));
                 List<SandboxCustomer> changes = new ArrayList<>();
                 for (SandboxCustomer c : f.kingdee.table().all()) {
                     if (changes.size() < 30) {
