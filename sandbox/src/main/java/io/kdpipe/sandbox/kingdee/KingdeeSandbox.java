@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,6 +65,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     private final SandboxOptions options;
     private final CustomerTable table;
     private final Faults faults = new Faults();
+    private final QueryEngine engine;
     private final HttpServer server;
     private final ExecutorService executor;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -91,6 +89,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     private KingdeeSandbox(SandboxOptions options) {
         this.options = options;
         this.table = new CustomerTable(options);
+        this.engine = new QueryEngine(table);
         try {
             this.server = HttpServer.create(new InetSocketAddress("localhost", options.port()), 64);
         } catch (IOException e) {
@@ -422,110 +421,10 @@ public final class KingdeeSandbox implements AutoCloseable {
             return;
         }
         try {
-            send(ex, 200, "application/json; charset=utf-8", mapper.writeValueAsString(query(data)));
-        } catch (QueryError e) {
+            send(ex, 200, "application/json; charset=utf-8", mapper.writeValueAsString(engine.query(data)));
+        } catch (QueryEngine.QueryError e) {
             sendError(ex, new Faults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
         }
-    }
-
-    private static final class QueryError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int msgCode;
-
-        QueryError(int msgCode, String message) {
-            super(message);
-            this.msgCode = msgCode;
-        }
-    }
-
-    private ArrayNode query(JsonNode data) {
-        String formId = data.path("FormId").asText("");
-        if (formId.isBlank()) {
-            throw new QueryError(5, "表单Id为空");
-        }
-        if (!formId.equalsIgnoreCase("BD_Customer")) {
-            throw new QueryError(4, "业务对象 " + formId + " 不存在或已被删除");
-        }
-        String keys = data.path("FieldKeys").asText("");
-        if (keys.isBlank()) {
-            throw new QueryError(8, "字段名称(FieldKeys)不能为空");
-        }
-        List<String> fields = new ArrayList<>();
-        for (String k : keys.split(",")) {
-            String key = k.trim();
-            fields.add(CustomerFields.canonical(key)
-                    .orElseThrow(() -> new QueryError(9, "元数据中标识为" + key + "的字段不存在")));
-        }
-        Predicate<Function<String, Object>> filter;
-        try {
-            filter = FilterExpression.parse(data.path("FilterString").asText(""));
-        } catch (FilterExpression.FilterException e) {
-            throw new QueryError(4, e.getMessage());
-        }
-        Comparator<SandboxCustomer> order = order(data.path("OrderString").asText(""));
-        boolean entries = fields.stream().anyMatch(CustomerFields::isEntry);
-        List<SandboxCustomer> matching = new ArrayList<>();
-        try {
-            for (SandboxCustomer c : table.all()) {
-                if (filter.test(c.header()::get)) {
-                    matching.add(c);
-                }
-            }
-        } catch (FilterExpression.FilterException e) {
-            throw new QueryError(4, e.getMessage());
-        }
-        matching.sort(order);
-        List<ArrayNode> rows = new ArrayList<>();
-        for (SandboxCustomer c : matching) {
-            List<Map<String, Object>> lines = entries && !c.bankAccounts().isEmpty() ? c.bankAccounts() : List.of(Map.of());
-            for (Map<String, Object> line : lines) {
-                ArrayNode row = JsonNodeFactory.instance.arrayNode();
-                for (String f : fields) {
-                    row.add(WireValues.toJson(CustomerFields.isEntry(f) ? line.get(f) : c.get(f)));
-                }
-                rows.add(row);
-            }
-        }
-        int top = data.path("TopRowCount").asInt(0);
-        if (top > 0 && rows.size() > top) {
-            rows = rows.subList(0, top);
-        }
-        int start = Math.max(0, data.path("StartRow").asInt(0));
-        int limit = data.path("Limit").asInt(0);
-        int end = limit > 0 ? Math.min(rows.size(), start + limit) : rows.size();
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (int i = start; i < end; i++) {
-            out.add(rows.get(i));
-        }
-        return out;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Comparator<SandboxCustomer> order(String orderString) {
-        Comparator<SandboxCustomer> cmp = (a, b) -> 0;
-        if (orderString.isBlank()) {
-            return Comparator.comparingLong(SandboxCustomer::id);
-        }
-        for (String part : orderString.split(",")) {
-            String[] words = part.trim().split("\\s+");
-            String field = CustomerFields.canonical(words[0])
-                    .orElseThrow(() -> new QueryError(9, "排序字段 " + words[0] + " 不存在"));
-            boolean desc = words.length > 1 && words[1].equalsIgnoreCase("DESC");
-            Comparator<SandboxCustomer> one = Comparator.comparing(c -> (Comparable) comparable(c.get(field)),
-                    Comparator.nullsFirst(Comparator.naturalOrder()));
-            cmp = cmp.thenComparing(desc ? one.reversed() : one);
-        }
-        return cmp;
-    }
-
-    private static Comparable<?> comparable(Object v) {
-        if (v instanceof Number n) {
-            return new java.math.BigDecimal(n.toString());
-        }
-        if (v instanceof Boolean b) {
-            return b ? 1 : 0;
-        }
-        return (Comparable<?>) v;
     }
 
     // ---------------------------------------------------------------- answers
