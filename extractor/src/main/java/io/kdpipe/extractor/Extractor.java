@@ -1,0 +1,146 @@
+package io.kdpipe.extractor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.kdpipe.common.runtime.Health;
+import io.kdpipe.common.topic.Topic;
+import io.kdpipe.common.topic.TopicInitializer;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.extractor.job.CheckpointReaderFactoryImpl;
+import io.kdpipe.extractor.job.JobSpec;
+import io.kdpipe.extractor.job.JobStatus;
+import io.kdpipe.extractor.job.JobWorker;
+import io.kdpipe.extractor.kingdee.KingdeeClient;
+import io.kdpipe.extractor.metrics.ExtractorMetrics;
+import io.kdpipe.extractor.ownership.JobOwnership;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extractor, assembled: creates its topics, joins the job group and runs the jobs it is given.
+ * {@link ExtractorMain} builds one from the environment; tests build one against a sandbox.
+ */
+public final class Extractor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Extractor.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final ExtractorConfig config;
+    private final KafkaClients clients;
+    private final ExtractorMetrics metrics;
+    private final Clock clock;
+    private final Admin admin;
+    private final JobOwnership ownership;
+    private boolean closed;
+
+    public Extractor(ExtractorConfig config, ExtractorMetrics metrics) {
+        this(config, KafkaClients.of(config), metrics, Clock.systemUTC());
+    }
+
+    Extractor(ExtractorConfig config, KafkaClients clients, ExtractorMetrics metrics, Clock clock) {
+        this.config = config;
+        this.clients = clients;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.admin = clients.admin();
+        String prefix = config.kafka().topicPrefix();
+        CheckpointReaderFactoryImpl checkpoints = new CheckpointReaderFactoryImpl(admin, clients::checkpointConsumer,
+                Topics.CHECKPOINTS.name(prefix), Duration.ofMinutes(2));
+        this.ownership = new JobOwnership(config.jobs(), jobsTopic().name(prefix), clients.groupConsumer(),
+                spec -> new JobWorker(spec, new JobWorker.Resources(
+                        new KingdeeClient(config.site(), config.retry(), metrics),
+                        clients::producer, checkpoints,
+                        Topics.CUSTOMERS.name(prefix), Topics.CHECKPOINTS.name(prefix), config.transactionalIdPrefix(),
+                        config.zone(), clock, metrics, config.retry(), config.permanentErrorPause())),
+                metrics, STOP_TIMEOUT);
+    }
+
+    /** Creates missing topics, then joins the job group. */
+    public Extractor start() {
+        Topic<byte[], byte[]> jobs = jobsTopic();
+        new TopicInitializer(admin, config.kafka().topicPrefix(), config.kafka().replicationFactor())
+                .ensure(List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS, jobs));
+        growJobsTopic(jobs.name(config.kafka().topicPrefix()), jobs.partitions());
+        ownership.start();
+        log.info("Extractor started with {} job(s): {}", config.jobs().size(),
+                config.jobs().stream().map(JobSpec::id).collect(Collectors.joining(", ")));
+        return this;
+    }
+
+    public ExtractorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Ids of the jobs this replica runs now. */
+    public Set<String> ownedJobs() {
+        return ownership.ownedJobs();
+    }
+
+    public Map<String, JobStatus> jobStatuses() {
+        return ownership.statuses();
+    }
+
+    public Map<String, JobWorker> workers() {
+        return ownership.workers();
+    }
+
+    /** Ready when in the job group and no owned job is failing; otherwise names each reason. */
+    public Health.Status readiness() {
+        if (!ownership.polling()) {
+            return Health.Status.down("not (yet) a member of the job group " + config.groupId());
+        }
+        Map<String, JobStatus> statuses = ownership.statuses();
+        String failing = statuses.entrySet().stream().filter(e -> !e.getValue().healthy())
+                .map(e -> e.getKey() + ": " + e.getValue().detail()).collect(Collectors.joining("; "));
+        if (!failing.isEmpty()) {
+            return Health.Status.down(failing);
+        }
+        return Health.Status.ok();
+    }
+
+    /** Live unless the job group loop died; a restart is the cure then. */
+    public Health.Status liveness() {
+        String failure = ownership.failure();
+        return failure == null ? Health.Status.ok() : Health.Status.down("the job group loop failed: " + failure);
+    }
+
+    private Topic<byte[], byte[]> jobsTopic() {
+        return ExtractorTopics.jobs(config.jobs().size());
+    }
+
+    /** Jobs added to the configuration need partitions of their own. */
+    private void growJobsTopic(String name, int wanted) {
+        try {
+            int now = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions().size();
+            if (now < wanted) {
+                admin.createPartitions(Map.of(name, NewPartitions.increaseTo(wanted))).all().get(30, TimeUnit.SECONDS);
+                log.info("Grew {} from {} to {} partitions for {} jobs", name, now, wanted, wanted);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not check the partitions of " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking " + name, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ownership.close();
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,44 @@
+package io.kdpipe.extractor.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One extraction job: one Kingdee account × form × filter, e.g. the customers of one
+ * use-organisation. Its id keys its checkpoint and names its transactional id, so it must stay the
+ * same across restarts and be the same on every replica.
+ *
+ * @param id             stable job id, e.g. {@code 5867f8d847e804.BD_Customer.org-101}
+ * @param account        the Kingdee data-centre id the rows come from
+ * @param formId         the form queried, normally {@code BD_Customer}
+ * @param fieldKeys      the queried field keys; must include {@code FCUSTID} and {@code FModifyDate}
+ * @param entryFieldKeys those of {@code fieldKeys} that belong to an entry table (one row per line)
+ * @param filter         the job's own {@code FilterString} (blank for none), ANDed with paging conditions
+ * @param pageSize       rows per {@code ExecuteBillQuery} page, at most 2000
+ * @param pollInterval   pause between incremental polls
+ * @param overlap        how far before the watermark each poll looks again, for late commits
+ */
+public record JobSpec(
+        String id,
+        String account,
+        String formId,
+        List<String> fieldKeys,
+        Set<String> entryFieldKeys,
+        String filter,
+        int pageSize,
+        Duration pollInterval,
+        Duration overlap) {
+
+    public JobSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(formId, "formId");
+        fieldKeys = List.copyOf(fieldKeys);
+        entryFieldKeys = Set.copyOf(entryFieldKeys);
+        filter = filter == null ? "" : filter.strip();
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(overlap, "overlap");
+    }
+}

@@ -1,0 +1,235 @@
+package io.kdpipe.extractor.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.extractor.kingdee.KingdeeClient;
+import io.kdpipe.extractor.kingdee.KingdeeException;
+import io.kdpipe.extractor.kingdee.RetryPolicy;
+import io.kdpipe.extractor.metrics.ExtractorMetrics;
+import io.kdpipe.extractor.rows.RowFolder;
+import io.kdpipe.extractor.rows.ValueNormalizer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one owned job on its own thread until stopped: takes over the job's transactional id (which
+ * fences any previous owner and aborts its open transaction), reads the last committed checkpoint,
+ * then extracts — snapshot pages first, then a poll every {@code pollInterval}.
+ *
+ * <p>Failures are classified: a Kingdee error that may pass (throttling, 5xx, timeouts) is retried
+ * with growing pauses; a permanent one (refused login, unknown form, field or filter, a body that is
+ * not Kingdee's) marks the job failing with the reason and waits {@code permanentErrorPause} before
+ * trying again, so nothing loops hot; a Kafka error restarts the job from its committed checkpoint;
+ * being fenced ends the worker, since another replica owns the job now.
+ */
+public final class JobWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+    /** What a worker needs from the outside world. */
+    public record Resources(
+            KingdeeClient kingdee,
+            Function<String, Producer<String, byte[]>> producers,
+            CheckpointReaderFactory checkpoints,
+            String customersTopic,
+            String checkpointsTopic,
+            String transactionalIdPrefix,
+            ZoneId zone,
+            Clock clock,
+            ExtractorMetrics metrics,
+            RetryPolicy backoff,
+            Duration permanentErrorPause) {
+    }
+
+    /** Reads checkpoints; one per worker start. */
+    @FunctionalInterface
+    public interface CheckpointReaderFactory {
+        java.util.Optional<Checkpoint> latest(String jobId) throws InterruptedException;
+    }
+
+    private final JobSpec spec;
+    private final Resources r;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile JobStatus status = JobStatus.starting();
+    private volatile Checkpoint committed;
+    private Thread thread;
+
+    public JobWorker(JobSpec spec, Resources resources) {
+        this.spec = spec;
+        this.r = resources;
+    }
+
+    public JobSpec spec() {
+        return spec;
+    }
+
+    public JobStatus status() {
+        return status;
+    }
+
+    /** The last checkpoint this worker committed or resumed from. */
+    public Checkpoint committed() {
+        return committed;
+    }
+
+    public synchronized void start() {
+        thread = new Thread(this::run, "extractor-job-" + spec.id());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops the job and waits up to {@code timeout} for its thread to end. Safe to call twice. */
+    public void stop(Duration timeout) {
+        stop.countDown();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.warn("Job {} did not stop within {}", spec.id(), timeout);
+        }
+    }
+
+    public boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    private boolean stopping() {
+        return stop.getCount() == 0;
+    }
+
+    private void run() {
+        int kafkaFailures = 0;
+        while (!stopping()) {
+            Producer<String, byte[]> producer = null;
+            KafkaClientMetrics producerMetrics = null;
+            try {
+                producer = r.producers().apply(r.transactionalIdPrefix() + "-" + spec.id());
+                producerMetrics = new KafkaClientMetrics(producer);
+                producerMetrics.bindTo(r.metrics().registry());
+                producer.initTransactions();
+                committed = r.checkpoints().latest(spec.id()).orElse(null);
+                log.info("Job {} taken over; resuming from {}", spec.id(), describe(committed));
+                extract(producer);
+                kafkaFailures = 0;
+            } catch (TransactionalPageSink.FencedException | ProducerFencedException | InvalidProducerEpochException e) {
+                log.info("Job {} was taken over by another extractor; stopping here", spec.id());
+                status = JobStatus.ok("handed over to another extractor");
+                return;
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                return;
+            } catch (KafkaException | IllegalStateException e) {
+                if (stopping()) {
+                    return;
+                }
+                kafkaFailures++;
+                r.metrics().jobError(spec.id(), "kafka");
+                status = JobStatus.failing("Kafka: " + e.getMessage());
+                log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), e.toString());
+                try {
+                    if (pause(r.backoff().backoff(kafkaFailures))) {
+                        return;
+                    }
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            } finally {
+                if (producerMetrics != null) {
+                    producerMetrics.close();
+                }
+                if (producer != null) {
+                    try {
+                        producer.close(Duration.ZERO);
+                    } catch (RuntimeException e) {
+                        log.debug("closing the producer of job {} failed: {}", spec.id(), e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The job's steady loop on one producer; returns only when stopping. */
+    private void extract(Producer<String, byte[]> producer) throws InterruptedException {
+        ValueNormalizer normalizer = new ValueNormalizer(r.zone());
+        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), normalizer);
+        KingdeeQuery query = r.kingdee()::executeBillQuery;
+        TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic());
+        PageSink tracking = (rows, cp) -> {
+            sink.commit(rows, cp);
+            committed = cp;
+        };
+        JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
+                r.metrics(), committed);
+        int transientFailures = 0;
+        while (!stopping()) {
+            Duration next = spec.pollInterval();
+            try {
+                runner.runOnce();
+                transientFailures = 0;
+                status = JobStatus.ok(describe(runner.state()));
+            } catch (KingdeeException e) {
+                r.metrics().jobError(spec.id(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                if (e.retryable()) {
+                    transientFailures++;
+                    next = r.backoff().backoff(transientFailures);
+                    status = JobStatus.failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
+                    log.warn("Job {}: {}; trying again in {}", spec.id(), e.getMessage(), human(next));
+                } else {
+                    next = r.permanentErrorPause();
+                    status = JobStatus.failing(e.getMessage());
+                    log.error("Job {} cannot extract: {}. Trying again in {}; the watermark stays where it was.",
+                            spec.id(), e.getMessage(), human(next));
+                }
+            } catch (IllegalArgumentException e) {
+                // data the extractor cannot read (a row without FCUSTID, a malformed date): not a passing fault
+                r.metrics().jobError(spec.id(), "unreadable_data");
+                next = r.permanentErrorPause();
+                status = JobStatus.failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
+                log.error("Job {}: Kingdee returned data the extractor cannot read: {}", spec.id(), e.getMessage());
+            }
+            if (pause(next)) {
+                return;
+            }
+        }
+    }
+
+    /** Waits, returning true when asked to stop meanwhile. */
+    private boolean pause(Duration d) throws InterruptedException {
+        return stop.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+    }
+
+    private static String describe(Checkpoint cp) {
+        if (cp == null) {
+            return "nothing (first run: snapshot)";
+        }
+        if (!cp.snapshotComplete()) {
+            return "snapshot after FCUSTID " + cp.resumeAfter() + " (" + cp.rowsPublished() + " rows so far)";
+        }
+        return "watermark " + cp.watermark() + " (" + cp.rowsPublished() + " rows so far)";
+    }
+}

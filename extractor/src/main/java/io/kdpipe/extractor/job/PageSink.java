@@ -1,0 +1,13 @@
+package io.kdpipe.extractor.job;
+
+import java.util.List;
+
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.common.contract.CustomerRow;
+
+/** Publishes one page's rows together with the checkpoint that covers them, all or nothing. */
+@FunctionalInterface
+public interface PageSink {
+
+    void commit(List<CustomerRow> rows, Checkpoint checkpoint);
+}

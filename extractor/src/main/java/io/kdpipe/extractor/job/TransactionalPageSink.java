@@ -1,0 +1,61 @@
+package io.kdpipe.extractor.job;
+
+import java.util.List;
+
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.common.contract.CustomerRow;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+
+/**
+ * Writes a page's rows and its checkpoint in one Kafka transaction of the job's transactional
+ * producer. A newer producer with the same transactional id (a new owner of the job) fences this
+ * one: that surfaces as {@link FencedException} and the job stops here.
+ */
+final class TransactionalPageSink implements PageSink {
+
+    /** Another replica now owns the job. */
+    static final class FencedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FencedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Producer<String, byte[]> producer;
+    private final String customersTopic;
+    private final String checkpointsTopic;
+
+    TransactionalPageSink(Producer<String, byte[]> producer, String customersTopic, String checkpointsTopic) {
+        this.producer = producer;
+        this.customersTopic = customersTopic;
+        this.checkpointsTopic = checkpointsTopic;
+    }
+
+    @Override
+    public void commit(List<CustomerRow> rows, Checkpoint checkpoint) {
+        try {
+            producer.beginTransaction();
+            for (CustomerRow row : rows) {
+                producer.send(new ProducerRecord<>(customersTopic, row.key(), CustomerRow.CODEC.encode(row)));
+            }
+            producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)));
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw new FencedException("job " + checkpoint.jobId() + " is now owned by another extractor", e);
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.kdpipe.extractor.kingdee;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+
+import io.kdpipe.extractor.kingdee.KingdeeException.Kind;
+
+/**
+ * Reads WebAPI answers. Errors arrive in HTTP 200 bodies, so every body is classified by shape:
+ * data rows ({@code [[v, v, ...], ...]}), Kingdee's error object (wrapped in two arrays, once, or not
+ * at all; its {@code IsSuccess} and {@code MsgCode} as booleans/numbers or as strings),
+ * {@code response_error:} bodies, and anything else (HTML, truncated JSON).
+ */
+final class ResponseParser {
+
+    static final String RESPONSE_ERROR = "response_error:";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** What {@code MsgCode} values mean, for messages a person can act on. */
+    private static final Map<Integer, String> MSG_CODES = Map.ofEntries(
+            Map.entry(0, "error"), Map.entry(1, "session lost"), Map.entry(2, "no permission"),
+            Map.entry(3, "empty operation id"), Map.entry(4, "server exception (unknown form or bad filter)"),
+            Map.entry(5, "empty form id"), Map.entry(6, "database failure"), Map.entry(7, "licence"),
+            Map.entry(8, "bad parameter"), Map.entry(9, "field or value does not exist"), Map.entry(10, "no data"),
+            Map.entry(11, "validation failed"), Map.entry(12, "not allowed"), Map.entry(13, "network-control conflict"),
+            Map.entry(14, "call limit reached (throttled)"), Map.entry(15, "admin login forbidden"));
+
+    private ResponseParser() {
+    }
+
+    /** The rows of an {@code ExecuteBillQuery} answer, each of {@code width} values. */
+    static List<JsonNode[]> queryRows(String service, int status, String body, int width) {
+        JsonNode tree = json(service, status, body);
+        if (tree.isObject()) {
+            throw kingdeeError(service, status, tree);
+        }
+        if (!tree.isArray()) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered neither rows nor an error: " + snippet(body));
+        }
+        List<JsonNode[]> rows = new ArrayList<>(tree.size());
+        for (JsonNode row : tree) {
+            if (row.isObject()) {
+                throw kingdeeError(service, status, row);
+            }
+            if (!row.isArray()) {
+                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                        "Kingdee " + service + " answered a row that is not an array: " + snippet(row.toString()));
+            }
+            if (row.size() > 0 && row.get(0).isObject() && row.get(0).has("Result")) {
+                throw kingdeeError(service, status, row.get(0));
+            }
+            if (row.size() != width) {
+                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                        "Kingdee " + service + " answered a row of " + row.size() + " values for " + width + " field keys");
+            }
+            JsonNode[] values = new JsonNode[width];
+            for (int i = 0; i < width; i++) {
+                JsonNode v = row.get(i);
+                if (v.isContainerNode()) {
+                    throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                            "Kingdee " + service + " answered a nested value where a field value belongs: " + snippet(row.toString()));
+                }
+                values[i] = v;
+            }
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    /** A login answer: the JSON object, after HTTP and {@code response_error:} checks. */
+    static JsonNode loginResult(String service, int status, String body) {
+        if (status != 200 && body != null && body.toLowerCase(java.util.Locale.ROOT).contains("passport")) {
+            throw new KingdeeException(Kind.LOGIN_REFUSED, service, null, status,
+                    "Kingdee " + service + " refused the login: the account id (acctID, the data-centre id) is not known to this site: "
+                            + snippet(body));
+        }
+        JsonNode tree = json(service, status, body);
+        if (!tree.isObject()) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered something other than a login result: " + snippet(body));
+        }
+        return tree;
+    }
+
+    private static JsonNode json(String service, int status, String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.startsWith(RESPONSE_ERROR)) {
+            String detail = exceptionMessage(text.substring(RESPONSE_ERROR.length()));
+            Kind kind = status == 429 || status >= 500 ? Kind.TRANSIENT : Kind.QUERY_REJECTED;
+            throw new KingdeeException(kind, service, null, status,
+                    "Kingdee " + service + " failed with a server exception (HTTP " + status + "): " + detail);
+        }
+        if (status == 429 || status >= 500) {
+            throw new KingdeeException(Kind.TRANSIENT, service, null, status,
+                    "Kingdee " + service + " answered HTTP " + status + ": " + snippet(text));
+        }
+        if (status != 200) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered HTTP " + status + ": " + snippet(text));
+        }
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): " + snippet(text));
+        }
+    }
+
+    /** Unwraps {@code [[{"Result":{"ResponseStatus":...}}]]}, {@code [{...}]} or {@code {...}}. */
+    private static KingdeeException kingdeeError(String service, int status, JsonNode node) {
+        JsonNode rs = node.path("Result").path("ResponseStatus");
+        if (rs.isMissingNode()) {
+            rs = node.path("ResponseStatus");
+        }
+        if (!rs.isObject()) {
+            return new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered an object that is not a Kingdee error: " + snippet(node.toString()));
+        }
+        Integer msgCode = integer(rs.get("MsgCode"));
+        List<String> messages = new ArrayList<>();
+        for (JsonNode e : rs.path("Errors")) {
+            String m = e.path("Message").asText("");
+            String field = e.path("FieldName").isNull() ? "" : e.path("FieldName").asText("");
+            if (!m.isBlank()) {
+                messages.add(field.isBlank() ? m : field + ": " + m);
+            }
+        }
+        String text = messages.isEmpty() ? "(no message)" : String.join("; ", messages);
+        int code = msgCode == null ? 0 : msgCode;
+        Kind kind = switch (code) {
+            case 1 -> Kind.SESSION_LOST;
+            case 14 -> Kind.TRANSIENT;
+            default -> Kind.QUERY_REJECTED;
+        };
+        return new KingdeeException(kind, service, code, status,
+                "Kingdee " + service + " returned MsgCode " + code + " (" + MSG_CODES.getOrDefault(code, "unknown") + "): " + text);
+    }
+
+    /** Reads numbers and numeric strings alike, as help pages and real servers differ. */
+    static Integer integer(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.intValue();
+        }
+        try {
+            return Integer.parseInt(v.asText().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Reads booleans and {@code "true"}/{@code "false"} strings alike. */
+    static boolean bool(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return false;
+        }
+        return v.isBoolean() ? v.booleanValue() : "true".equalsIgnoreCase(v.asText().trim());
+    }
+
+    private static String exceptionMessage(String serialized) {
+        try {
+            JsonNode ex = MAPPER.readTree(serialized);
+            String m = ex.path("Message").asText("");
+            if (!m.isBlank()) {
+                return m;
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: show the text itself
+        }
+        return snippet(serialized);
+    }
+
+    /** The start of a body, on one line, for messages. */
+    static String snippet(String body) {
+        if (body == null) {
+            return "(empty)";
+        }
+        String one = body.replaceAll("\\s+", " ").strip();
+        if (one.isEmpty()) {
+            return "(empty body)";
+        }
+        return one.length() > 200 ? one.substring(0, 200) + "..." : one;
+    }
+}

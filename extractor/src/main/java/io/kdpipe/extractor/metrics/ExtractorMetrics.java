@@ -1,0 +1,97 @@
+package io.kdpipe.extractor.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.kdpipe.common.contract.CustomerRow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The extractor's business metrics, all named {@code kdpipe_extractor_*} in Prometheus:
+ * <ul>
+ *   <li>{@code kdpipe_extractor_rows_extracted_total{job,phase}}: customers published</li>
+ *   <li>{@code kdpipe_extractor_kingdee_calls_total{service,outcome}}: calls by answer ({@code ok},
+ *       {@code session_lost}, {@code throttled}, {@code msg_code_N}, {@code http_N},
+ *       {@code bad_response}, {@code timeout_or_io}, {@code login_refused})</li>
+ *   <li>{@code kdpipe_extractor_kingdee_call_seconds{service}}: call latency histogram</li>
+ *   <li>{@code kdpipe_extractor_logins_total{mode,outcome}}</li>
+ *   <li>{@code kdpipe_extractor_job_errors_total{job,kind}}: failed job steps</li>
+ *   <li>{@code kdpipe_extractor_watermark_lag_seconds{job}}: now minus the job's watermark</li>
+ *   <li>{@code kdpipe_extractor_last_success_timestamp_seconds{job}}: last successful poll</li>
+ *   <li>{@code kdpipe_extractor_jobs_owned}: jobs this replica runs now</li>
+ * </ul>
+ */
+public final class ExtractorMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> lagSeconds = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final AtomicLong jobsOwned = new AtomicLong();
+
+    public ExtractorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("kdpipe.extractor.jobs.owned", jobsOwned, AtomicLong::get)
+                .description("extraction jobs this replica owns now").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void rowsExtracted(String job, CustomerRow.Phase phase, int count) {
+        Counter.builder("kdpipe.extractor.rows.extracted").description("customer rows published")
+                .tag("job", job).tag("phase", phase.name()).register(registry).increment(count);
+    }
+
+    public void kingdeeCall(String service, String outcome, Duration latency) {
+        Counter.builder("kdpipe.extractor.kingdee.calls").description("Kingdee WebAPI calls by outcome")
+                .tag("service", service).tag("outcome", outcome).register(registry).increment();
+        Timer.builder("kdpipe.extractor.kingdee.call").description("Kingdee WebAPI call latency")
+                .tag("service", service).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry).record(latency);
+    }
+
+    public void login(String mode, String outcome) {
+        Counter.builder("kdpipe.extractor.logins").description("Kingdee logins")
+                .tag("mode", mode).tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void jobError(String job, String kind) {
+        Counter.builder("kdpipe.extractor.job.errors").description("job steps that failed, by kind")
+                .tag("job", job).tag("kind", kind).register(registry).increment();
+    }
+
+    public void watermarkLag(String job, long seconds) {
+        lagSeconds.computeIfAbsent(job, j -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("kdpipe.extractor.watermark.lag.seconds", v, AtomicLong::get)
+                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).register(registry);
+            return v;
+        }).set(seconds);
+    }
+
+    public void lastSuccess(String job, Instant at) {
+        lastSuccess.computeIfAbsent(job, j -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("kdpipe.extractor.last.success.timestamp.seconds", v, AtomicLong::get)
+                    .description("Unix time of the job's last successful poll").tag("job", j).register(registry);
+            return v;
+        }).set(at.getEpochSecond());
+    }
+
+    public void jobsOwned(int count) {
+        jobsOwned.set(count);
+    }
+
+    /** The sum of a counter over all its tag values that match {@code tags} (pairs of key, value). */
+    public double count(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+    }
+}

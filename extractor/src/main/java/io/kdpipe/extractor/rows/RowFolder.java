@@ -1,0 +1,116 @@
+package io.kdpipe.extractor.rows;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Folds the rows of one query into customers. A query that selects entry fields (the bank
+ * accounts) returns one row per entry line with the header repeated, like an SQL join; consecutive
+ * rows sharing {@code FCUSTID} become one customer whose entry fields are arrays, one element per
+ * line that has any entry value. Field keys are flattened to the seed's column names
+ * ({@code FUseOrgId.FNumber} → {@code FUseOrgId_FNumber}).
+ */
+public final class RowFolder {
+
+    private final List<String> fieldKeys;
+    private final List<String> columns;
+    private final boolean[] entry;
+    private final int idIndex;
+    private final int modifyIndex;
+    private final ValueNormalizer normalizer;
+
+    public RowFolder(List<String> fieldKeys, Set<String> entryFieldKeys, ValueNormalizer normalizer) {
+        this.fieldKeys = List.copyOf(fieldKeys);
+        this.columns = fieldKeys.stream().map(RowFolder::column).toList();
+        Set<String> entries = entryFieldKeys.stream().map(k -> k.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.entry = new boolean[fieldKeys.size()];
+        for (int i = 0; i < fieldKeys.size(); i++) {
+            entry[i] = entries.contains(fieldKeys.get(i).toUpperCase(Locale.ROOT));
+        }
+        this.idIndex = indexOf("FCUSTID");
+        this.modifyIndex = indexOf("FModifyDate");
+        this.normalizer = normalizer;
+    }
+
+    /** The column name a field key is published under. */
+    public static String column(String fieldKey) {
+        return fieldKey.trim().replace('.', '_');
+    }
+
+    public List<String> fieldKeys() {
+        return fieldKeys;
+    }
+
+    /** {@code FCUSTID} of a raw row, as text. */
+    public String customerId(JsonNode[] row) {
+        JsonNode id = row[idIndex];
+        if (id == null || id.isNull() || id.asText().isBlank()) {
+            throw new IllegalArgumentException("a row without FCUSTID");
+        }
+        return id.isNumber() ? id.bigIntegerValue().toString() : id.asText().strip();
+    }
+
+    /** Folds rows (in query order) into customers, in the same order. */
+    public List<FoldedCustomer> fold(List<JsonNode[]> rows) {
+        List<FoldedCustomer> out = new ArrayList<>();
+        int i = 0;
+        while (i < rows.size()) {
+            String id = customerId(rows.get(i));
+            int j = i + 1;
+            while (j < rows.size() && customerId(rows.get(j)).equals(id)) {
+                j++;
+            }
+            out.add(foldOne(id, rows.subList(i, j)));
+            i = j;
+        }
+        return out;
+    }
+
+    private FoldedCustomer foldOne(String id, List<JsonNode[]> lines) {
+        JsonNode[] head = lines.get(0);
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        List<JsonNode[]> entryLines = lines.stream().filter(this::hasEntryValue).toList();
+        for (int c = 0; c < columns.size(); c++) {
+            if (entry[c]) {
+                ArrayNode values = JsonNodeFactory.instance.arrayNode();
+                for (JsonNode[] line : entryLines) {
+                    values.add(normalizer.normalize(line[c]));
+                }
+                fields.put(columns.get(c), values);
+            } else {
+                fields.put(columns.get(c), normalizer.normalize(head[c]));
+            }
+        }
+        JsonNode modify = head[modifyIndex];
+        LocalDateTime modifyDate = modify == null || modify.isNull() ? null : ValueNormalizer.parseDate(modify.asText());
+        return new FoldedCustomer(id, modifyDate, fields);
+    }
+
+    private boolean hasEntryValue(JsonNode[] line) {
+        for (int c = 0; c < line.length; c++) {
+            if (entry[c] && !normalizer.normalize(line[c]).isNull()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int indexOf(String key) {
+        for (int i = 0; i < fieldKeys.size(); i++) {
+            if (fieldKeys.get(i).trim().equalsIgnoreCase(key)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the field keys must include " + key);
+    }
+}

@@ -1,0 +1,251 @@
+package io.kdpipe.sandbox.kingdee;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The subset of Kingdee's SQL-like {@code FilterString} the sandbox understands: comparisons
+ * ({@code = <> != > >= < <=}) of a field key with a quoted or numeric literal, {@code IS [NOT] NULL},
+ * combined with {@code AND}, {@code OR}, {@code NOT} and parentheses. Literals compare as the
+ * field's type: dates as server-local date-times, numbers as decimals, everything else as text.
+ */
+final class FilterExpression {
+
+    /** A filter the server cannot run, with the reason Kingdee would give. */
+    static final class FilterException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FilterException(String message) {
+            super(message);
+        }
+    }
+
+    private static final DateTimeFormatter LITERAL_DATE = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd")
+            .optionalStart().optionalStart().appendLiteral(' ').optionalEnd().optionalStart().appendLiteral('T').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalEnd()
+            .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+            .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+            .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+            .toFormatter(Locale.ROOT);
+
+    private FilterExpression() {
+    }
+
+    /** Parses {@code filter} (blank means everything) into a predicate over a row's values. */
+    static Predicate<Function<String, Object>> parse(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return row -> true;
+        }
+        Parser p = new Parser(tokenize(filter));
+        Predicate<Function<String, Object>> e = p.or();
+        if (p.pos < p.tokens.size()) {
+            throw new FilterException("过滤条件语法错误：在 '" + p.tokens.get(p.pos).text + "' 附近");
+        }
+        return e;
+    }
+
+    private record Token(String text, boolean literal) {
+    }
+
+    private static List<Token> tokenize(String s) {
+        List<Token> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '\'') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (true) {
+                    if (i >= s.length()) {
+                        throw new FilterException("过滤条件语法错误：字符串缺少结束引号");
+                    }
+                    char d = s.charAt(i);
+                    if (d == '\'') {
+                        if (i + 1 < s.length() && s.charAt(i + 1) == '\'') {
+                            sb.append('\'');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    sb.append(d);
+                    i++;
+                }
+                out.add(new Token(sb.toString(), true));
+            } else if (c == '(' || c == ')' || c == ',') {
+                out.add(new Token(String.valueOf(c), false));
+                i++;
+            } else if (c == '<' || c == '>' || c == '=' || c == '!') {
+                int j = i + 1;
+                if (j < s.length() && (s.charAt(j) == '=' || (c == '<' && s.charAt(j) == '>'))) {
+                    j++;
+                }
+                out.add(new Token(s.substring(i, j), false));
+                i = j;
+            } else {
+                int j = i;
+                while (j < s.length() && !Character.isWhitespace(s.charAt(j)) && "()'<>=!,".indexOf(s.charAt(j)) < 0) {
+                    j++;
+                }
+                out.add(new Token(s.substring(i, j), false));
+                i = j;
+            }
+        }
+        return out;
+    }
+
+    private static final class Parser {
+        private final List<Token> tokens;
+        private int pos;
+
+        Parser(List<Token> tokens) {
+            this.tokens = tokens;
+        }
+
+        Predicate<Function<String, Object>> or() {
+            Predicate<Function<String, Object>> left = and();
+            while (keyword("OR")) {
+                left = left.or(and());
+            }
+            return left;
+        }
+
+        Predicate<Function<String, Object>> and() {
+            Predicate<Function<String, Object>> left = unary();
+            while (keyword("AND")) {
+                left = left.and(unary());
+            }
+            return left;
+        }
+
+        Predicate<Function<String, Object>> unary() {
+            if (keyword("NOT")) {
+                return unary().negate();
+            }
+            if (symbol("(")) {
+                Predicate<Function<String, Object>> inner = or();
+                if (!symbol(")")) {
+                    throw new FilterException("过滤条件语法错误：缺少右括号");
+                }
+                return inner;
+            }
+            return comparison();
+        }
+
+        Predicate<Function<String, Object>> comparison() {
+            Token fieldToken = next("字段");
+            if (fieldToken.literal) {
+                throw new FilterException("过滤条件语法错误：'" + fieldToken.text + "' 不是字段");
+            }
+            String field = CustomerFields.canonical(fieldToken.text)
+                    .orElseThrow(() -> new FilterException("过滤条件中的字段 " + fieldToken.text + " 不存在"));
+            if (keyword("IS")) {
+                boolean not = keyword("NOT");
+                if (!keyword("NULL")) {
+                    throw new FilterException("过滤条件语法错误：IS 之后应为 NULL");
+                }
+                return row -> (isNull(row.apply(field))) != not;
+            }
+            Token op = next("运算符");
+            Token literal = next("值");
+            if (!literal.literal && !isNumber(literal.text)) {
+                throw new FilterException("过滤条件语法错误：'" + literal.text + "' 不是常量");
+            }
+            String opText = op.text;
+            return row -> {
+                Object value = row.apply(field);
+                if (isNull(value)) {
+                    return false;
+                }
+                int cmp = compare(value, literal.text);
+                return switch (opText) {
+                    case "=" -> cmp == 0;
+                    case "<>", "!=" -> cmp != 0;
+                    case ">" -> cmp > 0;
+                    case ">=" -> cmp >= 0;
+                    case "<" -> cmp < 0;
+                    case "<=" -> cmp <= 0;
+                    default -> throw new FilterException("过滤条件语法错误：不支持的运算符 " + opText);
+                };
+            };
+        }
+
+        private Token next(String what) {
+            if (pos >= tokens.size()) {
+                throw new FilterException("过滤条件语法错误：缺少" + what);
+            }
+            return tokens.get(pos++);
+        }
+
+        private boolean keyword(String word) {
+            if (pos < tokens.size() && !tokens.get(pos).literal && tokens.get(pos).text.equalsIgnoreCase(word)) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        private boolean symbol(String s) {
+            if (pos < tokens.size() && !tokens.get(pos).literal && tokens.get(pos).text.equals(s)) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean isNull(Object v) {
+        return v == null || (v instanceof String s && s.isBlank());
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            new BigDecimal(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static int compare(Object value, String literal) {
+        try {
+            if (value instanceof LocalDateTime dt) {
+                return dt.compareTo(parseDate(literal));
+            }
+            if (value instanceof Number n) {
+                return new BigDecimal(n.toString()).compareTo(new BigDecimal(literal.trim()));
+            }
+            if (value instanceof Boolean b) {
+                boolean l = literal.equals("1") || literal.equalsIgnoreCase("true");
+                return Boolean.compare(b, l);
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new FilterException("过滤条件中的值 '" + literal + "' 与字段类型不符");
+        }
+        return value.toString().trim().compareTo(literal);
+    }
+
+    private static LocalDateTime parseDate(String literal) {
+        String t = literal.trim();
+        if (t.length() == 10) {
+            return LocalDate.parse(t).atStartOfDay();
+        }
+        return LocalDateTime.parse(t, LITERAL_DATE);
+    }
+}
