@@ -13,8 +13,10 @@ import java.util.List;
  * @param resumeAfter       during the snapshot: the last {@code FCUSTID} published, so a restart
  *                          continues after it; null once the snapshot is complete
  * @param watermark         the greatest {@code FModifyDate} published, in server-local time
- * @param keysAtWatermark   the customer ids already published with {@code FModifyDate} equal to the
- *                          watermark, so an overlapping re-read does not publish them twice
+ * @param keysAtWatermark   version keys {@code FCUSTID@FModifyDate} of every row published whose
+ *                          {@code FModifyDate} lies within the overlap window ending at the
+ *                          watermark, so an overlapping re-read publishes neither them twice nor
+ *                          misses a late-committed row
  * @param rowsPublished     rows published by this job since it began
  * @param committedAt       when this checkpoint was written
  */
