@@ -64,21 +64,7 @@ public final class ConfigReader {
     }
 
     public int integer(String key, int defaultValue, int min, int max, String meaning) {
-        document(key, String.valueOf(defaultValue), meaning);
-        Optional<String> v = value(key);
-        if (v.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v.get());
-            if (n < min || n > max) {
-                problems.add(key + ": " + n + " is out of range [" + min + ", " + max + "]");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            problems.add(key + ": '" + v.get() + "' is not a whole number");
-            return defaultValue;
-        }
+        return (int) longValue(key, defaultValue, min, max, meaning);
     }
 
     public long longValue(String key, long defaultValue, long min, long max, String meaning) {
