@@ -27,6 +27,11 @@ final class DeployFiles {
         return list(PROMETHEUS, ".rules.yml");
     }
 
+    /** Unit tests of the rules ({@code *.rules.test.yml}). */
+    static List<Path> ruleTests() {
+        return list(PROMETHEUS, ".rules.test.yml");
+    }
+
     /** Grafana dashboards ({@code *.json}). */
     static List<Path> dashboards() {
         return list(GRAFANA, ".json");
