@@ -242,6 +242,17 @@ class ManifestsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void hpaFallbackStaysWithinThePartitions() throws Exception {
+        Path file = DeployFiles.K8S.resolve("examples/hpa-fallback.yaml");
+        List<JsonNode> hpas = new java.util.ArrayList<>();
+        try (var it = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
+            it.forEachRemaining(hpas::add);
+        }
+        assertThat(hpas).extracting(h -> h.at("/spec/scaleTargetRef/name").asText()).containsExactlyInAnyOrder("transformer", "notifier");
+        assertThat(hpas).allSatisfy(h -> assertThat(h.at("/spec/maxReplicas").asInt()).isBetween(1, Topics.PIPELINE_PARTITIONS));
+    }
+
     private static boolean matches(JsonNode selector, JsonNode labels) {
         Map<String, String> want = new HashMap<>();
         selector.fields().forEachRemaining(e -> want.put(e.getKey(), e.getValue().asText()));
