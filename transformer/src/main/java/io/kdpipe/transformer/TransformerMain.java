@@ -61,6 +61,14 @@ public final class TransformerMain implements AutoCloseable {
         System.exit(app.failed() ? 1 : 0);
     }
 
+    /**
+     * Builds and starts the transformer on {@code runtime} (topics, Streams, the HTTP endpoint);
+     * closing the returned instance or the runtime stops everything in reverse order.
+     */
+    public static TransformerMain start(TransformerConfig config, ServiceRuntime runtime) {
+        return new TransformerMain(config, runtime).start();
+    }
+
     /** Creates missing topics, starts Streams and the HTTP endpoint. */
     TransformerMain start() {
         ensureTopics();

@@ -1,0 +1,182 @@
+package io.kdpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.extractor.ExtractorConfig;
+import io.kdpipe.extractor.ExtractorMain;
+import io.kdpipe.notifier.NotifierConfig;
+import io.kdpipe.notifier.NotifierMain;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.testkit.KafkaBroker;
+import io.kdpipe.testkit.KafkaBrokerExtension;
+import io.kdpipe.testkit.TestNames;
+import io.kdpipe.transformer.TransformerConfig;
+import io.kdpipe.transformer.TransformerMain;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline in one JVM (three services, both sandboxes, the embedded broker): customers
+ * flow to DingTalk, one unreadable row and one unreadable notice are dead-lettered, and then every
+ * metric name the alert rules and the dashboards query must be in some service's {@code /metrics}.
+ * A rule or panel that queries a metric nobody exports fails here.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class MetricsScrapeIT {
+
+    private static final int CUSTOMERS = 6;
+    private static final String RECIPIENT = "user-0001";
+
+    private final KafkaBroker broker;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String prefix = TestNames.topicPrefix();
+
+    MetricsScrapeIT(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @Test
+    void everyMetricTheRulesAndDashboardsQueryIsExported(@TempDir Path stateDir) throws Exception {
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(CUSTOMERS));
+                DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
+                        .users(io.kdpipe.sandbox.dingtalk.SandboxOptions.numberedUsers(2)).build());
+                ServiceRuntime notifier = startNotifier(dingTalk);
+                ServiceRuntime transformer = startTransformer(stateDir);
+                ServiceRuntime extractor = ExtractorMain.start(ExtractorConfig.from(extractorEnv(kingdee)))) {
+
+            poison(Topics.CUSTOMERS.name(prefix));
+            poison(Topics.NOTICES.name(prefix));
+
+            Map<String, ServiceRuntime> services = new LinkedHashMap<>();
+            services.put("extractor", extractor);
+            services.put("transformer", transformer);
+            services.put("notifier", notifier);
+
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                assertThat(dingTalk.inbox(RECIPIENT)).hasSizeGreaterThanOrEqualTo(CUSTOMERS);
+                assertThat(scrape(notifier)).contains("kdpipe_notifier_dead_letters_total{reason=");
+                assertThat(scrape(transformer)).contains("kdpipe_transformer_dead_letters_total{");
+            });
+
+            Map<String, Set<String>> exported = new TreeMap<>();
+            for (var e : services.entrySet()) {
+                String text = scrape(e.getValue());
+                Files.writeString(Path.of("target", "scrape-" + e.getKey() + ".txt"), text, StandardCharsets.UTF_8);
+                MetricNames.inScrape(text).forEach(name -> exported.computeIfAbsent(name, n -> new TreeSet<>()).add(e.getKey()));
+            }
+
+            Map<String, Set<String>> queried = new TreeMap<>();
+            for (Path rules : DeployFiles.ruleFiles()) {
+                queried.put(DeployFiles.DEPLOY.relativize(rules).toString(), MetricNames.inRules(rules));
+            }
+            for (Path dashboard : DeployFiles.dashboards()) {
+                queried.put(DeployFiles.DEPLOY.relativize(dashboard).toString(), MetricNames.inDashboard(dashboard));
+            }
+            assertThat(queried).as("rule files and dashboards").isNotEmpty();
+            queried.forEach((file, names) -> {
+                assertThat(names).as("metrics queried in %s", file).isNotEmpty();
+                Set<String> missing = new TreeSet<>(names);
+                missing.removeAll(exported.keySet());
+                assertThat(missing).as("metrics %s queries that no service exports (scrapes in deploy/target/scrape-*.txt)", file)
+                        .isEmpty();
+            });
+        }
+    }
+
+    private ServiceRuntime startNotifier(DingTalkSandbox dingTalk) {
+        Map<String, String> env = new HashMap<>(kafkaEnv());
+        env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
+        env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
+        env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
+        env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+        env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
+        env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
+        env.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
+        ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
+        try {
+            NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
+            runtime.start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private ServiceRuntime startTransformer(Path stateDir) {
+        Map<String, String> env = new HashMap<>(kafkaEnv());
+        env.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("transformer"));
+        env.put("KDPIPE_STATE_DIR", stateDir.toString());
+        env.put("KDPIPE_NOTIFY_SNAPSHOT", "true");
+        env.put("KDPIPE_DIGEST_ENABLED", "false");
+        env.put("KDPIPE_RECIPIENTS_FALLBACK", RECIPIENT);
+        // short transactions keep the test quick
+        env.put("KAFKA_COMMIT_INTERVAL_MS", "100");
+        ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
+        try {
+            TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private Map<String, String> extractorEnv(KingdeeSandbox kingdee) {
+        Map<String, String> env = new HashMap<>(kafkaEnv());
+        var o = kingdee.options();
+        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
+        env.put("KINGDEE_ACCT_ID", o.acctId());
+        env.put("KINGDEE_USERNAME", o.username());
+        env.put("KINGDEE_PASSWORD", o.password());
+        env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "500ms");
+        env.put("KDPIPE_EXTRACTOR_GROUP_ID", TestNames.unique("extractor"));
+        env.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", TestNames.unique("extractor-tx"));
+        return env;
+    }
+
+    private Map<String, String> kafkaEnv() {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "KDPIPE_TOPIC_PREFIX", prefix, "KDPIPE_HTTP_PORT", "0");
+    }
+
+    /** One record no service can read, so the dead-letter paths run and their metrics exist. */
+    private void poison(String topic) throws Exception {
+        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "poison".getBytes(StandardCharsets.UTF_8),
+                    "{not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private String scrape(ServiceRuntime runtime) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + runtime.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+}
