@@ -22,7 +22,7 @@ final class Cli {
     private Cli() {
     }
 
-    static Result run(Map<String, String> env, String input, String... args) {
+    static Result runAnswering(Map<String, String> env, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Kdpipe.commandLine(OperateContext.of(env, new StringReader(input), Clock.systemUTC()));
@@ -33,6 +33,6 @@ final class Cli {
     }
 
     static Result run(Map<String, String> env, String... args) {
-        return run(env, "", args);
+        return runAnswering(env, "", args);
     }
 }

@@ -63,7 +63,7 @@ final class OperateFixture implements AutoCloseable {
     }
 
     Cli.Result runAnswering(String input, String... args) {
-        return Cli.run(env, input, args);
+        return Cli.runAnswering(env, input, args);
     }
 
     void send(String topic, byte[] key, byte[] value, Headers headers) {
