@@ -1,5 +1,6 @@
 package io.kdpipe.cli.operate;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -51,12 +52,18 @@ public final class StatusCommand extends OperateCommand {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
+    @Option(names = "--extractor-metrics", paramLabel = "URL", split = ",",
+            description = "the extractors' /metrics URLs, for each job's last successful poll "
+                    + "(default: KDPIPE_EXTRACTOR_METRICS_URLS; without them only checkpoints are shown)")
+    List<URI> extractorMetrics;
+
     /** Lag of one service's consumer group: committed offsets against the ends of the partitions it reads. */
     public record Lag(String service, String group, boolean hasOffsets, long lag, Map<String, Long> byTopic) {
     }
 
     /** One extraction job, from its latest checkpoint. */
-    public record Job(String jobId, boolean snapshotComplete, LocalDateTime watermark, long rowsPublished, Instant lastCheckpointAt) {
+    public record Job(String jobId, boolean snapshotComplete, LocalDateTime watermark, long rowsPublished,
+            Instant lastCheckpointAt, Instant lastSuccessfulPollAt) {
     }
 
     /** Dead letters waiting (not yet redriven or parked) in one topic with one error class. */
@@ -67,8 +74,8 @@ public final class StatusCommand extends OperateCommand {
     public record Budget(String month, String zone, long used, long budget, long remaining) {
     }
 
-    public record Report(Instant at, List<Lag> lag, List<Job> extractorJobs, List<DeadLetters> deadLetters,
-            long deadLettersTotal, Budget dingtalk) {
+    public record Report(Instant at, List<Lag> lag, List<Job> extractorJobs, List<String> extractorMetricsProblems,
+            List<DeadLetters> deadLetters, long deadLettersTotal, Budget dingtalk) {
     }
 
     @Override
@@ -82,13 +89,26 @@ public final class StatusCommand extends OperateCommand {
         groups.put("notifier", reader.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "the notifier's consumer group"));
         int budget = reader.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE, "DingTalk calls per calendar month");
         ZoneId zone = reader.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "zone of DingTalk's months");
+        List<String> metricsUrls = reader.list("KDPIPE_EXTRACTOR_METRICS_URLS", "",
+                "the extractors' /metrics URLs, for the last successful poll per job");
         reader.validate();
+        List<URI> endpoints = new ArrayList<>();
+        if (extractorMetrics != null) {
+            endpoints.addAll(extractorMetrics);
+        } else {
+            for (String u : metricsUrls) {
+                try {
+                    endpoints.add(URI.create(u));
+                } catch (IllegalArgumentException e) {
+                    throw usage("KDPIPE_EXTRACTOR_METRICS_URLS: '" + u + "' is not a URL");
+                }
+            }
+        }
         try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
-            Report report = new Report(context.clock().instant(), lag(kafka, groups), jobs(kafka), List.of(), 0,
-                    budget(kafka, budget, zone));
+            ExtractorPolls.Result polls = ExtractorPolls.read(endpoints, connection.timeout());
             List<DeadLetters> dead = deadLetters(kafka);
-            report = new Report(report.at(), report.lag(), report.extractorJobs(), dead,
-                    dead.stream().mapToLong(DeadLetters::count).sum(), report.dingtalk());
+            Report report = new Report(context.clock().instant(), lag(kafka, groups), jobs(kafka, polls.lastSuccess()),
+                    polls.problems(), dead, dead.stream().mapToLong(DeadLetters::count).sum(), budget(kafka, budget, zone));
             if (json) {
                 printJson(report);
             } else {
@@ -115,7 +135,7 @@ public final class StatusCommand extends OperateCommand {
         return out;
     }
 
-    private static List<Job> jobs(KafkaAccess kafka) {
+    private static List<Job> jobs(KafkaAccess kafka, Map<String, Instant> lastSuccess) {
         Map<String, Checkpoint> latest = new TreeMap<>();
         kafka.scan(kafka.name(Topics.CHECKPOINTS), r -> {
             if (r.key() == null) {
@@ -128,9 +148,15 @@ public final class StatusCommand extends OperateCommand {
                 latest.put(key, ok.value());
             }
         });
-        return latest.values().stream()
-                .map(c -> new Job(c.jobId(), c.snapshotComplete(), c.watermark(), c.rowsPublished(), c.committedAt()))
-                .toList();
+        List<Job> out = new ArrayList<>();
+        latest.values().forEach(c -> out.add(new Job(c.jobId(), c.snapshotComplete(), c.watermark(), c.rowsPublished(),
+                c.committedAt(), lastSuccess.get(c.jobId()))));
+        lastSuccess.forEach((job, at) -> {
+            if (!latest.containsKey(job)) {
+                out.add(new Job(job, false, null, 0, null, at));
+            }
+        });
+        return out;
     }
 
     private static List<DeadLetters> deadLetters(KafkaAccess kafka) {
@@ -194,12 +220,16 @@ public final class StatusCommand extends OperateCommand {
         if (r.extractorJobs().isEmpty()) {
             out().println("  (no checkpoints)");
         } else {
-            out().printf("  %-40s %-20s %-9s %10s %s%n", "JOB", "WATERMARK", "SNAPSHOT", "ROWS", "LAST CHECKPOINT");
+            out().printf("  %-40s %-20s %-9s %10s %-24s %s%n", "JOB", "WATERMARK", "SNAPSHOT", "ROWS", "LAST CHECKPOINT",
+                    "LAST POLL OK");
             for (Job j : r.extractorJobs()) {
-                out().printf("  %-40s %-20s %-9s %10d %s%n", j.jobId(), j.watermark(), j.snapshotComplete() ? "done" : "running",
-                        j.rowsPublished(), j.lastCheckpointAt());
+                out().printf("  %-40s %-20s %-9s %10d %-24s %s%n", j.jobId(), j.watermark() == null ? "-" : j.watermark(),
+                        j.snapshotComplete() ? "done" : "running", j.rowsPublished(),
+                        j.lastCheckpointAt() == null ? "-" : j.lastCheckpointAt(),
+                        j.lastSuccessfulPollAt() == null ? "-" : j.lastSuccessfulPollAt());
             }
         }
+        r.extractorMetricsProblems().forEach(p -> out().println("  extractor metrics: " + p));
         out().println();
         out().println("Dead letters waiting: " + r.deadLettersTotal());
         for (DeadLetters d : r.deadLetters()) {

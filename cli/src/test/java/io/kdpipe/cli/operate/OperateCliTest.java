@@ -98,4 +98,17 @@ class OperateCliTest {
         assertThat(marked.toString().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
         assertThat(md.path("markdown").path("title").asText()).as("the original is not changed").isEqualTo("客户已修改");
     }
+
+    @Test
+    void theLastSuccessfulPollIsReadFromThePrometheusExposition() {
+        String exposition = """
+                # HELP kdpipe_extractor_last_success_timestamp_seconds Unix time of the job's last successful poll
+                # TYPE kdpipe_extractor_last_success_timestamp_seconds gauge
+                kdpipe_extractor_last_success_timestamp_seconds{job="100.BD_Customer.all",service="extractor"} 1.7643888E9
+                kdpipe_extractor_last_success_timestamp_seconds{service="extractor",job="101.BD_Customer.all"} 0.0
+                kdpipe_extractor_watermark_lag_seconds{job="100.BD_Customer.all",service="extractor"} 12.0
+                """;
+        assertThat(ExtractorPolls.parse(exposition))
+                .containsExactly(Map.entry("100.BD_Customer.all", Instant.ofEpochSecond(1_764_388_800L)));
+    }
 }

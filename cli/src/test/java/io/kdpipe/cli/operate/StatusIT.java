@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,9 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
+import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
+import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
@@ -60,8 +63,17 @@ class StatusIT {
             Checkpoint cp = new Checkpoint(Checkpoint.VERSION, "100:BD_Customer:all", true, null,
                     LocalDateTime.of(2026, 11, 29, 10, 0), List.of(), 42, now);
             fx.send(fx.topic(Topics.CHECKPOINTS), cp.jobId(), Checkpoint.CODEC.encode(cp));
+            // an extractor replica's /metrics reports the job's last successful poll, later than its checkpoint
+            ServiceRuntime extractor = new ServiceRuntime("extractor", 0);
+            Instant polled = now.plusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+            new ExtractorMetrics(extractor.registry()).lastSuccess(cp.jobId(), polled);
+            extractor.start();
+            fx.env.put("KDPIPE_EXTRACTOR_METRICS_URLS", "http://127.0.0.1:" + extractor.port() + "/metrics");
 
-            Cli.Result result = fx.run("status", "--json");
+            Cli.Result result;
+            try (extractor) {
+                result = fx.run("status", "--json");
+            }
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
             JsonNode json = Json.mapper().readTree(result.out());
@@ -80,9 +92,12 @@ class StatusIT {
             assertThat(job.path("jobId").asText()).isEqualTo("100:BD_Customer:all");
             assertThat(job.path("watermark").asText()).startsWith("2026-11-29T10:00");
             assertThat(job.path("rowsPublished").asLong()).isEqualTo(42);
+            assertThat(Instant.parse(job.path("lastSuccessfulPollAt").asText())).isEqualTo(polled);
+            assertThat(json.path("extractorMetricsProblems")).isEmpty();
 
             Cli.Result table = fx.run("status");
-            assertThat(table.exitCode()).isZero();
+            assertThat(table.exitCode()).as("an extractor that cannot be scraped is reported, not fatal").isZero();
+            assertThat(table.out()).contains("extractor metrics: http://127.0.0.1:").contains("not reachable");
             assertThat(table.out()).contains("Consumer lag").contains(group).contains("Dead letters waiting: 4")
                     .contains("5 of 100 used");
         }
