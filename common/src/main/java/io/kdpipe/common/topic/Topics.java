@@ -56,8 +56,21 @@ public final class Topics {
             "dingtalk.directory.v1", Serdes.String(), DirectoryEntry.CODEC.serde(), 1,
             compacted());
 
+    /**
+     * What operators did with the {@code kdpipe} commands (replays, redrives): one JSON record per run,
+     * keyed by run id. Redrive reads it back to skip dead letters an earlier run already moved.
+     */
+    public static final Topic<String, String> AUDIT = new Topic<>(
+            "kdpipe.audit.v1", Serdes.String(), Serdes.String(), 1,
+            deleteAfter(Duration.ofDays(365)));
+
+    /** Dead letters redriven too often: kept as they were, for a person to look at. */
+    public static final Topic<byte[], byte[]> PARKED = new Topic<>(
+            "kdpipe.deadletters.parked.v1", Serdes.ByteArray(), Serdes.ByteArray(), 1,
+            deleteAfter(Duration.ofDays(90)));
+
     public static final List<Topic<?, ?>> ALL = List.of(
-            CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY);
+            CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY, AUDIT, PARKED);
 
     private Topics() {
     }

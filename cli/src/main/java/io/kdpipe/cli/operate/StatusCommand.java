@@ -1,0 +1,242 @@
+package io.kdpipe.cli.operate;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.common.contract.Decoded;
+import io.kdpipe.common.contract.DeliveryRecord;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
+import io.kdpipe.common.topic.Topics;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The pipeline at a glance: consumer lag per service, each extraction job's watermark and last
+ * checkpoint, dead letters waiting by reason, and the DingTalk calls used this month against the budget.
+ * It only reads.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Show consumer lag per service, extractor watermarks, dead letters by reason and the DingTalk budget.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  kdpipe status",
+                "      a table for people",
+                "  kdpipe status --json | jq .dingtalk",
+                "      the same as JSON, for scripts and alerts",
+                "  kdpipe status --config /etc/kdpipe/prod.properties",
+                "      read the services' settings (group ids, budget, zone) from their properties file",
+                "",
+                "Exit status: 0 done, 1 failed, 2 bad arguments, 4 Kafka unreachable."})
+public final class StatusCommand extends OperateCommand {
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Option(names = "--extractor-metrics", paramLabel = "URL", split = ",",
+            description = "the extractors' /metrics URLs, for each job's last successful poll "
+                    + "(default: KDPIPE_EXTRACTOR_METRICS_URLS; without them only checkpoints are shown)")
+    List<URI> extractorMetrics;
+
+    /** Lag of one service's consumer group: committed offsets against the ends of the partitions it reads. */
+    public record Lag(String service, String group, boolean hasOffsets, long lag, Map<String, Long> byTopic) {
+    }
+
+    /** One extraction job, from its latest checkpoint. */
+    public record Job(String jobId, boolean snapshotComplete, LocalDateTime watermark, long rowsPublished,
+            Instant lastCheckpointAt, Instant lastSuccessfulPollAt) {
+    }
+
+    /** Dead letters waiting (not yet redriven or parked) in one topic with one error class. */
+    public record DeadLetters(String topic, String errorClass, long count) {
+    }
+
+    /** DingTalk calls counted this month, from the delivery ledger. */
+    public record Budget(String month, String zone, long used, long budget, long remaining) {
+    }
+
+    public record Report(Instant at, List<Lag> lag, List<Job> extractorJobs, List<String> extractorMetricsProblems,
+            List<DeadLetters> deadLetters, long deadLettersTotal, Budget dingtalk) {
+    }
+
+    @Override
+    protected int run() {
+        ConfigReader reader = connection.reader(context);
+        KafkaConfig kafkaConfig = KafkaConfig.read(reader);
+        Map<String, String> groups = new LinkedHashMap<>();
+        groups.put("extractor", reader.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "the extractor's consumer group"));
+        groups.put("transformer", reader.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",
+                "the transformer's Streams application id (its consumer group)"));
+        groups.put("notifier", reader.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "the notifier's consumer group"));
+        int budget = reader.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE, "DingTalk calls per calendar month");
+        ZoneId zone = reader.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "zone of DingTalk's months");
+        List<String> metricsUrls = reader.list("KDPIPE_EXTRACTOR_METRICS_URLS", "",
+                "the extractors' /metrics URLs, for the last successful poll per job");
+        reader.validate();
+        List<URI> endpoints = new ArrayList<>();
+        if (extractorMetrics != null) {
+            endpoints.addAll(extractorMetrics);
+        } else {
+            for (String u : metricsUrls) {
+                try {
+                    endpoints.add(URI.create(u));
+                } catch (IllegalArgumentException e) {
+                    throw usage("KDPIPE_EXTRACTOR_METRICS_URLS: '" + u + "' is not a URL");
+                }
+            }
+        }
+        try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
+            ExtractorPolls.Result polls = ExtractorPolls.read(endpoints, connection.timeout());
+            List<DeadLetters> dead = deadLetters(kafka);
+            Report report = new Report(context.clock().instant(), lag(kafka, groups), jobs(kafka, polls.lastSuccess()),
+                    polls.problems(), dead, dead.stream().mapToLong(DeadLetters::count).sum(), budget(kafka, budget, zone));
+            if (json) {
+                printJson(report);
+            } else {
+                printTable(report);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static List<Lag> lag(KafkaAccess kafka, Map<String, String> groups) {
+        List<Lag> out = new ArrayList<>();
+        groups.forEach((service, group) -> {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    kafka.get(kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+            Map<TopicPartition, Long> ends = kafka.endOffsets(committed.keySet().stream().map(TopicPartition::topic).distinct().toList());
+            Map<String, Long> byTopic = new TreeMap<>();
+            committed.forEach((tp, om) -> {
+                if (om != null && ends.containsKey(tp)) {
+                    byTopic.merge(tp.topic(), Math.max(0, ends.get(tp) - om.offset()), Long::sum);
+                }
+            });
+            out.add(new Lag(service, group, !committed.isEmpty(), byTopic.values().stream().mapToLong(Long::longValue).sum(), byTopic));
+        });
+        return out;
+    }
+
+    private static List<Job> jobs(KafkaAccess kafka, Map<String, Instant> lastSuccess) {
+        Map<String, Checkpoint> latest = new TreeMap<>();
+        kafka.scan(kafka.name(Topics.CHECKPOINTS), r -> {
+            if (r.key() == null) {
+                return;
+            }
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                latest.remove(key);
+            } else if (Checkpoint.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Checkpoint> ok) {
+                latest.put(key, ok.value());
+            }
+        });
+        List<Job> out = new ArrayList<>();
+        latest.values().forEach(c -> out.add(new Job(c.jobId(), c.snapshotComplete(), c.watermark(), c.rowsPublished(),
+                c.committedAt(), lastSuccess.get(c.jobId()))));
+        lastSuccess.forEach((job, at) -> {
+            if (!latest.containsKey(job)) {
+                out.add(new Job(job, false, null, 0, null, at));
+            }
+        });
+        return out;
+    }
+
+    private static List<DeadLetters> deadLetters(KafkaAccess kafka) {
+        Set<String> handled = new HashSet<>();
+        for (AuditRecord a : AuditLog.readAll(kafka)) {
+            if ("redrive".equals(a.command())) {
+                handled.addAll(a.moved());
+                handled.addAll(a.parked());
+            }
+        }
+        Map<List<String>, Long> counts = new TreeMap<>((a, b) -> (a.get(0) + "\u0000" + a.get(1)).compareTo(b.get(0) + "\u0000" + b.get(1)));
+        for (String dlt : List.of(kafka.name(Topics.NOTICES_DLT), kafka.name(Topics.ROWS_DLT))) {
+            kafka.scan(dlt, r -> {
+                if (!handled.contains(RedriveCommand.Planned.coordinate(r))) {
+                    String cls = DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ERROR_CLASS);
+                    counts.merge(List.of(r.topic(), cls == null ? "UNKNOWN" : cls), 1L, Long::sum);
+                }
+            });
+        }
+        List<DeadLetters> out = new ArrayList<>();
+        counts.forEach((k, n) -> out.add(new DeadLetters(k.get(0), k.get(1), n)));
+        return out;
+    }
+
+    private Budget budget(KafkaAccess kafka, int budget, ZoneId zone) {
+        YearMonth month = YearMonth.from(context.clock().instant().atZone(zone));
+        Map<String, DeliveryRecord> latest = new HashMap<>();
+        kafka.scan(kafka.name(Topics.DELIVERIES), r -> {
+            if (r.key() == null) {
+                return;
+            }
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                latest.remove(key);
+            } else if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
+                latest.put(key, ok.value());
+            }
+        });
+        long used = latest.values().stream()
+                .filter(d -> YearMonth.from(d.completedAt().atZone(zone)).equals(month))
+                .mapToLong(DeliveryRecord::calls).sum();
+        return new Budget(month.toString(), zone.getId(), used, budget, Math.max(0, budget - used));
+    }
+
+    private void printJson(Report report) {
+        try {
+            out().println(Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void printTable(Report r) {
+        out().println("Consumer lag");
+        out().printf("  %-12s %-40s %10s%n", "SERVICE", "GROUP", "LAG");
+        for (Lag l : r.lag()) {
+            out().printf("  %-12s %-40s %10s%n", l.service(), l.group(), l.hasOffsets() ? String.valueOf(l.lag()) : "no offsets");
+        }
+        out().println();
+        out().println("Extractor jobs");
+        if (r.extractorJobs().isEmpty()) {
+            out().println("  (no checkpoints)");
+        } else {
+            out().printf("  %-40s %-20s %-9s %10s %-24s %s%n", "JOB", "WATERMARK", "SNAPSHOT", "ROWS", "LAST CHECKPOINT",
+                    "LAST POLL OK");
+            for (Job j : r.extractorJobs()) {
+                out().printf("  %-40s %-20s %-9s %10d %-24s %s%n", j.jobId(), j.watermark() == null ? "-" : j.watermark(),
+                        j.snapshotComplete() ? "done" : "running", j.rowsPublished(),
+                        j.lastCheckpointAt() == null ? "-" : j.lastCheckpointAt(),
+                        j.lastSuccessfulPollAt() == null ? "-" : j.lastSuccessfulPollAt());
+            }
+        }
+        r.extractorMetricsProblems().forEach(p -> out().println("  extractor metrics: " + p));
+        out().println();
+        out().println("Dead letters waiting: " + r.deadLettersTotal());
+        for (DeadLetters d : r.deadLetters()) {
+            out().printf("  %-40s %-20s %8d%n", d.topic(), d.errorClass(), d.count());
+        }
+        out().println();
+        Budget b = r.dingtalk();
+        out().printf("DingTalk calls %s (%s): %d of %d used, %d left%n", b.month(), b.zone(), b.used(), b.budget(), b.remaining());
+    }
+}
