@@ -61,6 +61,23 @@ public final class TransformerMain implements AutoCloseable {
         System.exit(app.failed() ? 1 : 0);
     }
 
+    /**
+     * Builds and starts the transformer with its HTTP endpoint ({@code /metrics}, {@code /health/*});
+     * closing the returned runtime stops everything in reverse order. For hosts that run the
+     * transformer in process, such as {@code kdpipe local}.
+     */
+    public static ServiceRuntime start(TransformerConfig config) {
+        log.info("Starting transformer with {}", config.kafka());
+        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
+        try {
+            new TransformerMain(config, runtime).start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
     /** Creates missing topics, starts Streams and the HTTP endpoint. */
     TransformerMain start() {
         ensureTopics();
