@@ -82,6 +82,9 @@ public final class LocalCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("kdpipe local could not start: " + e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -104,6 +104,8 @@ public final class LocalRun implements AutoCloseable {
         TransformerConfig transformerConfig = TransformerConfig.read(new ConfigReader(ConfigSource.of(settings.transformer(dingTalk != null))));
         NotifierConfig notifierConfig = NotifierConfig.read(new ConfigReader(ConfigSource.of(settings.notifier(dingTalk))));
 
+        requireFree(options.brokerPort(), "the broker");
+        requireFree(options.controllerPort(), "the broker's controller");
         broker = manage("Kafka broker", EmbeddedKafkaBroker.builder()
                 .dataDir(options.dataDir().resolve("kafka"))
                 .keepData(true)
@@ -130,13 +132,24 @@ public final class LocalRun implements AutoCloseable {
         }
 
         List<WebPages.ServiceLink> links = new ArrayList<>();
-        services.forEach((name, rt) -> links.add(new WebPages.ServiceLink(name, rt.port())));
+        services().forEach((name, rt) -> links.add(new WebPages.ServiceLink(name, rt.port())));
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("Kafka broker", bootstrap + " (data in " + options.dataDir().toAbsolutePath() + ")");
         facts.put("Kingdee", kingdee == null ? "real: " + options.settings().get("KINGDEE_URL")
                 : "sandbox at " + kingdee.baseUrl() + " (" + kingdee.table().size() + " customers)");
         facts.put("DingTalk", dingTalk == null ? "real: " + notifierConfig.dingTalkBaseUrl() : "sandbox at " + dingTalk.baseUrl());
         web = manage("web pages", new WebPages(options.webPort(), () -> flow.counts(), dingTalk, links, facts).start());
+    }
+
+    /** The broker stops the whole process when it cannot bind; a clear message first is kinder. */
+    private static void requireFree(int port, String what) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("localhost", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " for " + what + " is in use: is another kdpipe local running? "
+                    + "(choose other ports with --broker-port)");
+        }
     }
 
     private static ServiceRuntime startNotifier(NotifierConfig config) {
@@ -180,7 +193,13 @@ public final class LocalRun implements AutoCloseable {
 
     /** Each in-process service's runtime (metrics registry, health, port), by name. */
     public Map<String, ServiceRuntime> services() {
-        return Map.copyOf(services);
+        Map<String, ServiceRuntime> inFlowOrder = new LinkedHashMap<>();
+        for (String name : List.of("extractor", "transformer", "notifier")) {
+            if (services.containsKey(name)) {
+                inFlowOrder.put(name, services.get(name));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(inFlowOrder);
     }
 
     FlowLog.Counts counts() {
