@@ -160,11 +160,12 @@ final class FlowLog implements AutoCloseable {
             } else if (topic.equals(deliveries)) {
                 if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
                     DeliveryRecord d = ok.value();
+                    boolean first = false;
                     if (d.status() == DeliveryRecord.Status.SENT) {
                         delivered++;
                         if (caughtUp && firstDeliveryAfterStart == null) {
                             firstDeliveryAfterStart = Duration.between(startedAt, clock.instant());
-                            say("first notice of this run sent " + seconds(firstDeliveryAfterStart) + " after start");
+                            first = true;
                         }
                     } else {
                         ledgerDeadLettered++;
@@ -174,6 +175,9 @@ final class FlowLog implements AutoCloseable {
                         say((d.status() == DeliveryRecord.Status.SENT ? "sent      " : "not sent  ") + title
                                 + " → " + String.join(",", d.userIds())
                                 + (d.sourceModifiedAt() == null ? "" : " (" + seconds(Duration.between(d.sourceModifiedAt(), d.completedAt())) + " after the save)"));
+                    }
+                    if (first) {
+                        say("first notice of this run sent " + seconds(firstDeliveryAfterStart) + " after start");
                     }
                 }
             } else if (topic.equals(noticesDlt)) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.runtime.ServiceRuntime;
@@ -100,9 +101,13 @@ public final class LocalRun implements AutoCloseable {
 
         // every setting is checked before anything heavier starts
         ServiceSettings settings = new ServiceSettings(options, bootstrap);
-        ExtractorConfig extractorConfig = ExtractorConfig.read(new ConfigReader(ConfigSource.of(settings.extractor(kingdee))));
-        TransformerConfig transformerConfig = TransformerConfig.read(new ConfigReader(ConfigSource.of(settings.transformer(dingTalk != null))));
-        NotifierConfig notifierConfig = NotifierConfig.read(new ConfigReader(ConfigSource.of(settings.notifier(dingTalk))));
+        List<String> problems = new ArrayList<>();
+        ExtractorConfig extractorConfig = read(ExtractorConfig::read, settings.extractor(kingdee), problems);
+        TransformerConfig transformerConfig = read(TransformerConfig::read, settings.transformer(dingTalk != null), problems);
+        NotifierConfig notifierConfig = read(NotifierConfig::read, settings.notifier(dingTalk), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().distinct().toList());
+        }
 
         requireFree(options.brokerPort(), "the broker");
         requireFree(options.controllerPort(), "the broker's controller");
@@ -139,6 +144,16 @@ public final class LocalRun implements AutoCloseable {
                 : "sandbox at " + kingdee.baseUrl() + " (" + kingdee.table().size() + " customers)");
         facts.put("DingTalk", dingTalk == null ? "real: " + notifierConfig.dingTalkBaseUrl() : "sandbox at " + dingTalk.baseUrl());
         web = manage("web pages", new WebPages(options.webPort(), () -> flow.counts(), dingTalk, links, facts).start());
+    }
+
+    /** Reads one service's settings; its problems join the others', so all are told at once. */
+    private static <T> T read(java.util.function.Function<ConfigReader, T> reader, Map<String, String> env, List<String> problems) {
+        try {
+            return reader.apply(new ConfigReader(ConfigSource.of(env)));
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
     }
 
     /** The broker stops the whole process when it cannot bind; a clear message first is kinder. */
