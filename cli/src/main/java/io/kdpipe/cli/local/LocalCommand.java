@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 @Command(name = "local",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the whole pipeline in one process: an embedded Kafka broker (data kept in --data-dir),",
-            "the Kingdee and DingTalk sandboxes, the extractor, transformer and notifier.",
-            "Kingdee settings (KINGDEE_URL, ...) or DingTalk settings (DINGTALK_APP_KEY, ...) in the environment",
-            "or in --config replace the matching sandbox. Open the status page and the sandbox inboxes in a browser."})
+            "Runs the whole pipeline in one process: an embedded Kafka broker (data kept in --data-dir), "
+                    + "the Kingdee and DingTalk sandboxes, and the extractor, transformer and notifier.",
+            "Kingdee settings (KINGDEE_URL, ...) or DingTalk settings (DINGTALK_APP_KEY, ...) in the environment "
+                    + "or in --config FILE replace the matching sandbox. Ctrl-C stops; the next run resumes."})
 public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".kdpipe/local", description = "Broker and state directory, kept across runs (default: ${DEFAULT-VALUE}).")

@@ -84,6 +84,7 @@ public final class LocalRun implements AutoCloseable {
     private void startAll(LocalOptions options, Consumer<String> out) {
         java.time.Instant startedAt = Clock.systemUTC().instant();
         if (options.fresh()) {
+            requireOnlyLocalData(options.dataDir());
             deleteRecursively(options.dataDir());
         }
         String prefix = options.settings().getOrDefault("KDPIPE_TOPIC_PREFIX", "");
@@ -243,6 +244,23 @@ public final class LocalRun implements AutoCloseable {
 
     private synchronized Map.Entry<String, AutoCloseable> poll() {
         return started.poll();
+    }
+
+    /** {@code --fresh} wipes what a local run keeps there, never a directory that holds anything else. */
+    private static void requireOnlyLocalData(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<String> foreign = entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals("kafka") && !name.equals("streams")).sorted().toList();
+            if (!foreign.isEmpty()) {
+                throw new IllegalStateException("--fresh wipes only a kdpipe local data directory, but " + dir
+                        + " also holds " + foreign);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not look into " + dir, e);
+        }
     }
 
     static void deleteRecursively(Path dir) {

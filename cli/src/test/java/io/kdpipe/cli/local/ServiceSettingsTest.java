@@ -38,6 +38,15 @@ class ServiceSettingsTest {
     }
 
     @Test
+    void shouldNotWipeADirectoryThatHoldsMoreThanLocalRunData() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("thesis.tex"), "keep me");
+        LocalOptions fresh = new LocalOptions(dir, true, 19092, 19093, 0, 0, 0, 0, 10, Duration.ofSeconds(3), 1, Map.of());
+        assertThatThrownBy(() -> LocalRun.start(fresh, line -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("thesis.tex");
+        assertThat(dir.resolve("thesis.tex")).hasContent("keep me");
+    }
+
+    @Test
     void shouldRefuseIncompleteRealSettingsNamingEveryProblemBeforeTheBrokerStarts() {
         LocalOptions o = options(Map.of("KINGDEE_URL", "https://erp.example.com/k3cloud/", "DINGTALK_APP_KEY", "key"));
         assertThatThrownBy(() -> LocalRun.start(o, line -> { }))
