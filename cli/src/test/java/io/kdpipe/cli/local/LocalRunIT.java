@@ -118,6 +118,8 @@ class LocalRunIT {
                     .map(DeliveryRecord::noticeId).toList();
             assertThat(sent).as("ledger entries across both runs").hasSize(expected.size() + 1).doesNotHaveDuplicates();
             assertThat(run.counts().notices()).as("notices built across both runs").isEqualTo(expected.size() + 1);
+            assertThat(run.counts().rowsSnapshot()).as("snapshot rows across both runs: the restart resumed from the checkpoint")
+                    .isEqualTo(CUSTOMERS);
         }
     }
 
