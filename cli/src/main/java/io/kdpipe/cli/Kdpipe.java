@@ -1,5 +1,6 @@
 package io.kdpipe.cli;
 
+import io.kdpipe.cli.local.LocalCommand;
 import io.kdpipe.cli.operate.DirectoryCommand;
 import io.kdpipe.cli.operate.OperateContext;
 import io.kdpipe.cli.operate.OperateFactory;
@@ -11,9 +12,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code kdpipe} command. */
 @Command(name = "kdpipe", mixinStandardHelpOptions = true, version = "kdpipe 0.1.0",
-        description = "Operate a kdpipe deployment: Kingdee customer changes as DingTalk work notifications.",
-        subcommands = {ReplayCommand.class, RedriveCommand.class, DirectoryCommand.class, StatusCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Kingdee customer changes to DingTalk work notifications, over Kafka.",
+        subcommands = {LocalCommand.class, ReplayCommand.class, RedriveCommand.class, DirectoryCommand.class,
+                StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Kdpipe {
 
     public static void main(String[] args) {

@@ -69,6 +69,23 @@ public final class TransformerMain implements AutoCloseable {
         return new TransformerMain(config, runtime).start();
     }
 
+    /**
+     * Builds and starts the transformer with its own runtime and HTTP endpoint; closing the returned
+     * runtime stops everything in reverse order. For hosts that run it in process, such as
+     * {@code kdpipe local}.
+     */
+    public static ServiceRuntime start(TransformerConfig config) {
+        log.info("Starting transformer with {}", config.kafka());
+        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
+        try {
+            start(config, runtime);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
     /** Creates missing topics, starts Streams and the HTTP endpoint. */
     TransformerMain start() {
         ensureTopics();

@@ -1,0 +1,141 @@
+package io.kdpipe.cli.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import ch.qos.logback.classic.Level;
+import io.kdpipe.common.config.ConfigException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kdpipe local}: the whole pipeline in one process on an embedded Kafka broker, against the
+ * Kingdee and DingTalk sandboxes unless real settings are given. Ctrl-C stops it cleanly; the next
+ * run resumes where it stopped.
+ */
+@Command(name = "local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole pipeline in one process: an embedded Kafka broker (data kept in --data-dir), "
+                    + "the Kingdee and DingTalk sandboxes, and the extractor, transformer and notifier.",
+            "Kingdee settings (KINGDEE_URL, ...) or DingTalk settings (DINGTALK_APP_KEY, ...) in the environment "
+                    + "or in --config FILE replace the matching sandbox. Ctrl-C stops; the next run resumes."})
+public final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = ".kdpipe/local", description = "Broker and state directory, kept across runs (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--fresh", description = "Wipe the data directory first: a new cluster, a new snapshot.")
+    boolean fresh;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with kdpipe settings (same keys as the environment; the environment wins).")
+    Path config;
+
+    @Option(names = "--web-port", defaultValue = "8480", description = "Status page and sandbox inboxes (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--service-ports", defaultValue = "8481", paramLabel = "FIRST",
+            description = "Extractor, transformer and notifier serve /metrics and /health on FIRST, FIRST+1, FIRST+2 (default: ${DEFAULT-VALUE}).")
+    int firstServicePort;
+
+    @Option(names = "--broker-port", defaultValue = "19092", description = "Embedded broker port; the controller uses the next one (default: ${DEFAULT-VALUE}).")
+    int brokerPort;
+
+    @Option(names = "--customers", defaultValue = "200", description = "Customers seeded in the Kingdee sandbox (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(names = "--activity", defaultValue = "3s", paramLabel = "INTERVAL",
+            description = "How often the sandbox's simulated people save a customer; 0 for none (default: ${DEFAULT-VALUE}).")
+    String activity;
+
+    @Option(names = "--verbose", description = "Show the services' own logs too, not just the flow.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration interval = parseInterval(activity);
+        if (!verbose) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdpipe")).setLevel(Level.WARN);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdpipe.cli")).setLevel(Level.INFO);
+            // the broker and clients retry what is transient by themselves; the flow log tells what matters
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("kafka")).setLevel(Level.ERROR);
+        }
+        LocalOptions options = new LocalOptions(dataDir, fresh, brokerPort, brokerPort + 1, webPort,
+                firstServicePort, firstServicePort + 1, firstServicePort + 2, customers,
+                interval.isZero() ? Duration.ofSeconds(1) : interval, interval.isZero() ? 0 : 1, settings());
+        System.out.println("Starting kdpipe local (data in " + dataDir.toAbsolutePath() + (fresh ? ", wiped first" : "") + ") ...");
+        long t0 = System.nanoTime();
+        LocalRun run;
+        try {
+            run = LocalRun.start(options, System.out::println);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("kdpipe local could not start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping (the next run resumes from here) ...");
+            run.close();
+            System.out.println("Stopped.");
+            stopped.countDown();
+        }, "kdpipe-local-shutdown"));
+        System.out.printf("Ready in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println("  Status page:     http://localhost:" + run.webPort() + "/");
+        if (run.dingTalk() != null) {
+            System.out.println("  DingTalk inbox:  http://localhost:" + run.webPort() + "/inbox");
+        }
+        run.services().forEach((name, rt) -> System.out.printf("  %-16s http://localhost:%d/metrics  /health/ready%n", name + ":", rt.port()));
+        System.out.println(run.kingdee() != null
+                ? "  Kingdee sandbox: " + run.kingdee().baseUrl() + (options.changesPerInterval() > 0 ? " (someone saves a customer every " + activity + ")" : "")
+                : "  Kingdee:         " + options.settings().get("KINGDEE_URL"));
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    /** The user's settings: the {@code --config} file (or {@code KDPIPE_CONFIG_FILE}), with the environment over it. */
+    Map<String, String> settings() throws IOException {
+        Map<String, String> merged = new HashMap<>();
+        String fileName = config != null ? config.toString() : System.getenv("KDPIPE_CONFIG_FILE");
+        if (fileName != null && !fileName.isBlank()) {
+            Properties props = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(fileName), StandardCharsets.UTF_8)) {
+                props.load(r);
+            }
+            props.stringPropertyNames().forEach(k -> merged.put(k.trim(), props.getProperty(k).trim()));
+        }
+        merged.putAll(System.getenv());
+        return merged;
+    }
+
+    private static Duration parseInterval(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        if (t.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(t));
+    }
+}

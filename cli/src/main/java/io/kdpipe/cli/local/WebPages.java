@@ -1,0 +1,257 @@
+package io.kdpipe.cli.local;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.InboxMessage;
+import io.kdpipe.sandbox.dingtalk.SandboxUser;
+
+/**
+ * The local run's web pages: {@code /} (counts per stage, links to each service's
+ * {@code /metrics} and health, recent flow), {@code /inbox} and {@code /inbox/{userid}} (the
+ * DingTalk sandbox's inboxes, rendered as DingTalk shows messages) and {@code /status.json}.
+ */
+final class WebPages implements AutoCloseable {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
+    private static final String STYLE = """
+            <style>
+            body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f2f3f5;color:#1f2329}
+            header{background:#1677ff;color:#fff;padding:12px 20px;font-size:18px}
+            header a{color:#fff;margin-left:16px;font-size:14px}
+            main{max-width:860px;margin:16px auto;padding:0 12px}
+            .card{background:#fff;border-radius:8px;padding:14px 18px;margin-bottom:12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+            .card .meta{color:#8f959e;font-size:12px;margin-bottom:6px}
+            .card .title{font-weight:600;margin-bottom:6px}
+            .markdown h1,.markdown h2,.markdown h3{font-size:16px;margin:4px 0 8px}
+            .markdown ul{padding-left:20px;margin:6px 0}
+            table{border-collapse:collapse;width:100%}
+            td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #eee}
+            pre{white-space:pre-wrap;font-size:12px}
+            .empty{color:#8f959e}
+            </style>
+            """;
+
+    /** One in-process service and where its endpoints are. */
+    record ServiceLink(String name, int port) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Supplier<FlowLog.Counts> counts;
+    private final DingTalkSandbox dingTalk;
+    private final List<ServiceLink> services;
+    private final Map<String, String> facts;
+
+    WebPages(int port, Supplier<FlowLog.Counts> counts, DingTalkSandbox dingTalk, List<ServiceLink> services,
+             Map<String, String> facts) {
+        this.counts = counts;
+        this.dingTalk = dingTalk;
+        this.services = List.copyOf(services);
+        this.facts = new LinkedHashMap<>(facts);
+        try {
+            this.server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The local run's pages cannot listen on port " + port
+                    + " (choose another with --web-port)", e);
+        }
+        this.executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "kdpipe-local-web");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    WebPages start() {
+        server.start();
+        return this;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/")) {
+                html(ex, 200, page("kdpipe local", statusBody(), true));
+            } else if (path.equals("/status.json")) {
+                send(ex, 200, "application/json; charset=utf-8", Json.mapper().writeValueAsString(statusJson()));
+            } else if (path.equals("/inbox") || path.equals("/inbox/")) {
+                html(ex, 200, page("收件箱 · DingTalk sandbox", inboxList(), true));
+            } else if (path.startsWith("/inbox/")) {
+                String user = URLDecoder.decode(path.substring("/inbox/".length()), StandardCharsets.UTF_8);
+                html(ex, 200, page(user + " · 工作通知", inbox(user), true));
+            } else {
+                html(ex, 404, page("not found", "<div class=\"card\">Nothing here. <a href=\"/\">Status</a></div>", false));
+            }
+        } catch (RuntimeException e) {
+            // an answer that failed half-way cannot be repaired; the next refresh asks again
+        }
+    }
+
+    private String statusBody() {
+        FlowLog.Counts c = counts.get();
+        StringBuilder b = new StringBuilder();
+        b.append("<div class=\"card\"><div class=\"title\">Counts per stage (since this cluster began)</div><table>")
+                .append(row("rows extracted (snapshot)", c.rowsSnapshot()))
+                .append(row("rows extracted (changes)", c.rowsIncremental()))
+                .append(row("notices built", c.notices()));
+        c.noticesByKind().forEach((kind, n) -> b.append(row("&nbsp;&nbsp;" + kind, n)));
+        b.append(row("notices sent", c.delivered()))
+                .append(row("notices dead-lettered", c.noticeDeadLetters()))
+                .append(row("rows dead-lettered", c.rowDeadLetters()))
+                .append("</table>");
+        if (c.firstDeliveryAfterStart() != null) {
+            b.append("<p class=\"meta\">first notice of this run sent ")
+                    .append(String.format("%.1f", c.firstDeliveryAfterStart().toMillis() / 1000.0)).append(" s after start</p>");
+        }
+        b.append("</div>");
+        b.append("<div class=\"card\"><div class=\"title\">Services</div><table><tr><th>service</th><th>metrics</th><th>readiness</th><th>liveness</th></tr>");
+        for (ServiceLink s : services) {
+            String base = "http://localhost:" + s.port();
+            b.append("<tr><td>").append(MessageHtml.escape(s.name())).append("</td>")
+                    .append("<td><a href=\"").append(base).append("/metrics\">/metrics</a></td>")
+                    .append("<td><a href=\"").append(base).append("/health/ready\">/health/ready</a></td>")
+                    .append("<td><a href=\"").append(base).append("/health/live\">/health/live</a></td></tr>");
+        }
+        b.append("</table></div>");
+        b.append("<div class=\"card\"><div class=\"title\">Setup</div><table>");
+        facts.forEach((k, v) -> b.append("<tr><td>").append(MessageHtml.escape(k)).append("</td><td>")
+                .append(MessageHtml.escape(v)).append("</td></tr>"));
+        b.append("</table>");
+        if (dingTalk != null) {
+            b.append("<p><a href=\"/inbox\">DingTalk sandbox inboxes →</a></p>");
+        }
+        b.append("</div>");
+        b.append("<div class=\"card\"><div class=\"title\">Recent flow</div><pre>");
+        if (c.recent().isEmpty()) {
+            b.append("(waiting for the first change)");
+        }
+        c.recent().forEach(line -> b.append(MessageHtml.escape(line)).append('\n'));
+        b.append("</pre></div>");
+        return b.toString();
+    }
+
+    private Map<String, Object> statusJson() {
+        FlowLog.Counts c = counts.get();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rowsSnapshot", c.rowsSnapshot());
+        m.put("rowsIncremental", c.rowsIncremental());
+        m.put("notices", c.notices());
+        m.put("noticesByKind", c.noticesByKind());
+        m.put("sent", c.delivered());
+        m.put("noticeDeadLetters", c.noticeDeadLetters());
+        m.put("rowDeadLetters", c.rowDeadLetters());
+        m.put("firstSentAfterStartMillis", c.firstDeliveryAfterStart() == null ? null : c.firstDeliveryAfterStart().toMillis());
+        List<Map<String, Object>> inboxes = new ArrayList<>();
+        if (dingTalk != null) {
+            dingTalk.inboxes().forEach((user, messages) -> {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("userId", user);
+                i.put("messages", messages.size());
+                i.put("latestTitle", messages.isEmpty() ? null : MessageHtml.title(messages.get(messages.size() - 1).msg()));
+                inboxes.add(i);
+            });
+        }
+        m.put("inboxes", inboxes);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        services.forEach(s -> ports.put(s.name(), s.port()));
+        m.put("servicePorts", ports);
+        return m;
+    }
+
+    private static String row(String label, long n) {
+        return "<tr><td>" + label + "</td><td>" + n + "</td></tr>";
+    }
+
+    private String inboxList() {
+        if (dingTalk == null) {
+            return "<div class=\"card empty\">Real DingTalk settings are in use: notices go to DingTalk itself, not to a sandbox inbox.</div>";
+        }
+        Map<String, List<InboxMessage>> all = dingTalk.inboxes();
+        StringBuilder b = new StringBuilder("<div class=\"card\"><div class=\"title\">DingTalk sandbox users</div><table>"
+                + "<tr><th>user</th><th>name</th><th>messages</th></tr>");
+        for (SandboxUser u : dingTalk.options().users()) {
+            int n = all.getOrDefault(u.userId(), List.of()).size();
+            b.append("<tr><td><a href=\"/inbox/").append(URLEncoder.encode(u.userId(), StandardCharsets.UTF_8)).append("\">")
+                    .append(MessageHtml.escape(u.userId())).append("</a></td><td>").append(MessageHtml.escape(u.name()))
+                    .append("</td><td>").append(n).append("</td></tr>");
+        }
+        return b.append("</table></div>").toString();
+    }
+
+    private String inbox(String userId) {
+        if (dingTalk == null) {
+            return inboxList();
+        }
+        String name = dingTalk.options().users().stream().filter(u -> u.userId().equals(userId))
+                .map(SandboxUser::name).findFirst().orElse("(not a sandbox user)");
+        List<InboxMessage> messages = new ArrayList<>(dingTalk.inbox(userId));
+        java.util.Collections.reverse(messages);
+        StringBuilder b = new StringBuilder("<div class=\"card\"><div class=\"title\">")
+                .append(MessageHtml.escape(name)).append(" (").append(MessageHtml.escape(userId)).append(")</div>")
+                .append("<div class=\"meta\">").append(messages.size()).append(" 条工作通知 · <a href=\"/inbox\">所有用户</a></div></div>");
+        if (messages.isEmpty()) {
+            b.append("<div class=\"card empty\">暂无消息 (no messages yet)</div>");
+        }
+        for (InboxMessage m : messages) {
+            b.append("<div class=\"card message\"><div class=\"meta\">工作通知 · ").append(TIME.format(m.receivedAt()))
+                    .append(" · task ").append(m.taskId()).append("</div>");
+            if ("markdown".equals(m.msg().path("msgtype").asText())) {
+                b.append("<div class=\"title\">").append(MessageHtml.escape(MessageHtml.title(m.msg()))).append("</div>");
+            }
+            b.append(MessageHtml.body(m.msg())).append("</div>");
+        }
+        return b.toString();
+    }
+
+    private static String page(String title, String body, boolean refresh) {
+        return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                + (refresh ? "<meta http-equiv=\"refresh\" content=\"3\">" : "")
+                + "<title>" + MessageHtml.escape(title) + "</title>" + STYLE + "</head><body>"
+                + "<header>kdpipe local<a href=\"/\">Status</a><a href=\"/inbox\">Inboxes</a></header><main>"
+                + body + "</main></body></html>";
+    }
+
+    private static void html(HttpExchange ex, int status, String body) throws IOException {
+        send(ex, status, "text/html; charset=utf-8", body);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

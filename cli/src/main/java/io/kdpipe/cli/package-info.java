@@ -1,2 +1,0 @@
-/** The {@code kdpipe} command: local run, replay, redrive, directory, status and trail. */
-package io.kdpipe.cli;
