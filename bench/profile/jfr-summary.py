@@ -15,7 +15,7 @@ CATEGORIES = [
     ("RocksDB (state stores)", re.compile(r"^org\.rocksdb\.|RocksDB")),
     ("Jackson JSON (decode/encode)", re.compile(r"^com\.fasterxml\.jackson\.")),
     ("SHA-256 / hashing", re.compile(r"MessageDigest|sun\.security\.provider\.|HexFormat")),
-    ("regex (template placeholders)", re.compile(r"^java\.util\.regex\.")),
+    ("java.util.regex (templates, value normalising)", re.compile(r"^java\.util\.regex\.")),
     ("kdpipe code", re.compile(r"^io\.kdpipe\.")),
     ("Kafka Streams runtime", re.compile(r"^org\.apache\.kafka\.streams\.")),
     ("Kafka client I/O and records", re.compile(r"^org\.apache\.kafka\.(clients|common)\.")),

@@ -28,10 +28,10 @@ public final class Report {
 
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-10s %-58s %14s %-10s %12s %8s %-6s%n", "id", "what", "measured", "unit",
+        sb.append(String.format(Locale.ROOT, "%-22s %-58s %14s %-12s %12s %8s %-6s%n", "id", "what", "measured", "unit",
                 "reference", "ratio", "target"));
         for (Result r : results) {
-            sb.append(String.format(Locale.ROOT, "%-10s %-58s %14s %-10s %12s %8s %-6s%n", r.id(), cut(r.what(), 58),
+            sb.append(String.format(Locale.ROOT, "%-22s %-58s %14s %-12s %12s %8s %-6s%n", r.id(), cut(r.what(), 58),
                     num(r.measured()), r.unit(), num(r.reference()), num(r.ratio()), verdict(r)));
         }
         return sb.toString();
