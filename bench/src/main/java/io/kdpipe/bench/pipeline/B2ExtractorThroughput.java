@@ -1,0 +1,77 @@
+package io.kdpipe.bench.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.kdpipe.bench.report.Result;
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.sandbox.kingdee.SandboxOptions;
+
+/**
+ * B2: the extractor's snapshot of the Kingdee sandbox with a fixed latency per query, pages of
+ * 2000, one job per use-organisation (three, so three queries in flight), against the API-bound
+ * floor {@code queries × latency ÷ jobs}; and the same snapshot with no added latency, in rows/s.
+ */
+public final class B2ExtractorThroughput {
+
+    static final String ROWS = "kdpipe_extractor_rows_extracted_total";
+    private static final String QUERY = "ExecuteBillQuery";
+
+    private B2ExtractorThroughput() {
+    }
+
+    public static List<Result> run(Ctx ctx) {
+        int customers = ctx.scaled(100_000);
+        List<Result> results = new ArrayList<>();
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(customers))) {
+            int jobs = kingdee.options().useOrgs().size();
+            long expected = kingdee.table().size();
+            Duration latency = Duration.ofMillis(150);
+
+            kingdee.faults().always(Faults.delay(latency));
+            Snapshot slow = snapshot(ctx, kingdee, expected);
+            double floorSeconds = slow.queries * latency.toMillis() / 1000.0 / jobs;
+            double ratio = floorSeconds / slow.seconds;
+            results.add(new Result("B2", "extractor snapshot time, 150 ms per query, pages of 2000", slow.seconds, "s", floorSeconds,
+                    ratio, "floor/time >= 0.9", ratio >= 0.9, String.format(
+                            "%d customer rows (%d customers generated, %d use-orgs = %d jobs), %d queries incl. the M0 query per job; "
+                                    + "floor = queries x 150 ms / %d jobs; time from the first query to the last row committed",
+                            expected, customers, jobs, jobs, slow.queries, jobs)));
+
+            kingdee.faults().clear();
+            Snapshot fast = snapshot(ctx, kingdee, expected);
+            results.add(Result.info("B2-0", "extractor snapshot rows/s, zero added latency", expected / fast.seconds, "rows/s",
+                    String.format("%d rows in %.2f s, %d queries, %d jobs; bounded by the sandbox's in-memory query and the per-page transaction",
+                            expected, fast.seconds, fast.queries, jobs)));
+        }
+        return results;
+    }
+
+    record Snapshot(double seconds, long queries) {
+    }
+
+    private static Snapshot snapshot(Ctx ctx, KingdeeSandbox kingdee, long expected) {
+        String id = ctx.id("b2");
+        Map<String, String> env = Services.extractorEnv(ctx.kafka().bootstrap(), id + ".", kingdee, id);
+        env.put("KINGDEE_USE_ORGS", String.join(",", kingdee.options().useOrgs()));
+        env.put("KINGDEE_PAGE_SIZE", "2000");
+        env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "1h");
+        long before = kingdee.calls(QUERY);
+        try (ServiceRuntime extractor = Services.extractor(env)) {
+            if (!Services.await(Duration.ofMinutes(2), Duration.ofMillis(2), () -> kingdee.calls(QUERY) > before)) {
+                throw new IllegalStateException("the extractor made no query");
+            }
+            long t0 = System.nanoTime();
+            if (!Services.await(Duration.ofMinutes(15), Duration.ofMillis(20),
+                    () -> Services.metric(extractor.port(), ROWS) >= expected)) {
+                throw new IllegalStateException("snapshot incomplete: " + Services.metric(extractor.port(), ROWS) + " of " + expected);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Snapshot(seconds, kingdee.calls(QUERY) - before);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.kdpipe.bench.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kdpipe.bench.report.Result;
+import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.DirectoryEntry;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * B6: peak resident memory ({@code VmHWM}) of each service in its own JVM at {@code -Xmx256m},
+ * started from its runnable jar ({@code <service>/target/<service>-<version>.jar} + {@code target/lib}),
+ * under the B1–B3 loads at once: the extractor snapshots the Kingdee sandbox (B2, no added latency),
+ * the transformer works through a B1 backlog plus the snapshot with notices on, the notifier sends
+ * at the sandbox's 20 calls/s (B3).
+ */
+public final class B6Memory {
+
+    private static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private B6Memory() {
+    }
+
+    public static List<Result> run(Ctx ctx, Path repo) throws Exception {
+        int customers = ctx.scaled(50_000);
+        int backlog = ctx.scaled(25_000);
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(customers));
+                DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
+                        .users(io.kdpipe.sandbox.dingtalk.SandboxOptions.numberedUsers(24)).perUserDailyCap(1_000_000)
+                        .monthlyQuota(1_000_000).build())) {
+            String id = ctx.id("b6");
+            String prefix = id + ".";
+            Kafka kafka = ctx.kafka();
+            kafka.ensure(prefix, Topics.ALL);
+            List<ProducerRecord<byte[], byte[]>> load = new ArrayList<>();
+            for (DirectoryEntry e : Rows.people(24, Instant.now())) {
+                load.add(new ProducerRecord<>(Topics.DIRECTORY.name(prefix), e.key().getBytes(StandardCharsets.UTF_8), DirectoryEntry.CODEC.encode(e)));
+            }
+            for (int v = 0; v < 4; v++) {
+                for (long c = 0; c < backlog; c++) {
+                    CustomerRow row = Rows.row(c, v, 24, true, CustomerRow.Phase.INCREMENTAL);
+                    load.add(new ProducerRecord<>(Topics.CUSTOMERS.name(prefix), row.key().getBytes(StandardCharsets.UTF_8),
+                            CustomerRow.CODEC.encode(row)));
+                }
+            }
+            kafka.produce(load);
+            load.clear();
+            long rows = kingdee.table().size() + 4L * backlog;
+
+            Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+            envs.put("extractor", Services.extractorEnv(kafka.bootstrap(), prefix, kingdee, id));
+            Map<String, String> tenv = Services.transformerEnv(kafka.bootstrap(), prefix, id, ctx.scratch("b6-state").toString());
+            tenv.put("KDPIPE_NOTIFY_SNAPSHOT", "true");
+            envs.put("transformer", tenv);
+            Map<String, String> nenv = Services.notifierEnv(kafka.bootstrap(), prefix, dingTalk, id);
+            nenv.put("DINGTALK_MONTHLY_BUDGET", "1000000");
+            envs.put("notifier", nenv);
+
+            Map<String, Process> processes = new LinkedHashMap<>();
+            Map<String, Long> peak = new LinkedHashMap<>();
+            Path logs = ctx.scratch("b6-logs");
+            try {
+                for (var e : envs.entrySet()) {
+                    Path jar = repo.resolve(e.getKey()).resolve("target").resolve(e.getKey() + "-" + VERSION + ".jar");
+                    if (!Files.isRegularFile(jar)) {
+                        throw new IllegalStateException(jar + " missing: run `mvn -B -q -pl bench -am package -DskipTests` first");
+                    }
+                    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", jar.toString());
+                    pb.environment().putAll(e.getValue());
+                    pb.redirectErrorStream(true).redirectOutput(logs.resolve(e.getKey() + ".log").toFile());
+                    processes.put(e.getKey(), pb.start());
+                    peak.put(e.getKey(), 0L);
+                }
+                String group = id + "-transformer";
+                String input = Topics.CUSTOMERS.name(prefix);
+                long start = System.nanoTime();
+                // the loads run until the transformer has taken every row and the notifier has sent for 30 s
+                Services.await(Duration.ofMinutes(6), Duration.ofSeconds(1), () -> {
+                    for (var p : processes.entrySet()) {
+                        if (!p.getValue().isAlive()) {
+                            throw new IllegalStateException(p.getKey() + " exited with " + p.getValue().exitValue() + "; see " + logs);
+                        }
+                        peak.merge(p.getKey(), vmHwmKiB(p.getValue().pid()), Math::max);
+                    }
+                    return kafka.committed(group, input) >= rows && dingTalk.stats().sendCalls() > 600
+                            && System.nanoTime() - start > Duration.ofSeconds(30).toNanos();
+                });
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<Result> results = new ArrayList<>();
+                for (var e : peak.entrySet()) {
+                    double mib = e.getValue() / 1024.0;
+                    results.add(new Result("B6-" + e.getKey(), "peak RSS (VmHWM), " + e.getKey() + " in its own JVM, -Xmx256m", mib, "MiB", 400,
+                            mib / 400, "<= 400 MB", mib <= 400, String.format(
+                                    "runnable jar + target/lib; loads together for %.0f s: snapshot of %d customer rows, B1 backlog of %d rows, "
+                                            + "%d DingTalk calls at 20/s; transformer input committed %d of %d",
+                                    seconds, kingdee.table().size(), 4L * backlog, dingTalk.stats().sendCalls(),
+                                    kafka.committed(group, input), rows)));
+                }
+                return results;
+            } finally {
+                for (Process p : processes.values()) {
+                    p.destroy();
+                }
+                for (Process p : processes.values()) {
+                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                }
+            }
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Peak resident set size of a process, from {@code /proc/<pid>/status}. */
+    static long vmHwmKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

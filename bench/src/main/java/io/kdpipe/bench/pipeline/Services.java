@@ -1,0 +1,162 @@
+package io.kdpipe.bench.pipeline;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.extractor.ExtractorConfig;
+import io.kdpipe.extractor.ExtractorMain;
+import io.kdpipe.notifier.NotifierConfig;
+import io.kdpipe.notifier.NotifierMain;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.transformer.TransformerConfig;
+import io.kdpipe.transformer.TransformerMain;
+
+/** Builds each service's environment and starts the services in this JVM, as their mains would. */
+public final class Services {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Services() {
+    }
+
+    public static Map<String, String> kafkaEnv(String bootstrap, String prefix) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("KDPIPE_TOPIC_PREFIX", prefix);
+        env.put("KDPIPE_HTTP_PORT", "0");
+        return env;
+    }
+
+    public static Map<String, String> extractorEnv(String bootstrap, String prefix, KingdeeSandbox kingdee, String id) {
+        Map<String, String> env = kafkaEnv(bootstrap, prefix);
+        var o = kingdee.options();
+        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
+        env.put("KINGDEE_ACCT_ID", o.acctId());
+        env.put("KINGDEE_USERNAME", o.username());
+        env.put("KINGDEE_PASSWORD", o.password());
+        env.put("KDPIPE_EXTRACTOR_GROUP_ID", id + "-extractor");
+        env.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", id + "-extractor-tx");
+        return env;
+    }
+
+    public static Map<String, String> transformerEnv(String bootstrap, String prefix, String id, String stateDir) {
+        Map<String, String> env = kafkaEnv(bootstrap, prefix);
+        env.put("KDPIPE_TRANSFORMER_APPLICATION_ID", id + "-transformer");
+        env.put("KDPIPE_STATE_DIR", stateDir);
+        return env;
+    }
+
+    public static Map<String, String> notifierEnv(String bootstrap, String prefix, DingTalkSandbox dingTalk, String id) {
+        Map<String, String> env = kafkaEnv(bootstrap, prefix);
+        env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
+        env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
+        env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
+        env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+        env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
+        env.put("NOTIFIER_GROUP_ID", id + "-notifier");
+        env.put("NOTIFIER_TRANSACTIONAL_ID", id + "-notifier-tx");
+        return env;
+    }
+
+    public static ServiceRuntime extractor(Map<String, String> env) {
+        return ExtractorMain.start(ExtractorConfig.from(env));
+    }
+
+    public static ServiceRuntime transformer(Map<String, String> env) {
+        ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
+        try {
+            TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    public static ServiceRuntime notifier(Map<String, String> env) {
+        ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
+        try {
+            NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
+            runtime.start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** Sum of every sample of a metric family in a service's {@code /metrics}. */
+    public static double metric(int port, String name) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls {@code condition} every {@code every} until it holds; false when {@code timeout} passed first. */
+    public static boolean await(Duration timeout, Duration every, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            pause(every);
+        }
+        return condition.getAsBoolean();
+    }
+
+    public static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Throughput of a group over a topic, taken from its committed offsets between first progress and completion. */
+    public static double groupRate(Kafka kafka, String group, String topic, long total, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long c0 = -1;
+        long t0 = 0;
+        while (System.nanoTime() < deadline) {
+            long c = kafka.committed(group, topic);
+            long now = System.nanoTime();
+            if (c0 < 0 && c > 0) {
+                c0 = c;
+                t0 = now;
+            }
+            if (c >= total) {
+                if (c0 >= total) {
+                    throw new IllegalStateException("completed before progress could be observed; grow the load");
+                }
+                return (total - c0) / ((now - t0) / 1e9);
+            }
+            pause(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException("group " + group + " did not finish " + topic + " in " + timeout + " (committed "
+                + kafka.committed(group, topic) + " of " + total + ")");
+    }
+}
