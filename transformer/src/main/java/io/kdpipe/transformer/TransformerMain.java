@@ -1,5 +1,6 @@
 package io.kdpipe.transformer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.trail.TrailEndpoint;
+import io.kdpipe.transformer.trail.TrailReader;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -31,6 +34,7 @@ public final class TransformerMain implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransformerMain.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TRAIL_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final TransformerConfig config;
     private final ServiceRuntime runtime;
@@ -106,6 +110,8 @@ public final class TransformerMain implements AutoCloseable {
         // the session timeout (45 s); a crashed instance is still noticed by the timeout
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
+        TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
+        runtime.route("/trail", new TrailEndpoint(trailReader::read, config.trail(), config.zone(), Clock.systemUTC()));
         streams.start();
         runtime.start();
         return this;
@@ -138,7 +144,7 @@ public final class TransformerMain implements AutoCloseable {
         Map<String, Object> admin = config.kafka().clientProperties();
         try (Admin client = Admin.create(admin)) {
             new TopicInitializer(client, config.kafka().topicPrefix(), config.kafka().replicationFactor())
-                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT));
+                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
         }
     }
 

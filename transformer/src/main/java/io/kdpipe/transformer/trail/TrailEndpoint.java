@@ -1,0 +1,112 @@
+package io.kdpipe.transformer.trail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.kdpipe.common.contract.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /trail?customer=FNUMBER[&org=ORG][&limit=N]} or {@code GET /trail?notice=ID}: the trail
+ * as JSON ({@link Trail#json()}). 400 for a bad query, 404 when the trail knows no such customer or
+ * notice, 503 when Kafka cannot be read. Any instance answers for any customer: the trail is read
+ * from Kafka, not from the instance's own state.
+ */
+public final class TrailEndpoint implements HttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(TrailEndpoint.class);
+
+    private final Supplier<TrailSources> sources;
+    private final TrailStory story;
+    private final TrailSettings settings;
+
+    public TrailEndpoint(Supplier<TrailSources> sources, TrailSettings settings, ZoneId zone, Clock clock) {
+        this.sources = sources;
+        this.story = new TrailStory(zone, clock);
+        this.settings = settings;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                respond(ex, 405, error("use GET"));
+                return;
+            }
+            Map<String, String> params = params(ex.getRequestURI().getRawQuery());
+            String customer = params.get("customer");
+            String notice = params.get("notice");
+            if ((customer == null) == (notice == null)) {
+                respond(ex, 400, error("give exactly one of customer=FNUMBER or notice=ID"));
+                return;
+            }
+            int limit = settings.maxEvents();
+            if (params.containsKey("limit")) {
+                try {
+                    limit = Integer.parseInt(params.get("limit"));
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1) {
+                    respond(ex, 400, error("limit must be a positive number"));
+                    return;
+                }
+            }
+            TrailStory.Query query = new TrailStory.Query(customer, params.get("org"), notice, limit, settings.window());
+            Optional<Trail> trail;
+            try {
+                trail = story.build(sources.get(), query);
+            } catch (RuntimeException e) {
+                log.warn("Cannot read the trail for {}: {}", query.describe(), e.toString());
+                respond(ex, 503, error("cannot read Kafka: " + e.getMessage()));
+                return;
+            }
+            if (trail.isEmpty()) {
+                respond(ex, 404, error("the trail knows no " + query.describe()));
+                return;
+            }
+            respond(ex, 200, trail.get().json());
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        return Json.mapper().createObjectNode().put("error", message);
+    }
+
+    private static void respond(HttpExchange ex, int status, ObjectNode body) throws IOException {
+        byte[] bytes = Json.mapper().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static Map<String, String> params(String rawQuery) {
+        Map<String, String> out = new HashMap<>();
+        if (rawQuery == null || rawQuery.isBlank()) {
+            return out;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!v.isBlank()) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+}
