@@ -59,7 +59,8 @@ public final class TrailStory {
         return new Assembly(s, q).build();
     }
 
-    private record Item(Trail.Entry entry, int rank, String conclusionIfLast) {
+    /** {@code rank} orders events of the same instant: trail events (in topic order), notices, operator runs, outcomes. */
+    private record Item(Trail.Entry entry, int rank, int seq, String conclusionIfLast) {
     }
 
     private final class Assembly {
@@ -107,7 +108,7 @@ public final class TrailStory {
             Set<String> ourDeadLetters = deadLetters(ids);
             audit(ids, ourDeadLetters);
 
-            items.sort(Comparator.comparing((Item i) -> i.entry().at()).thenComparingInt(Item::rank));
+            items.sort(Comparator.comparing((Item i) -> i.entry().at()).thenComparingInt(Item::rank).thenComparingInt(Item::seq));
             Instant since = clock.instant().minus(q.window());
             List<Item> inWindow = items.stream().filter(i -> !i.entry().at().isBefore(since)).toList();
             String conclusion = inWindow.isEmpty()
@@ -124,6 +125,11 @@ public final class TrailStory {
                 ids.stream().map(this::modifiedAt).filter(java.util.Objects::nonNull).forEach(versions::add);
             }
             for (TrailEvent e : s.trail()) {
+                if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
+                    add(e.at(), "notice", e.customerKey(), e.noticeId(), "notice " + e.noticeId() + " (" + e.noticeKind()
+                            + ") built for " + recipients(e.userIds(), e.deptIds()) + unresolvedSuffix(e.unresolved()), 0, null);
+                    continue;
+                }
                 if (e.type() != TrailEvent.Type.ROW || !keys.contains(e.customerKey())) {
                     continue;
                 }
@@ -146,12 +152,11 @@ public final class TrailStory {
 
         private void noticesBuilt(Set<String> ids) {
             for (String id : ids) {
-                TrailEvent e = built.get(id);
                 Notice n = notices.get(id);
-                if (e != null) {
-                    add(e.at(), "notice", e.customerKey(), id, "notice " + id + " (" + e.noticeKind() + ") built for "
-                            + recipients(e.userIds(), e.deptIds()) + unresolvedSuffix(e.unresolved()), 1, null);
-                } else if (n != null) {
+                if (built.containsKey(id)) {
+                    continue; // told from the trail, in its place among the row verdicts
+                }
+                if (n != null) {
                     String key = n.customerKeys().isEmpty() ? null : n.customerKeys().get(0);
                     if (n.provenance().replayOf() != null) {
                         add(n.createdAt(), "resend", key, id, "resend " + id + " of " + n.provenance().replayOf() + " built for "
@@ -332,7 +337,7 @@ public final class TrailStory {
         }
 
         private void add(Instant at, String type, String key, String noticeId, String text, int rank, String conclusionIfLast) {
-            items.add(new Item(new Trail.Entry(at, type, key, noticeId, text), rank, conclusionIfLast));
+            items.add(new Item(new Trail.Entry(at, type, key, noticeId, text), rank, items.size(), conclusionIfLast));
         }
     }
 
