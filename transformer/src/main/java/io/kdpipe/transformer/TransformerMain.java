@@ -1,5 +1,6 @@
 package io.kdpipe.transformer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import io.kdpipe.transformer.trail.TrailEndpoint;
 import io.kdpipe.transformer.trail.TrailReader;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -111,7 +114,7 @@ public final class TransformerMain implements AutoCloseable {
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
         TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
-        runtime.route("/trail", new TrailEndpoint(trailReader::read, config.trail(), config.zone(), Clock.systemUTC()));
+        runtime.route("/trail", new TrailEndpoint(trailReader::read, config.trail(), config.zone(), Clock.systemUTC(), this::ownsCustomer));
         streams.start();
         runtime.start();
         return this;
@@ -146,6 +149,16 @@ public final class TransformerMain implements AutoCloseable {
             new TopicInitializer(client, config.kafka().topicPrefix(), config.kafka().replicationFactor())
                     .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
         }
+    }
+
+    /** Whether this instance holds the active task reading the customer's partition of the row topic. */
+    private boolean ownsCustomer(String customerKey) {
+        // the producers' default partitioner: murmur2 of the serialized key over the declared partition count
+        int partition = Utils.toPositive(Utils.murmur2(customerKey.getBytes(StandardCharsets.UTF_8))) % Topics.CUSTOMERS.partitions();
+        TopicPartition tp = new TopicPartition(config.topic(Topics.CUSTOMERS), partition);
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .anyMatch(task -> task.topicPartitions().contains(tp));
     }
 
     boolean failed() {

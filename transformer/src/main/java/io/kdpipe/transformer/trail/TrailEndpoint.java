@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /trail?customer=FNUMBER[&org=ORG][&limit=N]} or {@code GET /trail?notice=ID}: the trail
  * as JSON ({@link Trail#json()}). 400 for a bad query, 404 when the trail knows no such customer or
  * notice, 503 when Kafka cannot be read. Any instance answers for any customer: the trail is read
- * from Kafka, not from the instance's own state.
+ * from Kafka, not from the instance's own state; {@code ownedByThisInstance} says whether this
+ * instance is the one processing the customer's rows.
  */
 public final class TrailEndpoint implements HttpHandler {
 
@@ -31,9 +33,17 @@ public final class TrailEndpoint implements HttpHandler {
     private final Supplier<TrailSources> sources;
     private final TrailStory story;
     private final TrailSettings settings;
+    private final Predicate<String> ownsCustomerKey;
 
-    public TrailEndpoint(Supplier<TrailSources> sources, TrailSettings settings, ZoneId zone, Clock clock) {
+    /**
+     * @param sources          reads the trail's topics
+     * @param ownsCustomerKey  whether this instance holds the active task for a customer key; reported
+     *                         as {@code ownedByThisInstance}, for diagnosis (the answer does not depend on it)
+     */
+    public TrailEndpoint(Supplier<TrailSources> sources, TrailSettings settings, ZoneId zone, Clock clock,
+            Predicate<String> ownsCustomerKey) {
         this.sources = sources;
+        this.ownsCustomerKey = ownsCustomerKey;
         this.story = new TrailStory(zone, clock);
         this.settings = settings;
     }
@@ -77,7 +87,9 @@ public final class TrailEndpoint implements HttpHandler {
                 respond(ex, 404, error("the trail knows no " + query.describe()));
                 return;
             }
-            respond(ex, 200, trail.get().json());
+            ObjectNode body = trail.get().json();
+            body.put("ownedByThisInstance", trail.get().customerKeys().stream().anyMatch(ownsCustomerKey));
+            respond(ex, 200, body);
         }
     }
 
