@@ -229,6 +229,9 @@ class TrailIT {
         n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
         n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        // the sandbox restart breaks the notifier's connection once: retry soon
+        n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
+        n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
         ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
         NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(n))), runtime);
         return runtime;

@@ -16,7 +16,6 @@ import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
-import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,44 +54,47 @@ public final class TrailReader {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // the trail is read with assign(), never committed
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // reading up to known end offsets, not tailing: do not wait for more bytes to gather
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+
+        List<TrailEvent> trail = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
+        List<DeliveryRecord> deliveries = new ArrayList<>();
+        List<TrailSources.DeadLetter> deadLetters = new ArrayList<>();
+        List<JsonNode> audit = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks = new HashMap<>();
+        sinks.put(Topics.TRAIL.name(topicPrefix), r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail));
+        sinks.put(Topics.NOTICES.name(topicPrefix), r -> decode(Notice.CODEC.tryDecode(r.value()), notices));
+        sinks.put(Topics.DELIVERIES.name(topicPrefix), r -> decode(DeliveryRecord.CODEC.tryDecode(r.value()), deliveries));
+        sinks.put(Topics.NOTICES_DLT.name(topicPrefix), r -> {
+            if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
+                deadLetters.add(new TrailSources.DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(),
+                        Instant.ofEpochMilli(r.timestamp()), ok.value(),
+                        DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ERROR_CLASS),
+                        DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason"),
+                        DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.DINGTALK_ERRCODE),
+                        DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.EXCEPTION_MESSAGE)));
+            }
+        });
+        sinks.put(Topics.AUDIT.name(topicPrefix), r -> {
+            try {
+                audit.add(Json.mapper().readTree(r.value()));
+            } catch (java.io.IOException e) {
+                // not an audit record this reader understands: left out of the trail
+            }
+        });
+        sinks.put(Topics.DIRECTORY.name(topicPrefix), r -> {
+            if (DirectoryEntry.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DirectoryEntry> ok
+                    && ok.value().userId() != null && ok.value().name() != null) {
+                names.put(ok.value().userId(), ok.value().name());
+            }
+        });
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TrailEvent> trail = new ArrayList<>();
-            readAll(consumer, Topics.TRAIL, r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail));
-            List<Notice> notices = new ArrayList<>();
-            readAll(consumer, Topics.NOTICES, r -> decode(Notice.CODEC.tryDecode(r.value()), notices));
-            List<DeliveryRecord> deliveries = new ArrayList<>();
-            readAll(consumer, Topics.DELIVERIES, r -> decode(DeliveryRecord.CODEC.tryDecode(r.value()), deliveries));
-            List<TrailSources.DeadLetter> deadLetters = new ArrayList<>();
-            readAll(consumer, Topics.NOTICES_DLT, r -> {
-                if (r.value() != null && Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
-                    deadLetters.add(new TrailSources.DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(),
-                            Instant.ofEpochMilli(r.timestamp()), ok.value(),
-                            DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ERROR_CLASS),
-                            DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason"),
-                            DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.DINGTALK_ERRCODE),
-                            DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.EXCEPTION_MESSAGE)));
-                }
-            });
-            List<JsonNode> audit = new ArrayList<>();
-            readAll(consumer, Topics.AUDIT, r -> {
-                try {
-                    if (r.value() != null) {
-                        audit.add(Json.mapper().readTree(r.value()));
-                    }
-                } catch (java.io.IOException e) {
-                    // not an audit record this reader understands: left out of the trail
-                }
-            });
-            Map<String, String> names = new HashMap<>();
-            readAll(consumer, Topics.DIRECTORY, r -> {
-                if (r.value() != null && DirectoryEntry.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DirectoryEntry> ok
-                        && ok.value().userId() != null && ok.value().name() != null) {
-                    names.put(ok.value().userId(), ok.value().name());
-                }
-            });
-            return new TrailSources(trail, notices, deliveries, deadLetters, audit, names);
+            readAll(consumer, sinks);
         }
+        return new TrailSources(trail, notices, deliveries, deadLetters, audit, names);
     }
 
     private static <T> void decode(Decoded<T> decoded, List<T> into) {
@@ -101,25 +103,28 @@ public final class TrailReader {
         }
     }
 
-    private void readAll(KafkaConsumer<byte[], byte[]> consumer, Topic<?, ?> topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        String name = topic.name(topicPrefix);
-        List<PartitionInfo> infos = consumer.partitionsFor(name, timeout);
-        if (infos == null || infos.isEmpty()) {
-            return; // not created yet: nothing happened there
+    /** Reads every partition of the given topics from the start to the end offsets found at the start. */
+    private void readAll(KafkaConsumer<byte[], byte[]> consumer, Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String name : sinks.keySet()) {
+            List<PartitionInfo> infos = consumer.partitionsFor(name, timeout);
+            if (infos != null) { // a topic not created yet: nothing happened there
+                infos.forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
+            }
         }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(name, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("reading " + name + " took longer than " + timeout);
+                throw new TimeoutException("reading the trail's topics took longer than " + timeout);
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                sink.accept(r);
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (r.value() != null && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    sinks.get(r.topic()).accept(r);
+                }
             }
         }
-        consumer.unsubscribe();
     }
 }
