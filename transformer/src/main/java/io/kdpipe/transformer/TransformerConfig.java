@@ -17,7 +17,6 @@ import io.kdpipe.transformer.digest.DigestSettings;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.kdpipe.transformer.notice.NoticeTemplates;
 import io.kdpipe.transformer.routing.RecipientList;
-import io.kdpipe.transformer.trail.TrailSettings;
 
 /**
  * The transformer's validated settings.
@@ -36,7 +35,6 @@ import io.kdpipe.transformer.trail.TrailSettings;
  * @param digest           {@code KDPIPE_DIGEST_*}
  * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
  * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
- * @param trail            {@code KDPIPE_TRAIL_*}: how much of a customer's trail {@code /trail} tells
  */
 public record TransformerConfig(
         KafkaConfig kafka,
@@ -51,8 +49,7 @@ public record TransformerConfig(
         RecipientList fallback,
         DigestSettings digest,
         String stateDir,
-        int streamThreads,
-        TrailSettings trail) {
+        int streamThreads) {
 
     public static final String DEFAULT_WATCHED = "FNumber,FName,FShortName,FSELLER_FNumber,FSALDEPTID_FNumber,"
             + "FCustTypeId_FNumber,FGroup_FNumber,FSETTLETYPEID_FNumber,FRECCONDITIONID_FNumber,FCURRENCYID_FNumber,"
@@ -113,15 +110,9 @@ public record TransformerConfig(
         String stateDir = r.string("KDPIPE_STATE_DIR", System.getProperty("java.io.tmpdir") + "/kafka-streams",
                 "Kafka Streams state directory (RocksDB stores)");
         int threads = r.integer("KDPIPE_STREAM_THREADS", 1, 1, 64, "Kafka Streams stream threads");
-        int trailEvents = r.integer("KDPIPE_TRAIL_MAX_EVENTS", TrailSettings.DEFAULT_MAX_EVENTS, 1, 10_000,
-                "most recent events per customer a /trail answer tells");
-        Duration trailWindow = r.duration("KDPIPE_TRAIL_WINDOW", TrailSettings.DEFAULT_WINDOW,
-                "how far back a /trail answer looks (kdpipe.trail.v1 keeps 90 days)");
-        r.check(!trailWindow.isZero(), "KDPIPE_TRAIL_WINDOW", "must be positive");
         r.validate();
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
-                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
-                new TrailSettings(trailEvents, trailWindow));
+                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads);
     }
 
     private static RecipientList recipients(ConfigReader r, String key, String meaning) {

@@ -17,6 +17,7 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.trail.TrailEndpoint;
 import io.kdpipe.transformer.trail.TrailReader;
+import io.kdpipe.transformer.trail.TrailSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -114,7 +115,7 @@ public final class TransformerMain implements AutoCloseable {
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
         TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
-        runtime.route("/trail", new TrailEndpoint(trailReader::read, config.trail(), config.zone(), Clock.systemUTC(), this::ownsCustomer));
+        runtime.route("/trail", new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer));
         streams.start();
         runtime.start();
         return this;

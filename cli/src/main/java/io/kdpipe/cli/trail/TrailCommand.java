@@ -19,7 +19,6 @@ import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.transformer.trail.Trail;
 import io.kdpipe.transformer.trail.TrailReader;
-import io.kdpipe.transformer.trail.TrailSettings;
 import io.kdpipe.transformer.trail.TrailStory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -67,8 +66,12 @@ public final class TrailCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the trail as JSON, the same as the transformer's /trail endpoint")
     boolean json;
 
-    @Option(names = "--limit", paramLabel = "N", description = "the most recent N events (default: KDPIPE_TRAIL_MAX_EVENTS, else 50)")
-    Integer limit;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "the most recent N events (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--days", paramLabel = "D", defaultValue = "90",
+            description = "events of the last D days (default: ${DEFAULT-VALUE}; kdpipe.trail.v1 keeps 90)")
+    int days;
 
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with the services' keys; same as KDPIPE_CONFIG_FILE")
     Path configFile;
@@ -133,20 +136,16 @@ public final class TrailCommand implements Callable<Integer> {
         ConfigReader reader = new ConfigReader(ConfigSource.of(env));
         KafkaConfig kafka = KafkaConfig.read(reader);
         ZoneId zone = reader.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown in");
-        int maxEvents = reader.integer("KDPIPE_TRAIL_MAX_EVENTS", TrailSettings.DEFAULT_MAX_EVENTS, 1, 10_000,
-                "most recent events a trail tells");
-        Duration window = reader.duration("KDPIPE_TRAIL_WINDOW", TrailSettings.DEFAULT_WINDOW, "how far back a trail looks");
         reader.validate();
-        if (timeoutSeconds < 1 || (limit != null && limit < 1)) {
-            err.println("kdpipe trail: --timeout and --limit must be at least 1");
+        if (timeoutSeconds < 1 || limit < 1 || days < 1) {
+            err.println("kdpipe trail: --timeout, --limit and --days must be at least 1");
             return USAGE;
         }
         if (org != null && target.notice != null) {
             err.println("kdpipe trail: --org goes with --customer");
             return USAGE;
         }
-        TrailStory.Query query = new TrailStory.Query(target.customer, org, target.notice,
-                limit != null ? limit : maxEvents, window);
+        TrailStory.Query query = new TrailStory.Query(target.customer, org, target.notice, limit, Duration.ofDays(days));
         TrailReader trailReader = new TrailReader(kafka.clientProperties(), kafka.topicPrefix(), Duration.ofSeconds(timeoutSeconds));
         Optional<Trail> trail = new TrailStory(zone, clock).build(trailReader.read(), query);
         if (trail.isEmpty()) {

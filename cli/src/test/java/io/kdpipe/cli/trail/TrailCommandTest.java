@@ -36,10 +36,10 @@ class TrailCommandTest {
 
     @Test
     void listsEveryConfigurationProblem() {
-        Result r = run(Map.of("KDPIPE_TRAIL_MAX_EVENTS", "0", "KDPIPE_DISPLAY_ZONE", "Mars/Base"), "--customer", "C1");
+        Result r = run(Map.of("KDPIPE_DISPLAY_ZONE", "Mars/Base"), "--customer", "C1");
         assertThat(r.exit()).isEqualTo(TrailCommand.USAGE);
-        assertThat(r.err()).contains("bad configuration").contains("KAFKA_BOOTSTRAP_SERVERS")
-                .contains("KDPIPE_TRAIL_MAX_EVENTS").contains("KDPIPE_DISPLAY_ZONE");
+        assertThat(r.err()).contains("bad configuration").contains("KAFKA_BOOTSTRAP_SERVERS").contains("KDPIPE_DISPLAY_ZONE");
+        assertThat(run(Map.of(), "--customer", "C1", "-b", "localhost:1", "--limit", "0").exit()).isEqualTo(TrailCommand.USAGE);
     }
 
     @Test

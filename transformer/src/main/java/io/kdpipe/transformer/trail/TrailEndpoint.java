@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /trail?customer=FNUMBER[&org=ORG][&limit=N]} or {@code GET /trail?notice=ID}: the trail
+ * {@code GET /trail?customer=FNUMBER[&org=ORG][&limit=N][&days=D]} or {@code GET /trail?notice=ID}: the trail
  * as JSON ({@link Trail#json()}). 400 for a bad query, 404 when the trail knows no such customer or
  * notice, 503 when Kafka cannot be read. Any instance answers for any customer: the trail is read
  * from Kafka, not from the instance's own state; {@code ownedByThisInstance} says whether this
@@ -62,19 +63,13 @@ public final class TrailEndpoint implements HttpHandler {
                 respond(ex, 400, error("give exactly one of customer=FNUMBER or notice=ID"));
                 return;
             }
-            int limit = settings.maxEvents();
-            if (params.containsKey("limit")) {
-                try {
-                    limit = Integer.parseInt(params.get("limit"));
-                } catch (NumberFormatException e) {
-                    limit = -1;
-                }
-                if (limit < 1) {
-                    respond(ex, 400, error("limit must be a positive number"));
-                    return;
-                }
+            int limit = positive(params, "limit", settings.maxEvents());
+            int days = positive(params, "days", (int) settings.window().toDays());
+            if (limit < 1 || days < 1) {
+                respond(ex, 400, error("limit and days must be positive numbers"));
+                return;
             }
-            TrailStory.Query query = new TrailStory.Query(customer, params.get("org"), notice, limit, settings.window());
+            TrailStory.Query query = new TrailStory.Query(customer, params.get("org"), notice, limit, Duration.ofDays(days));
             Optional<Trail> trail;
             try {
                 trail = story.build(sources.get(), query);
@@ -90,6 +85,18 @@ public final class TrailEndpoint implements HttpHandler {
             ObjectNode body = trail.get().json();
             body.put("ownedByThisInstance", trail.get().customerKeys().stream().anyMatch(ownsCustomerKey));
             respond(ex, 200, body);
+        }
+    }
+
+    /** The parameter's value, its default when absent, or -1 when it is not a positive number. */
+    private static int positive(Map<String, String> params, String name, int defaultValue) {
+        if (!params.containsKey(name)) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(params.get(name));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
