@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /trail?customer=FNUMBER[&org=ORG][&limit=N][&days=D]} or {@code GET /trail?notice=ID}: the trail
  * as JSON ({@link Trail#json()}). 400 for a bad query, 404 when the trail knows no such customer or
- * notice, 503 when Kafka cannot be read. Any instance answers for any customer: the trail is read
+ * notice, 503 when Kafka cannot be read, 429 while another trail is being read (one at a time, so
+ * reads never take all of the HTTP threads that also answer {@code /health} and {@code /metrics}). Any instance answers for any customer: the trail is read
  * from Kafka, not from the instance's own state; {@code ownedByThisInstance} says whether this
  * instance is the one processing the customer's rows.
  */
@@ -35,6 +37,7 @@ public final class TrailEndpoint implements HttpHandler {
     private final TrailStory story;
     private final TrailSettings settings;
     private final Predicate<String> ownsCustomerKey;
+    private final Semaphore reading = new Semaphore(1);
 
     /**
      * @param sources          reads the trail's topics
@@ -70,6 +73,10 @@ public final class TrailEndpoint implements HttpHandler {
                 return;
             }
             TrailStory.Query query = new TrailStory.Query(customer, params.get("org"), notice, limit, Duration.ofDays(days));
+            if (!reading.tryAcquire()) {
+                respond(ex, 429, error("another trail is being read; try again in a moment"));
+                return;
+            }
             Optional<Trail> trail;
             try {
                 trail = story.build(sources.get(), query);
@@ -77,6 +84,8 @@ public final class TrailEndpoint implements HttpHandler {
                 log.warn("Cannot read the trail for {}: {}", query.describe(), e.toString());
                 respond(ex, 503, error("cannot read Kafka: " + e.getMessage()));
                 return;
+            } finally {
+                reading.release();
             }
             if (trail.isEmpty()) {
                 respond(ex, 404, error("the trail knows no " + query.describe()));
