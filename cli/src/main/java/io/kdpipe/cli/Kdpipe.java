@@ -7,6 +7,7 @@ import io.kdpipe.cli.operate.OperateFactory;
 import io.kdpipe.cli.operate.RedriveCommand;
 import io.kdpipe.cli.operate.ReplayCommand;
 import io.kdpipe.cli.operate.StatusCommand;
+import io.kdpipe.cli.trail.TrailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kdpipe", mixinStandardHelpOptions = true, version = "kdpipe 0.1.0",
         description = "Kingdee customer changes to DingTalk work notifications, over Kafka.",
         subcommands = {LocalCommand.class, ReplayCommand.class, RedriveCommand.class, DirectoryCommand.class,
-                StatusCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, TrailCommand.class, CommandLine.HelpCommand.class})
 public final class Kdpipe {
 
     public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package io.kdpipe.transformer;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,13 @@ import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.trail.TrailEndpoint;
+import io.kdpipe.transformer.trail.TrailReader;
+import io.kdpipe.transformer.trail.TrailSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -31,6 +38,7 @@ public final class TransformerMain implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransformerMain.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TRAIL_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final TransformerConfig config;
     private final ServiceRuntime runtime;
@@ -106,6 +114,8 @@ public final class TransformerMain implements AutoCloseable {
         // the session timeout (45 s); a crashed instance is still noticed by the timeout
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
+        TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
+        runtime.route("/trail", new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer));
         streams.start();
         runtime.start();
         return this;
@@ -138,8 +148,18 @@ public final class TransformerMain implements AutoCloseable {
         Map<String, Object> admin = config.kafka().clientProperties();
         try (Admin client = Admin.create(admin)) {
             new TopicInitializer(client, config.kafka().topicPrefix(), config.kafka().replicationFactor())
-                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT));
+                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
         }
+    }
+
+    /** Whether this instance holds the active task reading the customer's partition of the row topic. */
+    private boolean ownsCustomer(String customerKey) {
+        // the producers' default partitioner: murmur2 of the serialized key over the declared partition count
+        int partition = Utils.toPositive(Utils.murmur2(customerKey.getBytes(StandardCharsets.UTF_8))) % Topics.CUSTOMERS.partitions();
+        TopicPartition tp = new TopicPartition(config.topic(Topics.CUSTOMERS), partition);
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .anyMatch(task -> task.topicPartitions().contains(tp));
     }
 
     boolean failed() {

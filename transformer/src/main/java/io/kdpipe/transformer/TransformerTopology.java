@@ -6,10 +6,12 @@ import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.CustomerState;
+import io.kdpipe.transformer.change.Detection;
 import io.kdpipe.transformer.digest.DigestBuilder;
 import io.kdpipe.transformer.digest.DigestProcessor;
 import io.kdpipe.transformer.digest.DigestWindow;
@@ -30,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -41,8 +44,10 @@ import org.apache.kafka.streams.state.Stores;
  * The transformer's topology, built the same way for production and for tests:
  *
  * <pre>
- * kingdee.customers.v1 ─ detect-changes [customer-state] ─ resolve-salesperson ─ resolve-department
- *     (GlobalKTable dingtalk.directory.v1 [directory]) ─ build-notice ─ key-by-recipients
+ * kingdee.customers.v1 ─ detect-changes [customer-state] ─ trail-verdict ─ kdpipe.trail.v1
+ *     ─ each-change ─ resolve-salesperson ─ resolve-department
+ *     (GlobalKTable dingtalk.directory.v1 [directory]) ─ build-notice ─ trail-notice ─ kdpipe.trail.v1
+ *                                                                   ─ key-by-recipients
  *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
  * </pre>
  *
@@ -79,10 +84,16 @@ public final class TransformerTopology {
         DigestBuilder digests = new DigestBuilder(config.templates(), config.format(), config.zone(), new MessageFitter(),
                 config.digest().maxItems());
 
-        builder.stream(config.topic(Topics.CUSTOMERS),
+        String trail = config.topic(Topics.TRAIL);
+        KStream<String, Detection> detected = builder.stream(config.topic(Topics.CUSTOMERS),
                         Consumed.with(Serdes.String(), CustomerRow.CODEC.serde()).withName("rows-source"))
                 .processValues(() -> new ChangeDetector(CUSTOMER_STATE_STORE, config.watchedFields(), config.notifySnapshot(),
-                        config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE)
+                        config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE);
+        detected.mapValues((key, detection) -> detection.trailEvent(key), Named.as("trail-verdict"))
+                .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-verdicts-sink"));
+
+        KStream<String, RoutedNotice> built = detected
+                .flatMapValues(Detection::changes, Named.as("each-change"))
                 .leftJoin(directory,
                         (key, change) -> change.salesperson() == null ? null
                                 : DirectoryEntry.key(DirectoryEntry.Type.PERSON, change.salesperson()),
@@ -93,8 +104,10 @@ public final class TransformerTopology {
                                 : DirectoryEntry.key(DirectoryEntry.Type.DEPARTMENT, resolution.change().department()),
                         Resolution::withDepartment,
                         Named.as("resolve-department"))
-                .mapValues(notices::build, Named.as("build-notice"))
-                .selectKey((key, routed) -> RecipientResolver.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
+                .mapValues(notices::build, Named.as("build-notice"));
+        built.mapValues((key, routed) -> TrailEvent.notice(key, routed.notice()), Named.as("trail-notice"))
+                .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink"));
+        built.selectKey((key, routed) -> RecipientResolver.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
                 .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(serde(RoutedNotice.CODEC)))

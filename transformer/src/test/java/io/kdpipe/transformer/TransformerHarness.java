@@ -17,6 +17,7 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -45,6 +46,7 @@ final class TransformerHarness implements AutoCloseable {
     final TestInputTopic<String, DirectoryEntry> directory;
     final TestOutputTopic<String, Notice> notices;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, TrailEvent> trail;
     private final Path stateDir;
 
     private TransformerHarness(Map<String, String> settings) {
@@ -70,6 +72,7 @@ final class TransformerHarness implements AutoCloseable {
         notices = driver.createOutputTopic(config.topic(Topics.NOTICES), new StringDeserializer(),
                 Topics.NOTICES.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(config.topic(Topics.ROWS_DLT), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        trail = driver.createOutputTopic(config.topic(Topics.TRAIL), new StringDeserializer(), Topics.TRAIL.valueSerde().deserializer());
     }
 
     static TransformerHarness start() {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -44,6 +45,7 @@ public final class ServiceRuntime implements AutoCloseable {
     private final Deque<Map.Entry<String, AutoCloseable>> resources = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Map<String, HttpHandler> routes = new java.util.LinkedHashMap<>();
     private HttpServer server;
     private boolean closed;
 
@@ -79,6 +81,18 @@ public final class ServiceRuntime implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Serves {@code handler} under {@code path} on the same port as {@code /metrics}, from
+     * {@link #start()} on (at once when already started).
+     */
+    public synchronized ServiceRuntime route(String path, HttpHandler handler) {
+        routes.put(path, handler);
+        if (server != null) {
+            server.createContext(path, handler);
+        }
+        return this;
+    }
+
     /** Starts the HTTP endpoint. */
     public synchronized ServiceRuntime start() {
         try {
@@ -89,6 +103,7 @@ public final class ServiceRuntime implements AutoCloseable {
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", ex -> probe(ex, health.live()));
         server.createContext("/health/ready", ex -> probe(ex, health.ready()));
+        routes.forEach(server::createContext);
         server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics, /health/live, /health/ready\n"));
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, service + "-http");

@@ -9,6 +9,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -69,8 +70,17 @@ public final class Topics {
             "kdpipe.deadletters.parked.v1", Serdes.ByteArray(), Serdes.ByteArray(), 1,
             deleteAfter(Duration.ofDays(90)));
 
+    /**
+     * Per customer, what the transformer concluded about each row version and each notice it built;
+     * keyed by customer key, kept 90 days. The trail reader joins deliveries, dead letters and the
+     * audit log to it by notice id.
+     */
+    public static final Topic<String, TrailEvent> TRAIL = new Topic<>(
+            "kdpipe.trail.v1", Serdes.String(), TrailEvent.CODEC.serde(), PIPELINE_PARTITIONS,
+            deleteAfter(Duration.ofDays(90)));
+
     public static final List<Topic<?, ?>> ALL = List.of(
-            CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY, AUDIT, PARKED);
+            CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY, AUDIT, PARKED, TRAIL);
 
     private Topics() {
     }

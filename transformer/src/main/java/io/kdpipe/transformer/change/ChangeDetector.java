@@ -14,18 +14,19 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Compares each row with the last-seen state of its customer and forwards one {@link Change} per
- * kind it shows: {@code CREATED}, {@code APPROVED}, {@code FORBIDDEN}, {@code ENABLED},
- * {@code CHANGED}. Rows that show nothing a person cares about are counted by reason and dropped.
+ * Compares each row with the last-seen state of its customer and forwards one {@link Detection} per
+ * row: a {@link Change} per kind it shows ({@code CREATED}, {@code APPROVED}, {@code FORBIDDEN},
+ * {@code ENABLED}, {@code CHANGED}), or the reason it shows nothing a person cares about (also
+ * counted). The verdict feeds the customer's trail; the changes feed notice building.
  */
-public final class ChangeDetector implements FixedKeyProcessor<String, CustomerRow, Change> {
+public final class ChangeDetector implements FixedKeyProcessor<String, CustomerRow, Detection> {
 
     private final String storeName;
     private final List<String> watchedFields;
     private final boolean notifySnapshot;
     private final FieldLabels labels;
     private final TransformerMetrics metrics;
-    private FixedKeyProcessorContext<String, Change> context;
+    private FixedKeyProcessorContext<String, Detection> context;
     private KeyValueStore<String, CustomerState> store;
 
     public ChangeDetector(String storeName, List<String> watchedFields, boolean notifySnapshot, FieldLabels labels,
@@ -38,7 +39,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Change> context) {
+    public void init(FixedKeyProcessorContext<String, Detection> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
     }
@@ -52,7 +53,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             if (key != null) {
                 store.delete(key);
             }
-            suppress(SuppressReason.TOMBSTONE);
+            suppress(record, SuppressReason.TOMBSTONE);
             return;
         }
         if (!row.key().equals(key)) {
@@ -60,7 +61,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
         }
         CustomerState previous = store.get(key);
         if (previous != null && row.modifiedAt().isBefore(previous.modifiedAt())) {
-            suppress(SuppressReason.OUT_OF_ORDER);
+            suppress(record, SuppressReason.OUT_OF_ORDER);
             return;
         }
         CustomerState next = CustomerState.of(row, watchedFields);
@@ -69,9 +70,9 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
 
         if (previous == null) {
             if (silentSnapshot) {
-                suppress(SuppressReason.SNAPSHOT);
+                suppress(record, SuppressReason.SNAPSHOT);
             } else {
-                forward(record, Kind.CREATED, row, List.of());
+                forward(record, List.of(change(record, Kind.CREATED, row, List.of())));
             }
             return;
         }
@@ -90,16 +91,18 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             kinds.add(Kind.CHANGED);
         }
         if (kinds.isEmpty()) {
-            suppress(quietReason(previous, next));
+            suppress(record, quietReason(previous, next));
             return;
         }
         if (silentSnapshot) {
-            suppress(SuppressReason.SNAPSHOT);
+            suppress(record, SuppressReason.SNAPSHOT);
             return;
         }
+        List<Change> changes = new ArrayList<>();
         for (Kind kind : kinds) {
-            forward(record, kind, row, kind == Kind.CHANGED ? diffs : List.of());
+            changes.add(change(record, kind, row, kind == Kind.CHANGED ? diffs : List.of()));
         }
+        forward(record, changes);
     }
 
     private List<FieldChange> diff(CustomerState previous, CustomerState next) {
@@ -128,16 +131,22 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
         return previous.modifiedAt().equals(next.modifiedAt()) ? SuppressReason.DUPLICATE : SuppressReason.MODIFY_DATE_ONLY;
     }
 
-    private void forward(FixedKeyRecord<String, CustomerRow> record, Kind kind, CustomerRow row, List<FieldChange> diffs) {
+    private Change change(FixedKeyRecord<String, CustomerRow> record, Kind kind, CustomerRow row, List<FieldChange> diffs) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        Change change = new Change(kind, row, diffs,
+        metrics.change(kind);
+        return new Change(kind, row, diffs,
                 meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
                 record.timestamp());
-        metrics.change(kind);
-        context.forward(record.withValue(change));
     }
 
-    private void suppress(SuppressReason reason) {
+    private void forward(FixedKeyRecord<String, CustomerRow> record, List<Change> changes) {
+        context.forward(record.withValue(new Detection(record.value(), changes, null, record.timestamp())));
+    }
+
+    private void suppress(FixedKeyRecord<String, CustomerRow> record, SuppressReason reason) {
         metrics.suppressed(reason.name());
+        if (record.key() != null) {
+            context.forward(record.withValue(new Detection(record.value(), List.of(), reason, record.timestamp())));
+        }
     }
 }

@@ -1,0 +1,93 @@
+package io.kdpipe.common.contract;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One step of a customer's trail on {@code kdpipe.trail.v1}, keyed by the customer key
+ * {@code {account}:{FCUSTID}}. The transformer writes one {@link Type#ROW} event per row version it
+ * reads (what it concluded: the kinds of change found, or why nothing was sent) and one
+ * {@link Type#NOTICE} event per notice it builds, in the same transaction as its other output.
+ * Deliveries, dead letters, replays and redrives are not copied here: the trail reader joins them in
+ * by notice id from the topics that already hold them.
+ *
+ * @param customerKey  {@code {account}:{FCUSTID}}
+ * @param type         row verdict or notice built
+ * @param at           the row record's timestamp (when it was extracted)
+ * @param number       the customer's {@code FNumber}; null for a tombstone
+ * @param org          the use organization's number ({@code FUseOrgId.FNumber}), when the row has one
+ * @param phase        the row's phase; null for a tombstone
+ * @param modifiedAt   the row's {@code FModifyDate} (for a notice: of the row behind it)
+ * @param kinds        ROW: the kinds of change found (empty when suppressed)
+ * @param suppressed   ROW: why no notice was built ({@code MODIFY_DATE_ONLY}, {@code SNAPSHOT},
+ *                     {@code OUT_OF_ORDER}, …), or null
+ * @param salesperson  the row's salesperson number ({@code FSELLER.FNumber}), when set
+ * @param noticeId     NOTICE: the notice's id
+ * @param noticeKind   NOTICE: its kind
+ * @param userIds      NOTICE: DingTalk userids it goes to
+ * @param deptIds      NOTICE: DingTalk department ids it goes to
+ * @param unresolved   NOTICE: person and department numbers without a DingTalk id ({@code person:XSY007})
+ */
+public record TrailEvent(
+        int schemaVersion,
+        String customerKey,
+        Type type,
+        Instant at,
+        String number,
+        String org,
+        CustomerRow.Phase phase,
+        Instant modifiedAt,
+        List<String> kinds,
+        String suppressed,
+        String salesperson,
+        String noticeId,
+        String noticeKind,
+        List<String> userIds,
+        List<String> deptIds,
+        List<String> unresolved) implements Versioned {
+
+    public static final int VERSION = 1;
+    public static final Codec<TrailEvent> CODEC = new Codec<>(TrailEvent.class, VERSION);
+
+    public enum Type { ROW, NOTICE }
+
+    public TrailEvent {
+        Require.text(customerKey, "customerKey");
+        Require.present(type, "type");
+        Require.present(at, "at");
+        kinds = Require.list(kinds);
+        userIds = Require.list(userIds);
+        deptIds = Require.list(deptIds);
+        unresolved = Require.list(unresolved);
+    }
+
+    /** What the transformer concluded about one row version. */
+    public static TrailEvent row(String customerKey, Instant at, CustomerRow row, List<String> kinds, String suppressed) {
+        return new TrailEvent(VERSION, customerKey, Type.ROW, at,
+                row == null ? null : row.text("FNumber"),
+                row == null ? null : org(row),
+                row == null ? null : row.phase(),
+                row == null ? null : row.modifiedAt(),
+                kinds, suppressed,
+                row == null ? null : salesperson(row),
+                null, null, List.of(), List.of(), List.of());
+    }
+
+    /** A notice built about the customer. */
+    public static TrailEvent notice(String customerKey, Notice notice) {
+        return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), null, null, null,
+                notice.provenance().sourceModifiedAt(), List.of(), null, null,
+                notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
+                notice.recipients().unresolved());
+    }
+
+    private static String org(CustomerRow row) {
+        String org = row.text("FUseOrgId.FNumber");
+        return org != null ? org : row.text("FUseOrgId_FNumber");
+    }
+
+    private static String salesperson(CustomerRow row) {
+        String seller = row.text("FSELLER_FNumber");
+        return seller != null ? seller : row.text("FSELLER.FNumber");
+    }
+}

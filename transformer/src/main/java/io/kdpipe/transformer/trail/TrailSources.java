@@ -1,0 +1,38 @@
+package io.kdpipe.transformer.trail;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.DeliveryRecord;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
+
+/**
+ * Everything a trail is assembled from, as read from the pipeline's topics.
+ *
+ * @param trail        {@code kdpipe.trail.v1}: row verdicts and notices built
+ * @param notices      {@code dingtalk.notices.v1}: digests, resends and redriven copies included
+ * @param deliveries   {@code dingtalk.deliveries.v1}
+ * @param deadLetters  {@code dingtalk.notices.dlt.v1}, decoded
+ * @param audit        {@code kdpipe.audit.v1}: replay and redrive runs
+ * @param names        DingTalk userid → display name, from {@code dingtalk.directory.v1}
+ */
+public record TrailSources(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,
+        List<DeadLetter> deadLetters, List<JsonNode> audit, Map<String, String> names) {
+
+    /**
+     * One notice dead letter.
+     *
+     * @param coordinate  {@code topic/partition/offset}, as redrive's audit records name it
+     * @param at          when it was dead-lettered
+     * @param errorClass  {@code PERMANENT}, {@code RETRY_DEADLINE}, …
+     * @param reason      the notifier's reason ({@code INVALID_USER}, {@code NO_RECIPIENTS}, …)
+     * @param errcode     DingTalk's errcode, when it answered with one
+     * @param message     the error message
+     */
+    public record DeadLetter(String coordinate, Instant at, Notice notice, String errorClass, String reason,
+            String errcode, String message) {
+    }
+}

@@ -1,0 +1,380 @@
+package io.kdpipe.transformer.trail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.DeliveryRecord;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
+
+/**
+ * Assembles a {@link Trail} from {@link TrailSources}: the transformer's row verdicts and notices for
+ * the customer, joined by notice id to deliveries, dead letters, resends and the audit log's replays
+ * and redrives. The conclusion is the outcome of the most recent event.
+ */
+public final class TrailStory {
+
+    /**
+     * What to tell.
+     *
+     * @param customer  the customer's {@code FNumber}, or null with {@code noticeId}
+     * @param org       the use organization's number to narrow {@code customer} to, or null
+     * @param noticeId  one notice's id, or null with {@code customer}
+     * @param limit     the most recent events to keep
+     * @param window    how far back to look
+     */
+    public record Query(String customer, String org, String noticeId, int limit, Duration window) {
+        public String describe() {
+            return noticeId != null ? "notice " + noticeId : "customer " + customer + (org == null ? "" : " (org " + org + ")");
+        }
+    }
+
+    private final ZoneId zone;
+    private final Clock clock;
+    private final DateTimeFormatter time;
+
+    public TrailStory(ZoneId zone, Clock clock) {
+        this.zone = zone;
+        this.clock = clock;
+        this.time = Trail.formatter(zone);
+    }
+
+    /** The story, or empty when the trail knows no such customer or notice. */
+    public Optional<Trail> build(TrailSources s, Query q) {
+        return new Assembly(s, q).build();
+    }
+
+    /** {@code rank} orders events of the same instant: trail events (in topic order), notices, operator runs, outcomes. */
+    private record Item(Trail.Entry entry, int rank, int seq, String conclusionIfLast) {
+    }
+
+    private final class Assembly {
+        private final TrailSources s;
+        private final Query q;
+        private final Map<String, Notice> notices = new HashMap<>();
+        private final Map<String, TrailEvent> built = new HashMap<>();
+        private final List<Item> items = new ArrayList<>();
+
+        Assembly(TrailSources s, Query q) {
+            this.s = s;
+            this.q = q;
+            s.notices().forEach(n -> notices.putIfAbsent(n.id(), n));
+            s.deadLetters().forEach(d -> notices.putIfAbsent(d.notice().id(), d.notice()));
+            s.trail().stream().filter(e -> e.type() == TrailEvent.Type.NOTICE).forEach(e -> built.putIfAbsent(e.noticeId(), e));
+        }
+
+        Optional<Trail> build() {
+            Set<String> keys = new TreeSet<>();
+            Set<String> ids = new LinkedHashSet<>();
+            if (q.noticeId() != null) {
+                ids.add(q.noticeId());
+                if (notices.containsKey(q.noticeId())) {
+                    keys.addAll(notices.get(q.noticeId()).customerKeys());
+                } else if (built.containsKey(q.noticeId())) {
+                    keys.add(built.get(q.noticeId()).customerKey());
+                } else {
+                    return Optional.empty();
+                }
+                notices.values().stream().filter(n -> q.noticeId().equals(n.provenance().replayOf())).forEach(n -> ids.add(n.id()));
+            } else {
+                s.trail().stream()
+                        .filter(e -> e.type() == TrailEvent.Type.ROW && q.customer().equals(e.number())
+                                && (q.org() == null || q.org().equals(e.org())))
+                        .forEach(e -> keys.add(e.customerKey()));
+                if (keys.isEmpty()) {
+                    return Optional.empty();
+                }
+                built.values().stream().filter(e -> keys.contains(e.customerKey())).forEach(e -> ids.add(e.noticeId()));
+                notices.values().stream().filter(n -> n.customerKeys().stream().anyMatch(keys::contains)).forEach(n -> ids.add(n.id()));
+            }
+            rows(keys, ids);
+            noticesBuilt(ids);
+            deliveries(ids);
+            Set<String> ourDeadLetters = deadLetters(ids);
+            audit(ids, ourDeadLetters);
+
+            items.sort(Comparator.comparing((Item i) -> i.entry().at()).thenComparingInt(Item::rank).thenComparingInt(Item::seq));
+            Instant since = clock.instant().minus(q.window());
+            List<Item> inWindow = items.stream().filter(i -> !i.entry().at().isBefore(since)).toList();
+            String conclusion = inWindow.isEmpty()
+                    ? "nothing happened within the last " + q.window().toDays() + " day(s)"
+                    : conclude(inWindow.get(inWindow.size() - 1));
+            int omitted = Math.max(0, inWindow.size() - q.limit());
+            List<Trail.Entry> kept = inWindow.subList(omitted, inWindow.size()).stream().map(Item::entry).toList();
+            return Optional.of(new Trail(q.describe(), List.copyOf(keys), conclusion, kept, omitted));
+        }
+
+        private void rows(Set<String> keys, Set<String> ids) {
+            Set<Instant> versions = new HashSet<>();
+            if (q.noticeId() != null) {
+                ids.stream().map(this::modifiedAt).filter(java.util.Objects::nonNull).forEach(versions::add);
+            }
+            for (TrailEvent e : s.trail()) {
+                if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
+                    add(e.at(), "notice", e.customerKey(), e.noticeId(), "notice " + e.noticeId() + " (" + e.noticeKind()
+                            + ") built for " + recipients(e.userIds(), e.deptIds()) + unresolvedSuffix(e.unresolved()), 0, null);
+                    continue;
+                }
+                if (e.type() != TrailEvent.Type.ROW || !keys.contains(e.customerKey())) {
+                    continue;
+                }
+                if (q.noticeId() != null && !versions.contains(e.modifiedAt())) {
+                    continue;
+                }
+                String head = e.modifiedAt() == null ? "row deleted"
+                        : "row FModifyDate " + time.format(e.modifiedAt()) + " (" + e.phase()
+                        + (e.salesperson() == null ? "" : ", salesperson " + e.salesperson()) + ")";
+                if (e.suppressed() != null) {
+                    String why = suppression(e.suppressed());
+                    add(e.at(), "suppressed", e.customerKey(), null, head + ": no notice — " + why, 0, "not sent: " + why
+                            + (e.modifiedAt() == null ? "" : " (FModifyDate " + time.format(e.modifiedAt()) + ")"));
+                } else {
+                    add(e.at(), "row", e.customerKey(), null, head + ": " + String.join(", ", e.kinds()), 0,
+                            "change found (" + String.join(", ", e.kinds()) + "), no notice built yet");
+                }
+            }
+        }
+
+        private void noticesBuilt(Set<String> ids) {
+            for (String id : ids) {
+                Notice n = notices.get(id);
+                if (built.containsKey(id)) {
+                    continue; // told from the trail, in its place among the row verdicts
+                }
+                if (n != null) {
+                    String key = n.customerKeys().isEmpty() ? null : n.customerKeys().get(0);
+                    if (n.provenance().replayOf() != null) {
+                        add(n.createdAt(), "resend", key, id, "resend " + id + " of " + n.provenance().replayOf() + " built for "
+                                + recipients(n.recipients().userIds(), n.recipients().deptIds()), 1, null);
+                    } else if (n.kind() == Notice.Kind.DIGEST) {
+                        add(n.createdAt(), "digest", key, id, "digest " + id + " built for "
+                                + recipients(n.recipients().userIds(), n.recipients().deptIds()) + ", listing "
+                                + n.customerKeys().size() + " customer(s)", 1, null);
+                    } else {
+                        add(n.createdAt(), "notice", key, id, "notice " + id + " (" + n.kind() + ") built for "
+                                + recipients(n.recipients().userIds(), n.recipients().deptIds())
+                                + unresolvedSuffix(n.recipients().unresolved()), 1, null);
+                    }
+                }
+            }
+        }
+
+        private void deliveries(Set<String> ids) {
+            Set<String> deadLettered = s.deadLetters().stream().map(d -> d.notice().id()).collect(Collectors.toSet());
+            for (DeliveryRecord d : s.deliveries()) {
+                if (!ids.contains(d.noticeId())) {
+                    continue;
+                }
+                String key = keyOf(d.noticeId());
+                if (d.status() == DeliveryRecord.Status.SENT) {
+                    StringBuilder line = new StringBuilder("delivered " + d.noticeId() + " to " + recipients(d.userIds(), List.of())
+                            + ", task " + tasks(d.taskIds()) + ", " + d.attempts() + " attempt(s)");
+                    if (d.verification() != null) {
+                        DeliveryRecord.Verification v = d.verification();
+                        List<String> bad = new ArrayList<>();
+                        bad.addAll(v.invalidUserIds());
+                        bad.addAll(v.forbiddenUserIds());
+                        bad.addAll(v.failedUserIds());
+                        line.append(bad.isEmpty() ? ", verified" : ", verification: not received by " + String.join(", ", bad));
+                    }
+                    add(d.completedAt(), "delivered", key, d.noticeId(), line.toString(), 4, null);
+                } else if (!deadLettered.contains(d.noticeId())) {
+                    add(d.completedAt(), "dead-letter", key, d.noticeId(), "dead-lettered " + d.noticeId() + " after "
+                            + d.attempts() + " attempt(s)", 3, null);
+                }
+            }
+        }
+
+        private Set<String> deadLetters(Set<String> ids) {
+            Set<String> coordinates = new HashSet<>();
+            for (TrailSources.DeadLetter d : s.deadLetters()) {
+                String id = d.notice().id();
+                if (!ids.contains(id)) {
+                    continue;
+                }
+                coordinates.add(d.coordinate());
+                add(d.at(), "dead-letter", keyOf(id), id, "dead-lettered " + id + ": " + d.errorClass() + " " + d.reason()
+                        + (d.errcode() == null ? "" : " (errcode " + d.errcode() + ")")
+                        + (d.message() == null ? "" : " — " + d.message()), 3, null);
+            }
+            return coordinates;
+        }
+
+        private void audit(Set<String> ids, Set<String> coordinates) {
+            Map<String, String> idAt = new HashMap<>();
+            s.deadLetters().forEach(d -> idAt.put(d.coordinate(), d.notice().id()));
+            for (JsonNode a : s.audit()) {
+                String command = a.path("command").asText();
+                Instant at = Instant.parse(a.path("at").asText(clock.instant().toString()));
+                String who = a.path("user").asText("?") + "@" + a.path("host").asText("?") + ", run " + a.path("runId").asText();
+                if (command.equals("replay")) {
+                    JsonNode originals = a.path("noticeIds");
+                    JsonNode resends = a.path("resentIds");
+                    for (int i = 0; i < originals.size(); i++) {
+                        String original = originals.get(i).asText();
+                        String resent = resends.path(i).asText(null);
+                        if (ids.contains(original) || (resent != null && ids.contains(resent))) {
+                            add(at, "replay", keyOf(original), resent != null ? resent : original, "replayed " + original
+                                    + (resent == null ? "" : " as " + resent) + " by " + who, 2, null);
+                        }
+                    }
+                } else if (command.equals("redrive")) {
+                    for (JsonNode m : a.path("moved")) {
+                        if (coordinates.contains(m.asText())) {
+                            String id = idAt.get(m.asText());
+                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who, 2, null);
+                        }
+                    }
+                    for (JsonNode m : a.path("parked")) {
+                        if (coordinates.contains(m.asText())) {
+                            String id = idAt.get(m.asText());
+                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " parked (redriven too often) by " + who, 2,
+                                    "parked: " + id + " failed after repeated redrives; see kdpipe.deadletters.parked.v1");
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The outcome of the last event: a suppression, or where its notice stands now. */
+        private String conclude(Item last) {
+            if (last.conclusionIfLast() != null) {
+                return last.conclusionIfLast();
+            }
+            String id = last.entry().noticeId();
+            Item latest = last;
+            for (Item i : items) {
+                if (id.equals(i.entry().noticeId()) && i.entry().at().compareTo(latest.entry().at()) >= 0) {
+                    latest = i;
+                }
+            }
+            Notice n = notices.get(id);
+            String replayOf = n == null ? null : n.provenance().replayOf();
+            String origin = replayOf == null ? "" : " (resend of " + replayOf + ")";
+            List<String> unresolved = unresolved(id);
+            String when = time.format(latest.entry().at());
+            return switch (latest.entry().type()) {
+                case "delivered" -> {
+                    DeliveryRecord d = s.deliveries().stream()
+                            .filter(r -> r.noticeId().equals(id) && r.status() == DeliveryRecord.Status.SENT)
+                            .reduce((a, b) -> b).orElseThrow();
+                    yield "delivered to " + recipients(d.userIds(), List.of()) + " " + when + ", task " + tasks(d.taskIds()) + origin
+                            + (unresolved.isEmpty() ? "" : "; not sent to: " + unresolvedText(unresolved));
+                }
+                case "dead-letter" -> {
+                    TrailSources.DeadLetter d = s.deadLetters().stream().filter(x -> x.notice().id().equals(id))
+                            .reduce((a, b) -> b).orElse(null);
+                    if (d != null && "NO_RECIPIENTS".equals(d.reason()) && !unresolved.isEmpty()) {
+                        yield "not sent: " + unresolvedText(unresolved);
+                    }
+                    yield "dead-lettered " + when + ": " + (d == null ? "" : d.reason()
+                            + (d.errcode() == null ? "" : " (errcode " + d.errcode() + ")")) + origin + ", waiting for a redrive";
+                }
+                case "redrive" -> "redriven " + when + ", waiting for the notifier to send " + id;
+                case "replay" -> "resent by replay " + when + " as " + id + ", waiting for the notifier";
+                default -> {
+                    boolean none = n != null ? n.recipients().isEmpty()
+                            : built.get(id) != null && built.get(id).userIds().isEmpty() && built.get(id).deptIds().isEmpty();
+                    yield none && !unresolved.isEmpty() ? "not sent: " + unresolvedText(unresolved)
+                            : "notice " + id + " built " + when + origin + ", not delivered yet";
+                }
+            };
+        }
+
+        private List<String> unresolved(String id) {
+            if (built.containsKey(id)) {
+                return built.get(id).unresolved();
+            }
+            Notice n = notices.get(id);
+            if (n == null) {
+                return List.of();
+            }
+            if (!n.recipients().unresolved().isEmpty() || n.provenance().replayOf() == null) {
+                return n.recipients().unresolved();
+            }
+            return unresolved(n.provenance().replayOf());
+        }
+
+        private Instant modifiedAt(String id) {
+            if (built.containsKey(id)) {
+                return built.get(id).modifiedAt();
+            }
+            Notice n = notices.get(id);
+            return n == null ? null : n.provenance().sourceModifiedAt();
+        }
+
+        private String keyOf(String id) {
+            if (id != null && built.containsKey(id)) {
+                return built.get(id).customerKey();
+            }
+            Notice n = id == null ? null : notices.get(id);
+            return n == null || n.customerKeys().isEmpty() ? null : n.customerKeys().get(0);
+        }
+
+        private String recipients(List<String> userIds, List<String> deptIds) {
+            List<String> out = new ArrayList<>();
+            for (String u : userIds) {
+                String name = s.names().get(u);
+                out.add(name == null ? u : name + " (" + u + ")");
+            }
+            deptIds.forEach(d -> out.add("department " + d));
+            return out.isEmpty() ? "nobody" : String.join(", ", out);
+        }
+
+        private void add(Instant at, String type, String key, String noticeId, String text, int rank, String conclusionIfLast) {
+            items.add(new Item(new Trail.Entry(at, type, key, noticeId, text), rank, items.size(), conclusionIfLast));
+        }
+    }
+
+    private static String unresolvedSuffix(List<String> unresolved) {
+        return unresolved.isEmpty() ? "" : "; unresolved: " + unresolvedText(unresolved);
+    }
+
+    /** {@code person:XSY007} → "salesperson XSY007 has no DingTalk userid". */
+    static String unresolvedText(List<String> unresolved) {
+        return unresolved.stream().map(u -> {
+            if (u.startsWith("person:")) {
+                return "salesperson " + u.substring("person:".length()) + " has no DingTalk userid";
+            }
+            if (u.startsWith("department:")) {
+                return "department " + u.substring("department:".length()) + " has no DingTalk department id";
+            }
+            return u + " has no DingTalk id";
+        }).collect(Collectors.joining("; "));
+    }
+
+    static String suppression(String reason) {
+        return switch (reason) {
+            case "DUPLICATE" -> "the same row version again";
+            case "MODIFY_DATE_ONLY" -> "noise-only edit (only FModifyDate moved)";
+            case "UNWATCHED_FIELDS_ONLY" -> "noise-only edit (no watched field changed)";
+            case "SNAPSHOT" -> "snapshot row, stored silently (KDPIPE_NOTIFY_SNAPSHOT=false)";
+            case "OUT_OF_ORDER" -> "out of order (older FModifyDate than the version already seen)";
+            case "TOMBSTONE" -> "customer deleted from kingdee.customers.v1";
+            default -> reason;
+        };
+    }
+
+    private static String tasks(List<Long> taskIds) {
+        return taskIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+}

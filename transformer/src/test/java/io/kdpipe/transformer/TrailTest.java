@@ -1,0 +1,140 @@
+package io.kdpipe.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.DeliveryRecord;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.TrailEvent;
+import io.kdpipe.transformer.trail.Trail;
+import io.kdpipe.transformer.trail.TrailSources;
+import io.kdpipe.transformer.trail.TrailStory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the transformer writes to the trail for each row, and the story and conclusion assembled from
+ * it with deliveries, dead letters and the audit log.
+ */
+class TrailTest {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-28T06:00:00Z"), ZoneOffset.UTC);
+    private static final TrailStory STORY = new TrailStory(SHANGHAI, NOW);
+
+    @Test
+    void everyRowLeavesAVerdictAndEveryNoticeIsRecorded() {
+        try (TransformerHarness h = TransformerHarness.start()) {
+            h.person("XSY007", "zhangwei");
+            h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).snapshot());
+            h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).minutesLater(1));
+            h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).with("FSELLER_FNumber", "XSY099").minutesLater(2));
+            h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).with("FName", "旧名").minutesLater(-5));
+
+            List<TrailEvent> trail = h.trail.readValuesToList();
+            assertThat(trail).allSatisfy(e -> assertThat(e.customerKey()).isEqualTo(Rows.key("1001")));
+            assertThat(trail).extracting(TrailEvent::type, TrailEvent::suppressed)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(TrailEvent.Type.ROW, "SNAPSHOT"),
+                            org.assertj.core.groups.Tuple.tuple(TrailEvent.Type.ROW, "MODIFY_DATE_ONLY"),
+                            org.assertj.core.groups.Tuple.tuple(TrailEvent.Type.ROW, null),
+                            org.assertj.core.groups.Tuple.tuple(TrailEvent.Type.NOTICE, null),
+                            org.assertj.core.groups.Tuple.tuple(TrailEvent.Type.ROW, "OUT_OF_ORDER"));
+            assertThat(trail.get(0).number()).isEqualTo("C1001");
+            assertThat(trail.get(0).org()).isEqualTo("100");
+            assertThat(trail.get(2).kinds()).containsExactly("CHANGED");
+            TrailEvent notice = trail.get(3);
+            assertThat(notice.unresolved()).containsExactly("person:XSY099");
+            assertThat(notice.noticeId()).isEqualTo(h.readNotices().get(0).id());
+
+            Trail story = STORY.build(sources(trail, List.of(), List.of(), List.of(), List.of()), customer("C1001")).orElseThrow();
+            assertThat(story.conclusion()).startsWith("not sent: out of order");
+            assertThat(story.events()).hasSize(5);
+            assertThat(story.text(SHANGHAI)).contains("no notice — noise-only edit (only FModifyDate moved)")
+                    .contains("unresolved: salesperson XSY099 has no DingTalk userid");
+
+            Trail upToTheChange = STORY.build(sources(trail.subList(0, 4), List.of(), List.of(), List.of(), List.of()),
+                    customer("C1001")).orElseThrow();
+            assertThat(upToTheChange.conclusion()).isEqualTo("not sent: salesperson XSY099 has no DingTalk userid");
+        }
+    }
+
+    @Test
+    void theConclusionFollowsTheNoticeThroughDeadLetterRedriveDeliveryAndReplay() {
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        Notice original = notice("n-1", null, t);
+        List<TrailEvent> trail = List.of(
+                new TrailEvent(TrailEvent.VERSION, "A:1", TrailEvent.Type.ROW, t, "C1", "100", null, t, List.of("CHANGED"),
+                        null, "XSY007", null, null, List.of(), List.of(), List.of()),
+                TrailEvent.notice("A:1", original));
+        TrailSources.DeadLetter dead = new TrailSources.DeadLetter("dingtalk.notices.dlt.v1/0/0", t.plusSeconds(5), original,
+                "PERMANENT", "INVALID_USER", "33012", "无效的USERID");
+        assertThat(conclusion(trail, List.of(original), List.of(), List.of(dead), List.of()))
+                .isEqualTo("dead-lettered 2026-11-28 10:00:05: INVALID_USER (errcode 33012), waiting for a redrive");
+
+        JsonNode redrive = audit("redrive", t.plusSeconds(60), Map.of("moved", List.of("dingtalk.notices.dlt.v1/0/0")));
+        assertThat(conclusion(trail, List.of(original), List.of(), List.of(dead), List.of(redrive)))
+                .startsWith("redriven 2026-11-28 10:01:00");
+
+        DeliveryRecord sent = new DeliveryRecord(DeliveryRecord.VERSION, "n-1", DeliveryRecord.Status.SENT, List.of(123L),
+                List.of("zhangwei"), 1, 1, t.plusSeconds(61), t.plusSeconds(62), t, null);
+        List<DeliveryRecord> deliveries = new ArrayList<>(List.of(sent));
+        assertThat(conclusion(trail, List.of(original), deliveries, List.of(dead), List.of(redrive)))
+                .isEqualTo("delivered to 张伟 (zhangwei) 2026-11-28 10:01:02, task 123");
+
+        Notice resend = notice("n-2", "n-1", t.plusSeconds(120));
+        JsonNode replay = audit("replay", t.plusSeconds(121), Map.of("noticeIds", List.of("n-1"), "resentIds", List.of("n-2")));
+        assertThat(conclusion(trail, List.of(original, resend), deliveries, List.of(dead), List.of(redrive, replay)))
+                .isEqualTo("resent by replay 2026-11-28 10:02:01 as n-2, waiting for the notifier");
+        deliveries.add(new DeliveryRecord(DeliveryRecord.VERSION, "n-2", DeliveryRecord.Status.SENT, List.of(124L),
+                List.of("zhangwei"), 1, 1, t.plusSeconds(122), t.plusSeconds(123), t, null));
+        TrailSources all = sources(trail, List.of(original, resend), deliveries, List.of(dead), List.of(redrive, replay));
+        assertThat(STORY.build(all, customer("C1")).orElseThrow().conclusion())
+                .isEqualTo("delivered to 张伟 (zhangwei) 2026-11-28 10:02:03, task 124 (resend of n-1)");
+
+        Trail one = STORY.build(all, new TrailStory.Query(null, null, "n-1", 50, Duration.ofDays(90))).orElseThrow();
+        assertThat(one.events()).extracting(Trail.Entry::type)
+                .containsExactly("row", "notice", "dead-letter", "redrive", "delivered", "resend", "replay", "delivered");
+        Trail limited = STORY.build(all, new TrailStory.Query("C1", null, null, 3, Duration.ofDays(90))).orElseThrow();
+        assertThat(limited.events()).hasSize(3);
+        assertThat(limited.omitted()).isEqualTo(5);
+        assertThat(STORY.build(all, customer("C404"))).isEmpty();
+    }
+
+    private static String conclusion(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,
+            List<TrailSources.DeadLetter> dead, List<JsonNode> audit) {
+        return STORY.build(sources(trail, notices, deliveries, dead, audit), customer("C1")).orElseThrow().conclusion();
+    }
+
+    private static TrailStory.Query customer(String number) {
+        return new TrailStory.Query(number, null, null, 50, Duration.ofDays(90));
+    }
+
+    private static TrailSources sources(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,
+            List<TrailSources.DeadLetter> dead, List<JsonNode> audit) {
+        return new TrailSources(trail, notices, deliveries, dead, audit, Map.of("zhangwei", "张伟"));
+    }
+
+    private static Notice notice(String id, String replayOf, Instant at) {
+        return new Notice(Notice.VERSION, id, Notice.Kind.CHANGED, List.of("A:1"),
+                new Notice.Recipients(List.of("zhangwei"), List.of(), List.of()),
+                Json.mapper().createObjectNode().put("msgtype", "text"),
+                new Notice.Provenance("kingdee.customers.v1", 0, 0, Instant.parse("2026-11-28T02:00:00Z"), replayOf), at);
+    }
+
+    private static JsonNode audit(String command, Instant at, Map<String, List<String>> lists) {
+        var node = Json.mapper().createObjectNode().put("command", command).put("at", at.toString())
+                .put("user", "ops").put("host", "h").put("runId", "r-" + command);
+        lists.forEach((k, v) -> v.forEach(node.putArray(k)::add));
+        return node;
+    }
+}
