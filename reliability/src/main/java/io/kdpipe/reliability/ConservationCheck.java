@@ -63,7 +63,7 @@ final class ConservationCheck {
     }
 
     /** An unescaped markdown link or image {@code [x](...)}, or a raw HTML anchor. */
-    static final Pattern ACTIVE_LINK = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(|<a\\s", Pattern.CASE_INSENSITIVE);
+    static final Pattern ACTIVE_LINK = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(|(?<!\\\\)<a\\s", Pattern.CASE_INSENSITIVE);
 
     private final KafkaIo io;
     private final DingTalkSandbox dingTalk;
