@@ -41,6 +41,11 @@ public final class ChaosRun {
 
     static final String JOBS_TOPIC = "kdpipe.extractor.jobs.v1";
     static final int SALESPEOPLE = 24;
+    /**
+     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: notices
+     * to them are refused ({@code 33012}) and must end in the notices DLT with a reason.
+     */
+    static final String UNKNOWN_SELLER = "XSY024";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
 
@@ -73,7 +78,9 @@ public final class ChaosRun {
         for (int i = 1; i <= SALESPEOPLE; i++) {
             String seller = String.format("XSY%03d", i);
             sellerToUser.put(seller, userId(seller));
-            users.add(SandboxUser.of(userId(seller), "销售员" + i, String.format("1390000%04d", i)));
+            if (!seller.equals(UNKNOWN_SELLER)) {
+                users.add(SandboxUser.of(userId(seller), "销售员" + i, String.format("1390000%04d", i)));
+            }
         }
         List<ServiceProcess> services = new ArrayList<>();
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
@@ -168,6 +175,12 @@ public final class ChaosRun {
         List<Event> events = new ArrayList<>();
         List<Long> ids = new ArrayList<>(kingdee.table().ids());
         java.util.Collections.shuffle(ids, random);
+        // at least one change goes to the salesperson DingTalk does not know
+        ids.stream().filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
+                .findFirst().ifPresent(id -> {
+                    ids.remove(id);
+                    ids.add(1, id);
+                });
         for (int i = 0; i < options.changes(); i++) {
             long id = ids.get(i);
             boolean inject = i % 5 == 0;
