@@ -1,18 +1,12 @@
 package io.kdpipe.reliability;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
-import kafka.tools.StorageTool;
-import org.apache.kafka.common.Uuid;
+import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 
 /**
  * A single-node KRaft broker in a process of its own ({@code java -cp <class path> kafka.Kafka
@@ -35,45 +29,16 @@ final class BrokerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Writes the properties, formats the storage (in this JVM: StorageTool returns a code) and starts the broker. */
+    /** Writes the properties, formats the storage (in this JVM) and starts the broker. */
     static BrokerProcess start(Path runDir, String classpath) {
         int port = Ports.free();
         int controllerPort = Ports.free();
         Path dir = runDir.resolve("kafka");
-        Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("log.dirs", dir.resolve("logs").toString());
-        p.setProperty("offsets.topic.replication.factor", "1");
-        p.setProperty("offsets.topic.num.partitions", "5");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("transaction.state.log.num.partitions", "5");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        Properties p = EmbeddedKafkaBroker.singleNodeProperties(dir, port, controllerPort);
         // killed members should leave their groups quickly; the services ask for 6 s sessions
         p.setProperty("group.min.session.timeout.ms", "3000");
-        p.setProperty("log.cleaner.dedupe.buffer.size", "4194304");
-        p.setProperty("auto.create.topics.enable", "false");
         try {
-            Files.createDirectories(dir);
-            Path file = dir.resolve("server.properties");
-            try (Writer w = Files.newBufferedWriter(file)) {
-                p.store(w, "kdpipe chaos broker");
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()},
-                    new PrintStream(out, true, StandardCharsets.UTF_8));
-            if (code != 0) {
-                throw new IllegalStateException("Formatting the broker storage failed: " + out.toString(StandardCharsets.UTF_8));
-            }
+            Path file = EmbeddedKafkaBroker.formatStorage(dir, p);
             BrokerProcess broker = new BrokerProcess(runDir, file, classpath, port);
             broker.startProcess();
             return broker;

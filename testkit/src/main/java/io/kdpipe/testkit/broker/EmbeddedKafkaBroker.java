@@ -129,31 +129,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         private Properties brokerProperties(Path dir, int clientPort, int ctrlPort) {
-            Properties p = new Properties();
-            p.setProperty("process.roles", "broker,controller");
-            p.setProperty("node.id", "1");
-            // a static quorum: formatting needs no --standalone
-            p.setProperty("controller.quorum.voters", "1@localhost:" + ctrlPort);
-            p.setProperty("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + ctrlPort);
-            p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
-            p.setProperty("controller.listener.names", "CONTROLLER");
-            p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            p.setProperty("log.dirs", dir.resolve("logs").toString());
-            // a single node can only replicate once
-            p.setProperty("offsets.topic.replication.factor", "1");
-            p.setProperty("offsets.topic.num.partitions", "5");
-            p.setProperty("transaction.state.log.replication.factor", "1");
-            p.setProperty("transaction.state.log.min.isr", "1");
-            p.setProperty("transaction.state.log.num.partitions", "5");
-            p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-            p.setProperty("share.coordinator.state.topic.min.isr", "1");
+            Properties p = singleNodeProperties(dir, clientPort, ctrlPort);
             p.setProperty("num.partitions", String.valueOf(defaultPartitions));
-            // tests join groups constantly; waiting for more members only slows them
-            p.setProperty("group.initial.rebalance.delay.ms", "0");
-            // the default reserves 128 MB of heap for compaction
-            p.setProperty("log.cleaner.dedupe.buffer.size", "4194304");
-            p.setProperty("auto.create.topics.enable", "false");
             p.putAll(overrides);
             return p;
         }
@@ -162,18 +139,57 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
                 return; // a kept cluster is already formatted
             }
-            Path file = dir.resolve("server.properties");
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                props.store(w, "kdpipe embedded broker");
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = StorageTool.execute(
-                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()},
-                    new PrintStream(out, true, StandardCharsets.UTF_8));
-            if (code != 0) {
-                throw new IOException("Formatting the broker storage failed: " + out.toString(StandardCharsets.UTF_8));
-            }
+            formatStorage(dir, props);
         }
+    }
+
+    /**
+     * Settings of a single-node KRaft broker (broker and controller in one) on localhost, with its
+     * logs under {@code dir/logs}: for this class and for a broker started as its own process.
+     */
+    public static Properties singleNodeProperties(Path dir, int clientPort, int ctrlPort) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        // a static quorum: formatting needs no --standalone
+        p.setProperty("controller.quorum.voters", "1@localhost:" + ctrlPort);
+        p.setProperty("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + ctrlPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", dir.resolve("logs").toString());
+        // a single node can only replicate once
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "5");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "5");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        // tests join groups constantly; waiting for more members only slows them
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // the default reserves 128 MB of heap for compaction
+        p.setProperty("log.cleaner.dedupe.buffer.size", "4194304");
+        p.setProperty("auto.create.topics.enable", "false");
+        return p;
+    }
+
+    /** Writes {@code props} to {@code dir/server.properties} and formats the storage with a new cluster id. */
+    public static Path formatStorage(Path dir, Properties props) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            props.store(w, "kdpipe single-node broker");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = StorageTool.execute(
+                new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IOException("Formatting the broker storage failed: " + out.toString(StandardCharsets.UTF_8));
+        }
+        return file;
     }
 
     public static int freePort() {
