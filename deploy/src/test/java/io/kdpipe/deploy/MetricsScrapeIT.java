@@ -117,15 +117,7 @@ class MetricsScrapeIT {
         env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
         env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         env.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
-        try {
-            NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            runtime.start();
-            return runtime;
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))));
     }
 
     private ServiceRuntime startTransformer(Path stateDir) {

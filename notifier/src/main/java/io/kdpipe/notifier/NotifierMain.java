@@ -56,6 +56,22 @@ public final class NotifierMain {
         runtime.awaitShutdown();
     }
 
+    /**
+     * Builds and starts the notifier with its own runtime and HTTP endpoint ({@code /metrics},
+     * {@code /health/*}); closing the returned runtime stops everything in reverse order. For hosts
+     * that run it in process, as the extractor's and transformer's {@code start(config)} do.
+     */
+    public static ServiceRuntime start(NotifierConfig config) {
+        ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
+        try {
+            start(config, runtime);
+            return runtime.start();
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
     /** Creates the notifier's topics if missing, starts the send loop and registers it with {@code runtime} for shutdown. */
     public static Notifier start(NotifierConfig config, ServiceRuntime runtime) {
         return start(config, runtime, Clock.systemUTC(), SendHooks.NONE);

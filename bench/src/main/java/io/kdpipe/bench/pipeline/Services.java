@@ -84,15 +84,7 @@ public final class Services {
     }
 
     public static ServiceRuntime notifier(Map<String, String> env) {
-        ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
-        try {
-            NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            runtime.start();
-            return runtime;
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(env))));
     }
 
     /** Sum of every sample of a metric family in a service's {@code /metrics}. */

@@ -130,7 +130,7 @@ public final class LocalRun implements AutoCloseable {
         flow = manage("flow log", new FlowLog(clients, prefix, out, Clock.systemUTC(), startedAt).start());
 
         // downstream first, so the first rows find their readers waiting
-        services.put("notifier", manageRuntime("notifier", startNotifier(notifierConfig)));
+        services.put("notifier", manageRuntime("notifier", NotifierMain.start(notifierConfig)));
         services.put("transformer", manageRuntime("transformer", TransformerMain.start(transformerConfig)));
         services.put("extractor", manageRuntime("extractor", ExtractorMain.start(extractorConfig)));
         if (kingdee != null && options.changesPerInterval() > 0) {
@@ -165,17 +165,6 @@ public final class LocalRun implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Port " + port + " for " + what + " is in use: is another kdpipe local running? "
                     + "(choose other ports with --broker-port)");
-        }
-    }
-
-    private static ServiceRuntime startNotifier(NotifierConfig config) {
-        ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        try {
-            NotifierMain.start(config, runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
         }
     }
 
