@@ -22,7 +22,9 @@ import io.kdpipe.common.contract.Notice;
  * @param appSecret              {@code DINGTALK_APP_SECRET} (or {@code DINGTALK_APP_SECRET_FILE})
  * @param agentId                {@code DINGTALK_AGENT_ID}: the app's AgentId (a long)
  * @param callsPerSecond         {@code DINGTALK_RATE_PER_SECOND}: the app's rate across every replica
- * @param rateHeadroom           {@code DINGTALK_RATE_HEADROOM}: the fraction of that rate actually used
+ * @param rateHeadroom           {@code DINGTALK_RATE_HEADROOM}: the fraction of that rate this deployment uses (1.0: all
+ *                               of it; lower when something else sends with the same app). The limiter keeps
+ *                               within any one-second window by itself, so no margin is needed
  * @param monthlyBudget          {@code DINGTALK_MONTHLY_BUDGET}: counted calls per calendar month
  * @param quotaZone              {@code DINGTALK_QUOTA_ZONE}: the zone DingTalk's months are counted in
  * @param deadLetterOverBudget   {@code NOTIFIER_DEAD_LETTER_OVER_BUDGET}: dead-letter instead of pausing at the budget
@@ -77,8 +79,9 @@ public record NotifierConfig(
         r.check(agentId > 0, "DINGTALK_AGENT_ID", "is required (the DingTalk app's AgentId)");
         double rate = r.decimal("DINGTALK_RATE_PER_SECOND", 20, 0.1, 10_000,
                 "asyncsend_v2 calls per second for the app, shared by every notifier replica");
-        double headroom = r.decimal("DINGTALK_RATE_HEADROOM", 0.9, 0.1, 1.0,
-                "fraction of the rate actually used, as a margin against DingTalk's unpublished window");
+        double headroom = r.decimal("DINGTALK_RATE_HEADROOM", 1.0, 0.1, 1.0,
+                "fraction of the rate this deployment uses, e.g. 0.5 when another system sends with the same app "
+                        + "(no margin is needed: calls are counted until a second after they end)");
         int budget = r.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE,
                 "DingTalk calls allowed per calendar month (standard edition 5000, professional 200000)");
         ZoneId zone = r.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "time zone of DingTalk's months and days");

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * 5,000 notices through faults. The sandbox's rate limit and the notifier's rate are both raised to
- * 100 calls/s (the notifier uses 90 % of it) so the run takes about a minute instead of five; the
+ * 100 calls/s (the notifier uses all of it) so the run takes about a minute instead of five; the
  * sandbox still refuses and counts anything over its limit in any one-second window. Each notice's
  * ledger entry and offset are committed in a transaction of their own (the default).
  */

@@ -25,7 +25,8 @@ import io.kdpipe.common.contract.Json;
  * DingTalk's {@code oapi} work-notification client for one app: a cached access token (refreshed
  * ahead of expiry, one refresh at a time; after a token error it is refreshed once and the call
  * retried once), {@code asyncsend_v2} with a JSON body and {@code getsendresult}. Every message
- * call waits for the {@link Throttle} first. Neither the app secret nor the token ever reaches a
+ * request, the retry after a token refresh included, holds a {@link Throttle} permit from before it
+ * is sent until its answer is in. Neither the app secret nor the token ever reaches a
  * log line, exception or verdict.
  */
 public final class DingTalkClient implements WorkNotifier {
@@ -126,30 +127,34 @@ public final class DingTalkClient implements WorkNotifier {
         return new Posted(second.verdict(), second.body(), 2);
     }
 
+    @SuppressWarnings("try") // the permit is only closed
     private Posted post(String path, String token, JsonNode body) {
-        throttle.acquire();
         URI uri = URI.create(baseUrl + path + "?access_token=" + enc(token));
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
                 .build();
-        long start = System.nanoTime();
         Verdict verdict;
         JsonNode json = null;
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            verdict = Classifier.classify(response.statusCode(), response.body());
-            if (verdict.ok()) {
-                json = MAPPER.readTree(response.body());
+        long start;
+        // the permit is held until the answer (or the failure) is in: the limiter counts from the call's end
+        try (Throttle.Permit permit = throttle.acquire()) {
+            start = System.nanoTime();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                verdict = Classifier.classify(response.statusCode(), response.body());
+                if (verdict.ok()) {
+                    json = MAPPER.readTree(response.body());
+                }
+            } catch (HttpTimeoutException e) {
+                verdict = Verdict.noAnswer("TIMEOUT", "no answer within " + timeout.toMillis() + " ms");
+            } catch (IOException e) {
+                verdict = Verdict.noAnswer("IO_ERROR", "connection failed: " + e.getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                verdict = Verdict.noAnswer("INTERRUPTED", "interrupted while waiting for DingTalk");
             }
-        } catch (HttpTimeoutException e) {
-            verdict = Verdict.noAnswer("TIMEOUT", "no answer within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            verdict = Verdict.noAnswer("IO_ERROR", "connection failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            verdict = Verdict.noAnswer("INTERRUPTED", "interrupted while waiting for DingTalk");
         }
         events.call(path.substring(path.lastIndexOf('/') + 1), verdict, Duration.ofNanos(System.nanoTime() - start));
         return new Posted(verdict, json, 1);

@@ -573,6 +573,8 @@ public final class SendLoop implements Runnable {
             flush();
             partitions.forEach(queues::remove);
             paused.removeAll(partitions);
+            // give the share up before the partitions' new owner can take it
+            limiter.share(consumer.assignment().size() - partitions.size());
         }
 
         @Override
@@ -586,8 +588,8 @@ public final class SendLoop implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             ledger.catchUp();
             limiter.share(consumer.assignment().size());
-            log.info("Assigned {} notice partitions; ledger holds {} sent notices; rate {} calls/s",
-                    consumer.assignment().size(), ledger.size(), String.format("%.1f", limiter.currentRate()));
+            log.info("Assigned {} notice partitions; ledger holds {} sent notices; rate {} calls/s ({} permits)",
+                    consumer.assignment().size(), ledger.size(), String.format("%.1f", limiter.currentRate()), limiter.permits());
         }
     }
 }

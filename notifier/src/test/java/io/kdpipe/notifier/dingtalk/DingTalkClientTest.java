@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,8 +57,12 @@ class DingTalkClientTest {
     }
 
     private DingTalkClient client(String secret, Duration timeout) {
+        return client(secret, timeout, Throttle.NONE);
+    }
+
+    private DingTalkClient client(String secret, Duration timeout, Throttle throttle) {
         return new DingTalkClient(sandbox.baseUrl(), sandbox.options().appKey(), new Secret(secret), sandbox.options().agentId(),
-                HttpClient.newHttpClient(), Clock.systemUTC(), timeout, Duration.ofMinutes(5), Throttle.NONE, events);
+                HttpClient.newHttpClient(), Clock.systemUTC(), timeout, Duration.ofMinutes(5), throttle, events);
     }
 
     private static JsonNode text(String content) {
@@ -89,6 +94,28 @@ class DingTalkClientTest {
         assertThat(answer.http()).isEqualTo(2);
         assertThat(refreshes).hasValue(2);
         assertThat(sandbox.inbox("user-0001")).hasSize(2);
+    }
+
+    @Test
+    void shouldHoldAPermitForEachRequestUntilItsAnswerTheRetryAfterATokenRefreshIncluded() {
+        List<Instant[]> permits = Collections.synchronizedList(new ArrayList<>());
+        Throttle throttle = () -> {
+            Instant[] span = {Instant.now(), null};
+            permits.add(span);
+            return () -> span[1] = Instant.now();
+        };
+        DingTalkClient client = client(sandbox.options().appSecret(), Duration.ofSeconds(5), throttle);
+        assertThat(client.send(List.of("user-0001"), List.of(), text("a")).verdict().ok()).isTrue();
+        sandbox.invalidateToken();
+        assertThat(client.send(List.of("user-0001"), List.of(), text("b")).http()).isEqualTo(2);
+
+        List<DingTalkSandbox.Call> calls = sandbox.journal().stream().filter(c -> c.api().equals("asyncsend_v2")).toList();
+        assertThat(calls).extracting(DingTalkSandbox.Call::outcome).containsExactly("ok", "88/40014", "ok");
+        assertThat(permits).as("one permit per request, every one returned").hasSize(3).allMatch(p -> p[1] != null);
+        for (int i = 0; i < 3; i++) {
+            assertThat(calls.get(i).at()).as("request %d arrived while its permit was held", i)
+                    .isBetween(permits.get(i)[0], permits.get(i)[1]);
+        }
     }
 
     @Test
