@@ -98,9 +98,10 @@ public record TransformerConfig(
 
         boolean digestOn = r.bool("KDPIPE_DIGEST_ENABLED", true, "fold bursts per recipient group into digests");
         Duration window = r.duration("KDPIPE_DIGEST_WINDOW", Duration.ofSeconds(60), "digest window per recipient group");
-        int threshold = r.integer("KDPIPE_DIGEST_THRESHOLD", 5, 0, 10_000,
-                "notices of one window sent singly; more than this are folded into digests");
-        int maxItems = r.integer("KDPIPE_DIGEST_MAX_ITEMS", 20, 2, 500, "notices listed in one digest at most");
+        int threshold = r.integer("KDPIPE_DIGEST_THRESHOLD", 1, 0, 10_000,
+                "notices of one window sent at once, so a burst is told as it starts; later ones wait for the window's digests");
+        int maxItems = r.integer("KDPIPE_DIGEST_MAX_ITEMS", 100, 2, 500,
+                "notices listed in one digest at most; DingTalk's 2048-byte message limit usually decides first");
         int maxPending = r.integer("KDPIPE_DIGEST_MAX_PENDING", 1000, 2, 100_000,
                 "notices held per recipient group at most; reaching it sends digests early");
         Duration tick = r.duration("KDPIPE_DIGEST_TICK", Duration.ofSeconds(1), "how often due digest windows are looked for");

@@ -15,8 +15,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
-/** Bursts per recipient group folded into digests on a 60 s wall-clock window, threshold 5, 20 per digest. */
+/** Bursts per recipient group folded into digests on a wall-clock window. */
 class DigestTest {
+
+    /** The defaults: a 60 s window, the first notice at once, digests filled up to the message limit. */
+    private static final Map<String, String> DEFAULTS = Map.of("KDPIPE_DIGEST_ENABLED", "true");
 
     private static final Map<String, String> DIGESTS = Map.of(
             "KDPIPE_DIGEST_ENABLED", "true",
@@ -25,7 +28,57 @@ class DigestTest {
             "KDPIPE_DIGEST_MAX_ITEMS", "20");
 
     @Test
-    void shouldFoldABulkImportOf800CustomersForOneSalespersonInto40Digests() throws Exception {
+    void shouldTellAtOnceAndFoldTheRestOfABulkImportIntoDigestsFilledToTheMessageLimitByDefault() throws Exception {
+        try (TransformerHarness h = TransformerHarness.start(DEFAULTS)) {
+            h.person("XSY007", "zhangwei");
+            h.department("BM01", 4021);
+            List<String> keys = new ArrayList<>();
+            for (int i = 1; i <= 800; i++) {
+                String id = String.valueOf(20_000 + i);
+                keys.add(Rows.key(id));
+                h.send(Rows.customer(id));
+            }
+
+            // the first notice of the window goes out at once, unchanged
+            List<Notice> early = h.readNotices();
+            assertThat(early).singleElement().satisfies(n -> assertThat(n.kind()).isEqualTo(Kind.CREATED));
+
+            h.advance(Duration.ofSeconds(61));
+            List<Notice> digests = h.readNotices();
+            assertThat(digests).allMatch(n -> n.kind() == Kind.DIGEST);
+            // a line is about 52 bytes: 36 fit one message of at most 2048 bytes, so 799 need 23
+            assertThat(digests).hasSizeLessThanOrEqualTo(23);
+            for (int i = 0; i < digests.size(); i++) {
+                Notice d = digests.get(i);
+                int bytes = Json.mapper().writeValueAsBytes(d.msg()).length;
+                assertThat(bytes).isLessThanOrEqualTo(MessageFitter.MAX_BYTES);
+                if (i < digests.size() - 1) {
+                    assertThat(bytes).as("filled: another line would not fit").isGreaterThan(MessageFitter.MAX_BYTES - 60);
+                }
+                assertThat(d.msg().get("markdown").get("text").asText())
+                        .startsWith("### 客户变更汇总（" + (i + 1) + "/" + digests.size() + "）\n\n**新客户**\n\n- ")
+                        .contains("- 上海华东电子有限公司" + d.customerKeys().get(0).substring(Rows.ACCOUNT.length() + 1) + "（C")
+                        .contains("本时段共 799 条")
+                        .doesNotContain(MessageFitter.MARKER);
+                assertThat(d.recipients().userIds()).containsExactly("zhangwei");
+                assertThat(d.recipients().deptIds()).containsExactly("4021");
+            }
+            // every customer is told about exactly once, in input order
+            List<String> told = new ArrayList<>();
+            early.forEach(n -> told.addAll(n.customerKeys()));
+            digests.forEach(n -> told.addAll(n.customerKeys()));
+            assertThat(told).containsExactlyElementsOf(keys);
+            assertThat(h.counter("kdpipe.transformer.digests.out")).isEqualTo(digests.size());
+            assertThat(h.counter("kdpipe.transformer.digest.items")).isEqualTo(799);
+
+            // nothing is held once the window is closed
+            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_PENDING_STORE))).isZero();
+            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_WINDOWS_STORE))).isZero();
+        }
+    }
+
+    @Test
+    void shouldFoldABulkImportOf800CustomersForOneSalespersonInto40DigestsWithThreshold5And20Items() throws Exception {
         try (TransformerHarness h = TransformerHarness.start(DIGESTS)) {
             h.person("XSY007", "zhangwei");
             h.department("BM01", 4021);
@@ -50,13 +103,10 @@ class DigestTest {
                 assertThat(Json.mapper().writeValueAsBytes(d.msg()).length).isLessThanOrEqualTo(MessageFitter.MAX_BYTES);
                 assertThat(d.msg().get("markdown").get("text").asText())
                         .startsWith("### 客户变更汇总（" + (i + 1) + "/40）")
-                        .contains("- 新客户：" + "上海华东电子有限公司" + d.customerKeys().get(0).substring(Rows.ACCOUNT.length() + 1))
+                        .contains("- " + "上海华东电子有限公司" + d.customerKeys().get(0).substring(Rows.ACCOUNT.length() + 1))
                         .contains("本时段共 795 条")
                         .doesNotContain(MessageFitter.MARKER);
-                assertThat(d.recipients().userIds()).containsExactly("zhangwei");
-                assertThat(d.recipients().deptIds()).containsExactly("4021");
             }
-            // every customer is told about exactly once, in input order
             List<String> told = new ArrayList<>();
             early.forEach(n -> told.addAll(n.customerKeys()));
             digests.forEach(n -> told.addAll(n.customerKeys()));
@@ -64,10 +114,51 @@ class DigestTest {
             assertThat(h.counter("kdpipe.transformer.digests.out")).isEqualTo(40);
             assertThat(h.counter("kdpipe.transformer.digest.items")).isEqualTo(795);
             assertThat(h.counter("kdpipe.transformer.notices.out", "kind", "CREATED")).isEqualTo(5);
+        }
+    }
 
-            // nothing is held once the window is closed
-            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_PENDING_STORE))).isZero();
-            assertThat(count(h.driver.getKeyValueStore(TransformerTopology.DIGEST_WINDOWS_STORE))).isZero();
+    @Test
+    void shouldListItemsUnderAHeadingPerKindInTheirOrder() {
+        try (TransformerHarness h = TransformerHarness.start(DEFAULTS)) {
+            for (int i = 1; i <= 3; i++) {
+                h.send(Rows.customer("700" + i));
+            }
+            h.send(Rows.customer("7001").with("FTEL", "021-5555 0202").minutesLater(1));
+            h.send(Rows.customer("7004"));
+            h.advance(Duration.ofSeconds(61));
+
+            List<Notice> out = h.readNotices();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1).msg().get("markdown").get("text").asText()).contains("""
+                    **新客户**
+
+                    - 上海华东电子有限公司7002（C7002）
+                    - 上海华东电子有限公司7003（C7003）
+
+                    **客户资料变更**
+
+                    - 上海华东电子有限公司7001（C7001）
+
+                    **新客户**
+
+                    - 上海华东电子有限公司7004（C7004）""");
+        }
+    }
+
+    @Test
+    void shouldLeaveTheKindToAnItemTemplateThatShowsIt() {
+        try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_DIGEST_ENABLED", "true", "KDPIPE_NOTICE_FORMAT", "text",
+                "KDPIPE_TEMPLATE_DIGEST_ITEM_TEXT", "{{kindLabel}}：{{FName}}"))) {
+            for (int i = 1; i <= 3; i++) {
+                h.send(Rows.customer("800" + i));
+            }
+            h.advance(Duration.ofSeconds(61));
+
+            List<Notice> out = h.readNotices();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1).msg().get("text").get("content").asText())
+                    .contains("新客户：上海华东电子有限公司8002\n新客户：上海华东电子有限公司8003")
+                    .doesNotContain("新客户：\n");
         }
     }
 

@@ -28,7 +28,8 @@ class TransformerConfigTest {
         assertThat(c.format()).isEqualTo(NoticeFormat.MARKDOWN);
         assertThat(c.digest().enabled()).isTrue();
         assertThat(c.digest().window()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.digest().threshold()).isEqualTo(5);
+        assertThat(c.digest().threshold()).isEqualTo(1);
+        assertThat(c.digest().maxItems()).isEqualTo(100);
         assertThat(c.fallback().isEmpty()).isTrue();
     }
 

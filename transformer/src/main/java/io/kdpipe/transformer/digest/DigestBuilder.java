@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.notice.MessageFitter;
@@ -18,18 +19,22 @@ import io.kdpipe.transformer.notice.NoticeTemplates;
 
 /**
  * Folds held notices into as few {@code DIGEST} notices as fit: each lists at most
- * {@code maxItems} notices and stays within the 2048-byte message limit.
+ * {@code maxItems} notices and stays within the 2048-byte message limit. Items keep their order and
+ * are listed under a heading per kind (新客户, 客户资料变更, ...: a new heading where the kind
+ * changes), unless the digest-item template shows {@code {{kindLabel}}} itself.
  */
 public final class DigestBuilder {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String WIDEST_PART = "9999";
+    private static final Pattern KIND_LABEL = Pattern.compile("\\{\\{\\s*kindLabel\\s*}}");
 
     private final NoticeTemplates templates;
     private final NoticeFormat format;
     private final ZoneId zone;
     private final MessageFitter fitter;
     private final int maxItems;
+    private final boolean kindHeadings;
 
     public DigestBuilder(NoticeTemplates templates, NoticeFormat format, ZoneId zone, MessageFitter fitter, int maxItems) {
         this.templates = templates;
@@ -37,6 +42,7 @@ public final class DigestBuilder {
         this.zone = zone;
         this.fitter = fitter;
         this.maxItems = maxItems;
+        this.kindHeadings = !KIND_LABEL.matcher(templates.digestItem(format).source()).find();
     }
 
     /** One digest notice and how many notices it lists. */
@@ -80,9 +86,28 @@ public final class DigestBuilder {
     }
 
     private String body(List<RoutedNotice> part, String n, String parts, String total, String windowStart) {
-        List<String> lines = part.stream().map(RoutedNotice::digestLine).toList();
         return templates.of(Notice.Kind.DIGEST).body(format)
-                .render(values(part, n, parts, total, windowStart), Map.of("items", String.join("\n", lines)), format);
+                .render(values(part, n, parts, total, windowStart), Map.of("items", items(part)), format);
+    }
+
+    private String items(List<RoutedNotice> part) {
+        StringBuilder sb = new StringBuilder();
+        Notice.Kind run = null;
+        for (RoutedNotice item : part) {
+            Notice.Kind kind = item.notice().kind();
+            if (kindHeadings && kind != run) {
+                if (run != null) {
+                    sb.append(format == NoticeFormat.MARKDOWN ? "\n\n" : "\n");
+                }
+                String label = NoticeTemplates.kindLabel(kind);
+                sb.append(format == NoticeFormat.MARKDOWN ? "**" + label + "**\n\n" : label + "：\n");
+                run = kind;
+            } else if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(item.digestLine());
+        }
+        return sb.toString();
     }
 
     private static Map<String, String> values(List<RoutedNotice> part, String n, String parts, String total, String windowStart) {

@@ -7,14 +7,14 @@ import java.time.Duration;
  *
  * @param enabled     off: every notice passes through unchanged
  * @param window      how long a recipient group's window stays open after its first notice
- * @param threshold   notices of one window that go out singly; later ones are held for a digest
- * @param maxItems    notices listed in one digest message at most (the 2048-byte limit may cut it lower)
+ * @param threshold   notices of one window that go out singly at once; later ones are held for a digest
+ * @param maxItems    notices listed in one digest message at most (the 2048-byte limit usually cuts it lower)
  * @param maxPending  held notices per group at most; reaching it flushes digests early (bounds state)
  * @param tick        how often (wall clock) due windows are looked for
  */
 public record DigestSettings(boolean enabled, Duration window, int threshold, int maxItems, int maxPending, Duration tick) {
 
     public static DigestSettings disabled() {
-        return new DigestSettings(false, Duration.ofSeconds(60), 5, 20, 1000, Duration.ofSeconds(1));
+        return new DigestSettings(false, Duration.ofSeconds(60), 1, 100, 1000, Duration.ofSeconds(1));
     }
 }

@@ -5,8 +5,9 @@ import io.kdpipe.common.contract.Notice.Kind;
 /** The Chinese templates used when neither config nor the templates directory gives one. */
 final class DefaultTemplates {
 
-    static final String DIGEST_ITEM_MARKDOWN = "- {{kindLabel}}：{{FName}}（{{FNumber}}）";
-    static final String DIGEST_ITEM_TEXT = "· {{kindLabel}}：{{FName}}（{{FNumber}}）";
+    // a digest lists its items under a heading per kind, so an item's line names only the customer
+    static final String DIGEST_ITEM_MARKDOWN = "- {{FName}}（{{FNumber}}）";
+    static final String DIGEST_ITEM_TEXT = "· {{FName}}（{{FNumber}}）";
 
     private static final String FACTS_MARKDOWN = """
             - 客户编码：{{FNumber}}

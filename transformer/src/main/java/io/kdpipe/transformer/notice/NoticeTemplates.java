@@ -40,6 +40,11 @@ public record NoticeTemplates(Map<Kind, KindTemplates> byKind, Template digestIt
         return format == NoticeFormat.MARKDOWN ? digestItemMarkdown : digestItemText;
     }
 
+    /** The Chinese label of a kind, as {@code {{kindLabel}}} renders it (e.g. 新客户). */
+    public static String kindLabel(Kind kind) {
+        return DefaultTemplates.kindLabel(kind);
+    }
+
     public static NoticeTemplates defaults() {
         Map<Kind, KindTemplates> byKind = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
