@@ -44,9 +44,7 @@ public final class B5Freshness {
     public static List<Result> run(Ctx ctx) throws Exception {
         List<Result> results = new ArrayList<>();
         results.add(once(ctx, "B5", 20, WINDOW));
-        if (!Boolean.getBoolean("b5.quick")) {
-            results.add(once(ctx, "B5-nodigest", 60, Map.of("KDPIPE_DIGEST_ENABLED", "false")));
-        }
+        results.add(once(ctx, "B5-nodigest", 60, Map.of("KDPIPE_DIGEST_ENABLED", "false")));
         return results;
     }
 
@@ -122,11 +120,15 @@ public final class B5Freshness {
                 boolean digests = !"false".equals(digest.get("KDPIPE_DIGEST_ENABLED"));
                 var stats = dingTalk.stats();
                 String pages = digests ? pages(dingTalk, savedAt) : "";
+                double calls = Services.metric(notifier.port(), "kdpipe_notifier_send_latency_seconds_count");
+                String notifierTime = String.format("; notifier: mean call %.0f ms, %.1f s waiting for rate permits in all",
+                        1000 * Services.metric(notifier.port(), "kdpipe_notifier_send_latency_seconds_sum") / Math.max(1, calls),
+                        Services.metric(notifier.port(), "kdpipe_notifier_limiter_wait_seconds_sum"));
                 return new Result(label, "freshness p99, Kingdee save -> DingTalk inbox, poll 5 s, 50 saves/s, DingTalk " + qps
                         + " calls/s, " + (digests ? "digests on" : "digests off"), p99, "s", bound,
                         p99 / bound, "p99 <= poll + 2 s", p99 <= bound && arrived.size() == changes, String.format(
-                                "%d saves in %.1f s, %d arrived; p50 %.2f s, max %.2f s; %d send calls, %d QPS violations; %s%s",
-                                changes, drive, arrived.size(), p50, max, stats.sendCalls(), stats.qpsViolations(), pages,
+                                "%d saves in %.1f s, %d arrived; p50 %.2f s, max %.2f s; %d send calls, %d QPS violations%s%s; %s",
+                                changes, drive, arrived.size(), p50, max, stats.sendCalls(), stats.qpsViolations(), notifierTime, pages,
                                 digests ? "digest settings " + new java.util.TreeMap<>(digest) + " (a save listed in a digest counts when the digest arrives)"
                                         : "each save is its own notice; DingTalk sandbox and notifier raised to " + qps
                                         + " calls/s, as 50 notices/s cannot pass 20 calls/s one by one"));
