@@ -52,10 +52,15 @@ public final class B3NotifierRate {
             if (commitBatch != null) {
                 env.put("NOTIFIER_COMMIT_BATCH", commitBatch);
             }
+            double meanCallMs;
+            double permitWait;
             try (ServiceRuntime notifier = Services.notifier(env)) {
                 if (!Services.await(Duration.ofMinutes(5), Duration.ofMillis(200), () -> dingTalk.stats().sendCalls() >= notices)) {
                     throw new IllegalStateException("only " + dingTalk.stats().sendCalls() + " of " + notices + " sent");
                 }
+                double calls = Services.metric(notifier.port(), "kdpipe_notifier_send_latency_seconds_count");
+                meanCallMs = 1000 * Services.metric(notifier.port(), "kdpipe_notifier_send_latency_seconds_sum") / Math.max(1, calls);
+                permitWait = Services.metric(notifier.port(), "kdpipe_notifier_limiter_wait_seconds_sum");
             }
             List<Instant> at = dingTalk.journal().stream().filter(c -> c.api().contains(SEND)).map(DingTalkSandbox.Call::at).sorted().toList();
             // steady state: leave out the first and last 20 calls (token fetch, group join, tail)
@@ -69,8 +74,10 @@ public final class B3NotifierRate {
                     + (headroom == null ? " (defaults: DINGTALK_RATE_HEADROOM 1.0, commit batch 1)" : " (DINGTALK_RATE_HEADROOM=" + headroom
                     + (commitBatch == null ? "" : ", NOTIFIER_COMMIT_BATCH=" + commitBatch) + ")"), rate, "calls/s", limit,
                     ratio, ">= 0.95 x limit, 0 QPS violations", ratio >= 0.95 && violations == 0, String.format(
-                            "%d notices, 1 recipient each; %d send calls, %d QPS violations (errcode 88/90018) in the sandbox", notices,
-                            at.size(), violations));
+                            "%d notices, 1 recipient each; %d send calls, %d QPS violations (errcode 88/90018) in the sandbox; "
+                                    + "notifier: mean call %.0f ms, %.1f s of %.1f s waiting for rate permits (the rest is the send "
+                                    + "loop's own work: call, ledger transaction)", notices, at.size(), violations, meanCallMs, permitWait,
+                            Duration.between(at.get(0), at.get(at.size() - 1)).toMillis() / 1000.0));
         }
     }
 
