@@ -113,7 +113,7 @@ public record TransformerConfig(
                 "Kafka Streams state directory (RocksDB stores)");
         int threads = r.integer("KDPIPE_STREAM_THREADS", 1, 1, 64, "Kafka Streams stream threads");
         // sized for a pod with a 256 MiB heap and 400 MB of memory in all
-        int rocksDbMemory = r.integer("KDPIPE_ROCKSDB_MEMORY_MB", 64, 8, 65_536,
+        int rocksDbMemory = r.integer("KDPIPE_ROCKSDB_MEMORY_MB", 32, 8, 65_536,
                 "off-heap memory in MiB shared by all RocksDB state stores: one block cache, holding index/filter blocks and, "
                         + "for at most half of it, the write buffers");
         r.validate();

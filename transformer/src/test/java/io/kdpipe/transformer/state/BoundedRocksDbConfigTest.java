@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.transformer.TransformerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,19 @@ class BoundedRocksDbConfigTest {
             assertThatThrownBy(() -> new BoundedRocksDbConfig().setConfig("customer-state", o, Map.of()))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("memory pool is missing");
         }
+    }
+
+    @Test
+    void shouldSizeThePoolFromConfigForA256MiBHeapByDefault() {
+        assertThat(config(Map.of()).rocksDbMemoryMb()).isEqualTo(32);
+        assertThat(config(Map.of("KDPIPE_ROCKSDB_MEMORY_MB", "128")).rocksDbMemoryMb()).isEqualTo(128);
+        assertThatThrownBy(() -> config(Map.of("KDPIPE_ROCKSDB_MEMORY_MB", "4"))).hasMessageContaining("KDPIPE_ROCKSDB_MEMORY_MB");
+    }
+
+    private static TransformerConfig config(Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9");
+        return TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
     }
 
     private static Options options() {
