@@ -1,6 +1,5 @@
 package io.kdpipe.transformer.change;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.transformer.serde.Binary;
+import io.kdpipe.transformer.serde.ByteSink;
 
 /**
  * Fingerprints of a row's fields except {@code FModifyDate}, so a save that moved only unwatched
@@ -42,7 +42,7 @@ public final class Fingerprint {
     public enum Scheme { CURRENT, LEGACY, UNKNOWN }
 
     private final MessageDigest sha256 = sha256();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(2048);
+    private final ByteSink buffer = new ByteSink(2048);
     private final DataOutputStream out = new DataOutputStream(buffer);
 
     public String of(CustomerRow row) {
@@ -59,7 +59,8 @@ public final class Fingerprint {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not thrown by an in-memory stream
         }
-        byte[] digest = sha256.digest(buffer.toByteArray());
+        sha256.update(buffer.buffer(), 0, buffer.size());
+        byte[] digest = sha256.digest();
         return SCHEME + HexFormat.of().formatHex(digest, 0, 16);
     }
 

@@ -1,7 +1,5 @@
 package io.kdpipe.transformer.serde;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -51,7 +49,7 @@ public final class InternalSerde<T extends Versioned> {
     }
 
     public byte[] encode(T value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        ByteSink bytes = new ByteSink(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(BINARY_V1);
             writer.write(out, value);
@@ -71,7 +69,7 @@ public final class InternalSerde<T extends Versioned> {
         if (bytes[0] != BINARY_V1) {
             throw new SerializationException(name + ": unknown format byte " + bytes[0]);
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+        try (DataInputStream in = new DataInputStream(new ByteSource(bytes, 1, bytes.length - 1))) {
             T value = reader.read(in);
             if (in.available() > 0) {
                 throw new SerializationException(name + ": " + in.available() + " bytes left after the value");
