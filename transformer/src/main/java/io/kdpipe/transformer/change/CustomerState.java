@@ -10,9 +10,11 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Versioned;
 
 /**
- * What the change detector remembers of one customer, in the {@code customer-state} store (and its
- * changelog, encoded by {@code InternalSerdes.CUSTOMER_STATE}). Only the watched fields and the two status fields are kept, plus a fingerprint of the
- * whole row so "nothing but FModifyDate moved" can be told from "an unwatched field moved".
+ * What the change detector remembers of one customer, in the {@code customer-state} store and its
+ * changelog (encoded by {@code InternalSerdes.CUSTOMER_STATE}; {@link #CODEC} is the JSON form earlier
+ * versions stored, still read). Only the watched fields and the two status fields are kept, plus a
+ * fingerprint of the whole row so "nothing but FModifyDate moved" can be told from "an unwatched
+ * field moved".
  *
  * @param modifiedAt       the row version ({@code FModifyDate}) this state came from
  * @param watched          watched field → text value (null when empty)
