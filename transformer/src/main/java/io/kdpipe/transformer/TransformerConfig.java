@@ -35,6 +35,7 @@ import io.kdpipe.transformer.routing.RecipientList;
  * @param digest           {@code KDPIPE_DIGEST_*}
  * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
  * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
+ * @param rocksDbMemoryMb  {@code KDPIPE_ROCKSDB_MEMORY_MB}: off-heap memory all RocksDB stores share
  */
 public record TransformerConfig(
         KafkaConfig kafka,
@@ -49,7 +50,8 @@ public record TransformerConfig(
         RecipientList fallback,
         DigestSettings digest,
         String stateDir,
-        int streamThreads) {
+        int streamThreads,
+        int rocksDbMemoryMb) {
 
     public static final String DEFAULT_WATCHED = "FNumber,FName,FShortName,FSELLER_FNumber,FSALDEPTID_FNumber,"
             + "FCustTypeId_FNumber,FGroup_FNumber,FSETTLETYPEID_FNumber,FRECCONDITIONID_FNumber,FCURRENCYID_FNumber,"
@@ -111,9 +113,14 @@ public record TransformerConfig(
         String stateDir = r.string("KDPIPE_STATE_DIR", System.getProperty("java.io.tmpdir") + "/kafka-streams",
                 "Kafka Streams state directory (RocksDB stores)");
         int threads = r.integer("KDPIPE_STREAM_THREADS", 1, 1, 64, "Kafka Streams stream threads");
+        // sized for a pod with a 256 MiB heap and 400 MB of memory in all
+        int rocksDbMemory = r.integer("KDPIPE_ROCKSDB_MEMORY_MB", 32, 8, 65_536,
+                "off-heap memory in MiB shared by all RocksDB state stores: one block cache, holding index/filter blocks and, "
+                        + "for at most half of it, the write buffers");
         r.validate();
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
-                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads);
+                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
+                rocksDbMemory);
     }
 
     private static RecipientList recipients(ConfigReader r, String key, String meaning) {

@@ -15,6 +15,7 @@ import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.state.RocksDbMemory;
 import io.kdpipe.transformer.trail.TrailEndpoint;
 import io.kdpipe.transformer.trail.TrailReader;
 import io.kdpipe.transformer.trail.TrailSettings;
@@ -100,7 +101,9 @@ public final class TransformerMain implements AutoCloseable {
         TransformerMetrics metrics = new TransformerMetrics(runtime.registry());
         Topology topology = TransformerTopology.build(config, metrics);
         log.info("Topology:\n{}", topology.describe());
-        streams = new KafkaStreams(topology, TransformerTopology.streamsProperties(config, metrics));
+        // registered before Streams, so it is closed after every store is
+        RocksDbMemory rocksDb = runtime.manage("rocksdb-memory", new RocksDbMemory(config.rocksDbMemoryMb() * 1024L * 1024L));
+        streams = new KafkaStreams(topology, rocksDb.configure(TransformerTopology.streamsProperties(config, metrics)));
         streams.setUncaughtExceptionHandler(this::onUncaught);
         streams.setStateListener((next, previous) -> onState(next));
         runtime.health().liveness("streams", live);

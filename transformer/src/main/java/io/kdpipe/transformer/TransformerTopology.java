@@ -2,19 +2,15 @@ package io.kdpipe.transformer;
 
 import java.util.Properties;
 
-import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
-import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.change.ChangeDetector;
-import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.change.Detection;
 import io.kdpipe.transformer.digest.DigestBuilder;
 import io.kdpipe.transformer.digest.DigestProcessor;
-import io.kdpipe.transformer.digest.DigestWindow;
 import io.kdpipe.transformer.digest.RoutedNotice;
 import io.kdpipe.transformer.errors.DeadLetters;
 import io.kdpipe.transformer.errors.RowDeserializationHandler;
@@ -24,7 +20,7 @@ import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.routing.Resolution;
-import org.apache.kafka.common.serialization.Serde;
+import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -52,6 +48,7 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * Store, changelog and repartition names are part of the deployed state: renaming one loses it.
+ * Their values use the compact {@link InternalSerdes} (binary, still reading the JSON of earlier versions).
  */
 public final class TransformerTopology {
 
@@ -67,11 +64,11 @@ public final class TransformerTopology {
     public static Topology build(TransformerConfig config, TransformerMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STATE_STORE),
-                Serdes.String(), serde(CustomerState.CODEC)));
+                Serdes.String(), InternalSerdes.CUSTOMER_STATE.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_WINDOWS_STORE),
-                Serdes.String(), serde(DigestWindow.CODEC)));
+                Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
-                Serdes.String(), serde(RoutedNotice.CODEC)));
+                Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()));
 
         GlobalKTable<String, DirectoryEntry> directory = builder.globalTable(config.topic(Topics.DIRECTORY),
                 Consumed.with(Serdes.String(), DirectoryEntry.CODEC.serde()).withName("directory-source"),
@@ -110,7 +107,7 @@ public final class TransformerTopology {
         built.selectKey((key, routed) -> RecipientResolver.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
                 .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(serde(RoutedNotice.CODEC)))
+                        .withValueSerde(InternalSerdes.ROUTED_NOTICE.serde()))
                 .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE, config.digest(), digests, metrics),
                         Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
                 .to(config.topic(Topics.NOTICES),
@@ -140,9 +137,5 @@ public final class TransformerTopology {
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
         }
         return p;
-    }
-
-    private static <T extends Versioned> Serde<T> serde(Codec<T> codec) {
-        return codec.serde();
     }
 }

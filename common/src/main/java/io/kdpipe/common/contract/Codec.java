@@ -7,9 +7,15 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,6 +27,12 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>{@link #decode} throws a {@link ContractException}; {@link #tryDecode} returns the same error as
  * a value, for loops that dead-letter rather than throw.
+ *
+ * <p>Decoding takes one pass for a well-formed value: the bytes are checked to be strict UTF-8
+ * without building a String, then parsed straight into the record while the top-level
+ * {@code schemaVersion} is watched. Anything else (a malformed or invalid value, a wrong, missing or
+ * non-integer version) is decoded again the careful way (strict UTF-8 text, tree, version check,
+ * binding), which decides and words every error, so both ways accept and refuse the same values.
  */
 public final class Codec<T extends Versioned> {
 
@@ -29,11 +41,15 @@ public final class Codec<T extends Versioned> {
     private final Class<T> type;
     private final int version;
     private final String name;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     public Codec(Class<T> type, int version) {
         this.type = type;
         this.version = version;
         this.name = type.getSimpleName() + " v" + version;
+        this.reader = MAPPER.readerFor(type);
+        this.writer = MAPPER.writerFor(type);
     }
 
     public int version() {
@@ -46,7 +62,7 @@ public final class Codec<T extends Versioned> {
             throw new IllegalArgumentException(name + " cannot encode a value of schema version " + value.schemaVersion());
         }
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(name + " could not be encoded", e);
         }
@@ -56,6 +72,29 @@ public final class Codec<T extends Versioned> {
         if (bytes == null) {
             throw new ContractException(name, ContractException.Reason.MALFORMED, "no value (null bytes)", null);
         }
+        T value = decodeDirectly(bytes);
+        return value != null ? value : decodeCarefully(bytes);
+    }
+
+    /**
+     * The one-pass way: the value, or null whenever it is not a plain success. Only an object that
+     * starts with '{', is strict UTF-8 without NUL bytes (so the parser reads it as UTF-8, never
+     * guessing UTF-16/32 or skipping a BOM), binds to the record, and has one top-level integer
+     * {@code schemaVersion} equal to this codec's version is returned.
+     */
+    private T decodeDirectly(byte[] bytes) {
+        if (bytes.length < 2 || bytes[0] != '{' || !Utf8.isWellFormedWithoutNul(bytes)) {
+            return null;
+        }
+        try (VersionWatch parser = new VersionWatch(MAPPER.getFactory().createParser(bytes))) {
+            T value = reader.readValue(parser);
+            return value != null && parser.integerVersionSeenOnce() && value.schemaVersion() == version ? value : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private T decodeCarefully(byte[] bytes) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(strictUtf8(bytes));
@@ -95,6 +134,45 @@ public final class Codec<T extends Versioned> {
         // null stays null: a tombstone on a compacted topic is not a malformed value
         Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
         return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    /** Watches the tokens of the parsed value for the top-level {@code schemaVersion} as it is bound. */
+    private static final class VersionWatch extends JsonParserDelegate {
+
+        private int seen;
+        private boolean integer;
+
+        VersionWatch(JsonParser parser) {
+            super(parser);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = delegate.nextToken();
+            if (t != null && t != JsonToken.FIELD_NAME && !t.isStructEnd()) {
+                JsonStreamContext ctx = delegate.getParsingContext();
+                if (t.isStructStart()) {
+                    ctx = ctx.getParent();
+                }
+                if (ctx != null && ctx.inObject() && ctx.getParent() != null && ctx.getParent().inRoot()
+                        && "schemaVersion".equals(ctx.getCurrentName())) {
+                    seen++;
+                    integer = t == JsonToken.VALUE_NUMBER_INT;
+                }
+            }
+            return t;
+        }
+
+        @Override
+        public JsonToken nextValue() throws IOException {
+            // through nextToken, so no value passes unwatched
+            JsonToken t = nextToken();
+            return t == JsonToken.FIELD_NAME ? nextToken() : t;
+        }
+
+        boolean integerVersionSeenOnce() {
+            return seen == 1 && integer;
+        }
     }
 
     private static String strictUtf8(byte[] bytes) throws CharacterCodingException {

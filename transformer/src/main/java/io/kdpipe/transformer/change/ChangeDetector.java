@@ -26,6 +26,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
     private final boolean notifySnapshot;
     private final FieldLabels labels;
     private final TransformerMetrics metrics;
+    private final Fingerprint fingerprint = new Fingerprint();
     private FixedKeyProcessorContext<String, Detection> context;
     private KeyValueStore<String, CustomerState> store;
 
@@ -64,7 +65,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             suppress(record, SuppressReason.OUT_OF_ORDER);
             return;
         }
-        CustomerState next = CustomerState.of(row, watchedFields);
+        CustomerState next = CustomerState.of(row, watchedFields, fingerprint);
         store.put(key, next);
         boolean silentSnapshot = row.phase() == CustomerRow.Phase.SNAPSHOT && !notifySnapshot;
 
@@ -91,7 +92,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             kinds.add(Kind.CHANGED);
         }
         if (kinds.isEmpty()) {
-            suppress(record, quietReason(previous, next));
+            suppress(record, quietReason(previous, next, row));
             return;
         }
         if (silentSnapshot) {
@@ -124,8 +125,8 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
         return diffs;
     }
 
-    private static SuppressReason quietReason(CustomerState previous, CustomerState next) {
-        if (!previous.fingerprint().equals(next.fingerprint())) {
+    private static SuppressReason quietReason(CustomerState previous, CustomerState next, CustomerRow row) {
+        if (Fingerprint.unwatchedFieldsMoved(previous, next.fingerprint(), row)) {
             return SuppressReason.UNWATCHED_FIELDS_ONLY;
         }
         return previous.modifiedAt().equals(next.modifiedAt()) ? SuppressReason.DUPLICATE : SuppressReason.MODIFY_DATE_ONLY;

@@ -1,30 +1,26 @@
 package io.kdpipe.transformer.change;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.CustomerRow;
-import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Versioned;
 
 /**
- * What the change detector remembers of one customer, in the {@code customer-state} store (and its
- * changelog). Only the watched fields and the two status fields are kept, plus a fingerprint of the
- * whole row so "nothing but FModifyDate moved" can be told from "an unwatched field moved".
+ * What the change detector remembers of one customer, in the {@code customer-state} store and its
+ * changelog (encoded by {@code InternalSerdes.CUSTOMER_STATE}; {@link #CODEC} is the JSON form earlier
+ * versions stored, still read). Only the watched fields and the two status fields are kept, plus a
+ * fingerprint of the whole row so "nothing but FModifyDate moved" can be told from "an unwatched
+ * field moved".
  *
  * @param modifiedAt       the row version ({@code FModifyDate}) this state came from
  * @param watched          watched field → text value (null when empty)
  * @param documentStatus   {@code FDocumentStatus}
  * @param forbidStatus     {@code FForbidStatus}
- * @param fingerprint      SHA-256 of every field except {@code FModifyDate}
+ * @param fingerprint      of every field except {@code FModifyDate}; see {@link Fingerprint} for its schemes
  */
 public record CustomerState(
         int schemaVersion,
@@ -46,22 +42,16 @@ public record CustomerState(
     }
 
     public static CustomerState of(CustomerRow row, List<String> watchedFields) {
+        return of(row, watchedFields, new Fingerprint());
+    }
+
+    /** The state of {@code row}, fingerprinted with {@code fingerprint} (reused by a processor). */
+    public static CustomerState of(CustomerRow row, List<String> watchedFields, Fingerprint fingerprint) {
         Map<String, String> watched = new TreeMap<>();
         for (String field : watchedFields) {
             watched.put(field, row.text(field));
         }
         return new CustomerState(VERSION, row.modifiedAt(), watched, row.text(DOCUMENT_STATUS), row.text(FORBID_STATUS),
-                fingerprint(row));
-    }
-
-    private static String fingerprint(CustomerRow row) {
-        Map<String, Object> fields = new TreeMap<>(row.fields());
-        fields.remove(MODIFY_DATE);
-        try {
-            byte[] canonical = Json.mapper().writeValueAsString(fields).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot fingerprint row", e);
-        }
+                fingerprint.of(row));
     }
 }

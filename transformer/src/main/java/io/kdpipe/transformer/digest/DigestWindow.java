@@ -4,7 +4,8 @@ import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.Versioned;
 
 /**
- * A recipient group's open window, in the {@code digest-windows} store.
+ * A recipient group's open window, in the {@code digest-windows} store. Encoded by
+ * {@code InternalSerdes.DIGEST_WINDOW}; {@link #CODEC} is the JSON form earlier versions stored, still read.
  *
  * @param startMs  wall-clock time of the window's first notice
  * @param count    notices seen in the window

@@ -1,6 +1,8 @@
 package io.kdpipe.transformer.metrics;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.kdpipe.common.contract.Notice;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +18,8 @@ public final class TransformerMetrics {
     private static final String PREFIX = "kdpipe.transformer.";
 
     private final MeterRegistry registry;
+    // counters are looked up per record: keep them rather than asking the registry each time
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public TransformerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -66,6 +70,7 @@ public final class TransformerMetrics {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return Counter.builder(PREFIX + name).description(description).tags(tags).register(registry);
+        String key = tags.length == 0 ? name : name + '|' + String.join("|", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(PREFIX + name).description(description).tags(tags).register(registry));
     }
 }

@@ -8,7 +8,6 @@ package io.kdpipe.transformer.notice;
 public final class Escaping {
 
     private static final String MARKDOWN_SPECIALS = "\\`*_[]()<>#!|~";
-    private static final java.util.regex.Pattern ORDERED_LIST = java.util.regex.Pattern.compile("^(\\d+)\\.");
 
     private Escaping() {
     }
@@ -33,6 +32,14 @@ public final class Escaping {
             }
             sb.append(c);
         }
-        return ORDERED_LIST.matcher(sb).replaceFirst("$1\\\\.");
+        // a value starting "12." would open an ordered list: escape its dot
+        int digits = 0;
+        while (digits < sb.length() && sb.charAt(digits) >= '0' && sb.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits > 0 && digits < sb.length() && sb.charAt(digits) == '.') {
+            sb.insert(digits, '\\');
+        }
+        return sb.toString();
     }
 }

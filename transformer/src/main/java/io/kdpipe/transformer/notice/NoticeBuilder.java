@@ -47,7 +47,8 @@ public final class NoticeBuilder {
         CustomerRow row = change.row();
         Notice.Recipients recipients = resolver.resolve(resolution);
 
-        Map<String, String> values = new HashMap<>();
+        // sized for every field plus the computed values, so it is never rehashed
+        Map<String, String> values = new HashMap<>((row.fields().size() + 16) * 4 / 3 + 1);
         for (String field : row.fields().keySet()) {
             values.put(field, row.text(field));
         }

@@ -1,0 +1,116 @@
+package io.kdpipe.transformer.serde;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.change.CustomerState;
+import io.kdpipe.transformer.digest.DigestWindow;
+import io.kdpipe.transformer.digest.RoutedNotice;
+
+import static io.kdpipe.transformer.serde.Binary.readInstant;
+import static io.kdpipe.transformer.serde.Binary.readJson;
+import static io.kdpipe.transformer.serde.Binary.readString;
+import static io.kdpipe.transformer.serde.Binary.readStrings;
+import static io.kdpipe.transformer.serde.Binary.writeInstant;
+import static io.kdpipe.transformer.serde.Binary.writeJson;
+import static io.kdpipe.transformer.serde.Binary.writeString;
+import static io.kdpipe.transformer.serde.Binary.writeStrings;
+
+/**
+ * The binary layouts (format {@link InternalSerde#BINARY_V1}) of the transformer's internal values.
+ * Each field in declaration order; nullable strings and instants as {@link Binary} writes them.
+ */
+public final class InternalSerdes {
+
+    /** {@code customer-state} store and changelog. */
+    public static final InternalSerde<CustomerState> CUSTOMER_STATE = new InternalSerde<>("CustomerState", CustomerState.CODEC,
+            InternalSerdes::writeState, InternalSerdes::readState);
+
+    /** {@code notices-by-recipients} repartition topic and {@code digest-pending} store. */
+    public static final InternalSerde<RoutedNotice> ROUTED_NOTICE = new InternalSerde<>("RoutedNotice", RoutedNotice.CODEC,
+            InternalSerdes::writeRouted, InternalSerdes::readRouted);
+
+    /** {@code digest-windows} store. */
+    public static final InternalSerde<DigestWindow> DIGEST_WINDOW = new InternalSerde<>("DigestWindow", DigestWindow.CODEC,
+            InternalSerdes::writeWindow, InternalSerdes::readWindow);
+
+    private InternalSerdes() {
+    }
+
+    private static void writeState(DataOutputStream out, CustomerState s) throws IOException {
+        out.writeInt(s.schemaVersion());
+        writeInstant(out, s.modifiedAt());
+        out.writeInt(s.watched().size());
+        for (Map.Entry<String, String> e : s.watched().entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+        writeString(out, s.documentStatus());
+        writeString(out, s.forbidStatus());
+        writeString(out, s.fingerprint());
+    }
+
+    private static CustomerState readState(DataInputStream in) throws IOException {
+        int version = in.readInt();
+        java.time.Instant modifiedAt = readInstant(in);
+        int n = in.readInt();
+        Map<String, String> watched = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            String field = readString(in);
+            watched.put(field, readString(in));
+        }
+        return new CustomerState(version, modifiedAt, watched, readString(in), readString(in), readString(in));
+    }
+
+    private static void writeRouted(DataOutputStream out, RoutedNotice r) throws IOException {
+        out.writeInt(r.schemaVersion());
+        writeString(out, r.digestLine());
+        Notice n = r.notice();
+        out.writeInt(n.schemaVersion());
+        writeString(out, n.id());
+        writeString(out, n.kind().name());
+        writeStrings(out, n.customerKeys());
+        writeStrings(out, n.recipients().userIds());
+        writeStrings(out, n.recipients().deptIds());
+        writeStrings(out, n.recipients().unresolved());
+        writeJson(out, n.msg());
+        Notice.Provenance p = n.provenance();
+        writeString(out, p.sourceTopic());
+        out.writeInt(p.partition());
+        out.writeLong(p.offset());
+        writeInstant(out, p.sourceModifiedAt());
+        writeString(out, p.replayOf());
+        writeInstant(out, n.createdAt());
+    }
+
+    private static RoutedNotice readRouted(DataInputStream in) throws IOException {
+        int version = in.readInt();
+        String digestLine = readString(in);
+        int noticeVersion = in.readInt();
+        String id = readString(in);
+        Notice.Kind kind = Notice.Kind.valueOf(readString(in));
+        var customerKeys = readStrings(in);
+        Notice.Recipients recipients = new Notice.Recipients(readStrings(in), readStrings(in), readStrings(in));
+        var msg = readJson(in);
+        Notice.Provenance provenance = new Notice.Provenance(readString(in), in.readInt(), in.readLong(), readInstant(in),
+                readString(in));
+        Notice notice = new Notice(noticeVersion, id, kind, customerKeys, recipients, msg, provenance, readInstant(in));
+        return new RoutedNotice(version, notice, digestLine);
+    }
+
+    private static void writeWindow(DataOutputStream out, DigestWindow w) throws IOException {
+        out.writeInt(w.schemaVersion());
+        out.writeLong(w.startMs());
+        out.writeInt(w.count());
+        out.writeLong(w.nextSeq());
+        out.writeInt(w.pending());
+    }
+
+    private static DigestWindow readWindow(DataInputStream in) throws IOException {
+        return new DigestWindow(in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readInt());
+    }
+}

@@ -1,0 +1,105 @@
+package io.kdpipe.transformer.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.change.CustomerState;
+import io.kdpipe.transformer.digest.DigestWindow;
+import io.kdpipe.transformer.digest.RoutedNotice;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class InternalSerdesTest {
+
+    private static final Instant T = Instant.parse("2026-11-28T02:02:03.583123Z");
+
+    static CustomerState state() {
+        Map<String, String> watched = new HashMap<>();
+        watched.put("FName", "上海华东电子有限公司");
+        watched.put("FTEL", null);
+        return new CustomerState(CustomerState.VERSION, T, watched, "C", null, "f2:00112233445566778899aabbccddeeff");
+    }
+
+    static RoutedNotice routed(String replayOf) {
+        ObjectNode msg = JsonNodeFactory.instance.objectNode().put("msgtype", "markdown");
+        msg.putObject("markdown").put("title", "客户变更").put("text", "### 客户变更\n- 名称：旧 → 新");
+        Notice notice = new Notice(Notice.VERSION, "n-0123456789abcdef", Notice.Kind.CHANGED, List.of("acct:100231"),
+                new Notice.Recipients(List.of("u1", "u2"), List.of("42"), List.of("person:XSY9")), msg,
+                new Notice.Provenance("kingdee.customers.v1", 3, 123_456_789L, T, replayOf), T.plusSeconds(1));
+        return RoutedNotice.of(notice, "- 上海华东电子有限公司：名称");
+    }
+
+    @Test
+    void shouldRoundTripEveryInternalValueInTheBinaryFormat() {
+        DigestWindow window = new DigestWindow(DigestWindow.VERSION, 1_700_000_000_000L, 7, 3, 2);
+
+        assertThat(roundTrip(InternalSerdes.CUSTOMER_STATE, state())).isEqualTo(state());
+        assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, routed(null))).isEqualTo(routed(null));
+        assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, routed("n-original"))).isEqualTo(routed("n-original"));
+        assertThat(roundTrip(InternalSerdes.DIGEST_WINDOW, window)).isEqualTo(window);
+    }
+
+    @Test
+    void shouldWriteAFormatByteAndFewerBytesThanJson() {
+        byte[] binary = InternalSerdes.ROUTED_NOTICE.encode(routed(null));
+
+        assertThat(binary[0]).isEqualTo(InternalSerde.BINARY_V1);
+        assertThat(binary.length).isLessThan(RoutedNotice.CODEC.encode(routed(null)).length);
+        assertThat(InternalSerdes.CUSTOMER_STATE.encode(state()).length).isLessThan(CustomerState.CODEC.encode(state()).length);
+    }
+
+    @Test
+    void shouldReadTheJsonValuesEarlierVersionsWrote() {
+        DigestWindow window = new DigestWindow(DigestWindow.VERSION, 1L, 2, 3, 4);
+
+        assertThat(InternalSerdes.CUSTOMER_STATE.serde().deserializer().deserialize("t", CustomerState.CODEC.encode(state())))
+                .isEqualTo(state());
+        assertThat(InternalSerdes.ROUTED_NOTICE.decode(RoutedNotice.CODEC.encode(routed(null)))).isEqualTo(routed(null));
+        assertThat(InternalSerdes.DIGEST_WINDOW.decode(DigestWindow.CODEC.encode(window))).isEqualTo(window);
+    }
+
+    @Test
+    void shouldPassTombstonesAndRefuseUnknownOrCutValues() {
+        assertThat(InternalSerdes.CUSTOMER_STATE.serde().deserializer().deserialize("t", null)).isNull();
+        assertThat(InternalSerdes.CUSTOMER_STATE.serde().serializer().serialize("t", null)).isNull();
+        byte[] bytes = InternalSerdes.CUSTOMER_STATE.encode(state());
+
+        assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(new byte[] {9, 1, 2})).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown format byte 9");
+        assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(java.util.Arrays.copyOf(bytes, bytes.length - 3)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("truncated or corrupt");
+        assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(new byte[0])).isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldKeepEveryKindOfJsonValueWithItsExactNumbersAndPropertyOrder() throws Exception {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("z", "first").put("a", 1).put("long", 1L << 40).put("decimal", new BigDecimal("0.150"))
+                .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
+                .putNull("nothing");
+        node.putArray("list").add("x").add(2).addObject().put("k", "v");
+        var out = new java.io.ByteArrayOutputStream();
+        Binary.writeJson(new java.io.DataOutputStream(out), node);
+
+        JsonNode back = Binary.readJson(new java.io.DataInputStream(new java.io.ByteArrayInputStream(out.toByteArray())));
+
+        assertThat(back).isEqualTo(node);
+        assertThat(back.toString()).isEqualTo(node.toString());
+        assertThat(back.get("decimal").decimalValue().scale()).isEqualTo(3);
+    }
+
+    private static <T extends io.kdpipe.common.contract.Versioned> T roundTrip(InternalSerde<T> serde, T value) {
+        return serde.serde().deserializer().deserialize("t", serde.serde().serializer().serialize("t", value));
+    }
+}
