@@ -41,7 +41,7 @@ final class TransactionalPageSink implements PageSink {
         try {
             producer.beginTransaction();
             for (CustomerRow row : rows) {
-                producer.send(new ProducerRecord<>(customersTopic, row.key(), CustomerRow.CODEC.encode(row)));
+                producer.send(new ProducerRecord<>(customersTopic, row.key(), CustomerRowWriter.encode(row)));
             }
             producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)));
             producer.commitTransaction();

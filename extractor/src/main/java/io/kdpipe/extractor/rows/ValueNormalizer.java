@@ -51,11 +51,16 @@ public final class ValueNormalizer {
         if (text.isEmpty()) {
             return NullNode.getInstance();
         }
-        if (LOCAL_DATE_TIME.matcher(text).matches()) {
+        if (mayBeDate(text) && LOCAL_DATE_TIME.matcher(text).matches()) {
             LocalDateTime local = parseDate(text);
             return JsonNodeFactory.instance.textNode(local.atZone(zone).toOffsetDateTime().toString());
         }
         return JsonNodeFactory.instance.textNode(text);
+    }
+
+    /** A cheap look at the positions every date-time has, before the pattern decides. */
+    private static boolean mayBeDate(String text) {
+        return text.length() >= 19 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(13) == ':';
     }
 
     /** A Kingdee date-time in server-local time; null for null or empty values. */
