@@ -101,7 +101,7 @@ final class JobRunner {
         while (true) {
             FoldedCustomer lastCustomer = page.lastCustomer();
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
-            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> snapshotPage(last));
+            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
             Map<String, LocalDateTime> keys = keys(base);
             for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
@@ -133,7 +133,7 @@ final class JobRunner {
             Prefetch.Pending<PageFetcher.Page> following = null;
             FoldedCustomer cursor = page.lastCustomer();
             if (!page.last() && cursor != null) {
-                following = prefetch.start(() -> pollPage(lower, cursor));
+                following = prefetch.start(() -> folded(pollPage(lower, cursor)));
             }
             Map<String, LocalDateTime> keys = keys(state);
             List<FoldedCustomer> fresh = new ArrayList<>();
@@ -175,6 +175,12 @@ final class JobRunner {
             condition = "(FModifyDate > " + m + " OR (FModifyDate = " + m + " AND FCUSTID > " + literal(cursor.customerId()) + "))";
         }
         return fetcher.fetch(and(spec.filter(), condition), INCREMENTAL_ORDER);
+    }
+
+    /** A page read ahead is also folded ahead, while the job thread publishes the page before it. */
+    private static PageFetcher.Page folded(PageFetcher.Page page) {
+        page.customers();
+        return page;
     }
 
     /** The page's customers; rows Kingdee sent that cannot be read abandon the read ahead. */

@@ -18,8 +18,9 @@ final class PageFetcher {
 
     /**
      * Whole customers in query order; {@code last} when the query has nothing after them. The rows
-     * are folded into customers when first asked for, so a page read ahead on another thread leaves
-     * that work to the thread that publishes it; the page is not shared between threads after that.
+     * are folded into customers when first asked for (the last customer alone can be had without
+     * folding the page); a page is handed from one thread to another at most once, through a
+     * {@link java.util.concurrent.Future}.
      */
     static final class Page {
         private final List<JsonNode[]> rows;

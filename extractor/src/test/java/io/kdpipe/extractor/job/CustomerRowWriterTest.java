@@ -34,6 +34,7 @@ class CustomerRowWriterTest {
         fields.put("FBANKCODE", JsonNodeFactory.instance.arrayNode().add("6222 0001").addNull().add(new BigDecimal("2.50")));
         fields.put("FUseOrgId_FNumber", TextNode.valueOf("101"));
         fields.put("a_lower", TextNode.valueOf("sorted after upper case"));
+        CustomerRowWriter page = new CustomerRowWriter();
         for (CustomerRow.Phase phase : CustomerRow.Phase.values()) {
             for (Instant at : new Instant[] {Instant.parse("2026-11-28T02:02:03.583Z"), Instant.parse("2026-11-28T02:02:03Z"),
                     Instant.parse("2026-11-28T02:02:03.000120Z"), Instant.EPOCH}) {
@@ -42,8 +43,10 @@ class CustomerRowWriterTest {
                 assertThat(new String(CustomerRowWriter.encode(row), StandardCharsets.UTF_8))
                         .isEqualTo(new String(expected, StandardCharsets.UTF_8));
                 assertThat(CustomerRowWriter.encode(row)).isEqualTo(expected);
+                assertThat(page.write(row)).as("one writer for many rows").isEqualTo(expected);
             }
         }
+        page.close();
     }
 
     @Test
