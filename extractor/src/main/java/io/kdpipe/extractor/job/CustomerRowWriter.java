@@ -2,9 +2,11 @@ package io.kdpipe.extractor.job;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +24,17 @@ import io.kdpipe.common.contract.Json;
 final class CustomerRowWriter implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = Json.mapper();
+    private static final SerializedString ACCOUNT = new SerializedString("account");
+    private static final SerializedString CUSTOMER_ID = new SerializedString("customerId");
+    private static final SerializedString EXTRACTED_AT = new SerializedString("extractedAt");
+    private static final SerializedString FIELDS = new SerializedString("fields");
+    private static final SerializedString FORM = new SerializedString("form");
+    private static final SerializedString MODIFIED_AT = new SerializedString("modifiedAt");
+    private static final SerializedString PHASE = new SerializedString("phase");
+    private static final SerializedString SCHEMA_VERSION = new SerializedString("schemaVersion");
+
+    /** Field names, quoted and encoded once per writer. */
+    private final Map<String, SerializedString> names = new HashMap<>();
 
     private final ByteArrayBuilder out = new ByteArrayBuilder(4096);
     private final SerializerProvider provider = MAPPER.getSerializerProviderInstance();
@@ -51,14 +64,17 @@ final class CustomerRowWriter implements AutoCloseable {
         }
         try {
             g.writeStartObject();
-            g.writeStringField("account", row.account());
-            g.writeStringField("customerId", row.customerId());
-            g.writeStringField("extractedAt", row.extractedAt().toString());
-            g.writeFieldName("fields");
+            g.writeFieldName(ACCOUNT);
+            g.writeString(row.account());
+            g.writeFieldName(CUSTOMER_ID);
+            g.writeString(row.customerId());
+            g.writeFieldName(EXTRACTED_AT);
+            g.writeString(row.extractedAt().toString());
+            g.writeFieldName(FIELDS);
             g.writeStartObject();
             // the contract keeps its fields sorted by name
             for (Map.Entry<String, JsonNode> f : row.fields().entrySet()) {
-                g.writeFieldName(f.getKey());
+                g.writeFieldName(names.computeIfAbsent(f.getKey(), SerializedString::new));
                 JsonNode v = f.getValue();
                 if (v == null) {
                     g.writeNull();
@@ -68,10 +84,14 @@ final class CustomerRowWriter implements AutoCloseable {
                 }
             }
             g.writeEndObject();
-            g.writeStringField("form", row.form());
-            g.writeStringField("modifiedAt", row.modifiedAt().toString());
-            g.writeStringField("phase", row.phase().name());
-            g.writeNumberField("schemaVersion", row.schemaVersion());
+            g.writeFieldName(FORM);
+            g.writeString(row.form());
+            g.writeFieldName(MODIFIED_AT);
+            g.writeString(row.modifiedAt().toString());
+            g.writeFieldName(PHASE);
+            g.writeString(row.phase().name());
+            g.writeFieldName(SCHEMA_VERSION);
+            g.writeNumber(row.schemaVersion());
             g.writeEndObject();
             g.flush();
             return out.toByteArray();

@@ -105,6 +105,11 @@ final class QueryEngine {
         if (limit > 0) {
             end = Math.min(end, (long) start + limit);
         }
+        String[] keysOf = fields.toArray(new String[0]);
+        boolean[] entry = new boolean[keysOf.length];
+        for (int i = 0; i < keysOf.length; i++) {
+            entry[i] = CustomerFields.isEntry(keysOf[i]);
+        }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         long index = 0;
         for (SandboxCustomer c : matching) {
@@ -120,8 +125,8 @@ final class QueryEngine {
             for (Map<String, Object> line : lines) {
                 if (index >= start && index < end) {
                     ArrayNode row = out.addArray();
-                    for (String f : fields) {
-                        row.add(WireValues.toJson(CustomerFields.isEntry(f) ? line.get(f) : c.get(f)));
+                    for (int i = 0; i < keysOf.length; i++) {
+                        row.add(WireValues.toJson(entry[i] ? line.get(keysOf[i]) : c.get(keysOf[i])));
                     }
                 }
                 index++;

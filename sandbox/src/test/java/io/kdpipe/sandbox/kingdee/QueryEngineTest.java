@@ -25,7 +25,7 @@ class QueryEngineTest {
         List<Long> ids = table.ids();
         Random random = new Random(7);
         List<String> filters = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 6; i++) {
             long after = ids.get(random.nextInt(ids.size()));
             filters.add("(FUseOrgId.FNumber = '101') AND FCUSTID > " + after);
             filters.add("FCUSTID >= " + after + " AND FDocumentStatus = 'C'");
