@@ -48,6 +48,15 @@ class QueryEngineTest {
     }
 
     @Test
+    void shouldWalkOnlyAsFarAsThePageNeeds() {
+        List<Long> ids = table.ids();
+        CustomerTable.Scan scan = table.scanFrom(ids.get(100), c -> "101".equals(c.useOrg()), c -> 1, 5);
+        assertThat(scan.matching()).hasSize(5).allSatisfy(c -> assertThat(c.useOrg()).isEqualTo("101"));
+        assertThat(scan.matching().get(0).id()).isGreaterThanOrEqualTo(ids.get(100));
+        assertThat(scan.tested()).isLessThan(20);
+    }
+
+    @Test
     void shouldSeeEditsMadeBetweenPages() {
         long id = table.ids().get(100);
         ObjectNode q = query("FCUSTID,FName", "FCUSTID >= " + id, "FCUSTID ASC", 0, 1, 0);
