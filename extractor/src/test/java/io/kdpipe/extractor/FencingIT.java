@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.kdpipe.common.contract.CustomerRow;
@@ -54,6 +55,12 @@ class FencingIT {
             JobWorker old = worker(f, config, admin, job);
             old.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> f.kingdee.calls("ExecuteBillQuery") >= 4);
+            // the page before the hung query (read ahead) may still be committing: wait until the old owner stands still
+            AtomicLong seen = new AtomicLong(-1);
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(30)).until(() -> {
+                long now = old.committed() == null ? -1 : old.committed().rowsPublished();
+                return seen.getAndSet(now) == now && now > 0;
+            });
             long oldProgress = old.committed().rowsPublished();
 
             JobWorker owner = worker(f, config, admin, job);

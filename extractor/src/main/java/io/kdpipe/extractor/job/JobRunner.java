@@ -21,7 +21,9 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
  * The extraction of one job, step by step; each page is committed with its checkpoint before the
- * next is read, so the committed checkpoint always describes exactly what was published.
+ * next is published, so the committed checkpoint always describes exactly what was published. The
+ * next page's query may already run while a page commits ({@link Prefetch}): keyset paging needs
+ * only the page's last key, and a read-ahead is used only once the page before it has committed.
  *
  * <p><b>Snapshot.</b> The first run first reads the greatest {@code FModifyDate} there is (M0),
  * then pages through every customer by {@code FCUSTID} (keyset: {@code FCUSTID > last}), rows marked
@@ -48,10 +50,17 @@ final class JobRunner {
     private final Clock clock;
     private final ZoneId zone;
     private final ExtractorMetrics metrics;
+    private final Prefetch prefetch;
     private Checkpoint state;
 
     JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed) {
+        this(spec, query, fetcher, sink, clock, zone, metrics, committed, Prefetch.inline());
+    }
+
+    JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
+            ExtractorMetrics metrics, Checkpoint committed, Prefetch prefetch) {
+        this.prefetch = prefetch;
         this.spec = spec;
         this.query = query;
         this.fetcher = fetcher;
@@ -87,46 +96,49 @@ final class JobRunner {
             base = new Checkpoint(Checkpoint.VERSION, spec.id(), false, null, maxModifyDate(), List.of(), 0, clock.instant());
         }
         LocalDateTime low = base.watermark() == null ? null : base.watermark().minus(spec.overlap());
+        checkInterrupt();
+        PageFetcher.Page page = snapshotPage(base.resumeAfter());
         while (true) {
-            checkInterrupt();
-            String keyset = base.resumeAfter() == null ? "" : "FCUSTID > " + literal(base.resumeAfter());
-            PageFetcher.Page page = fetcher.fetch(and(spec.filter(), keyset), SNAPSHOT_ORDER);
+            FoldedCustomer lastCustomer = page.lastCustomer();
+            String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
+            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
             Map<String, LocalDateTime> keys = keys(base);
-            for (FoldedCustomer c : page.customers()) {
+            for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
                     keys.put(c.versionKey(), c.modifyDate());
                 }
             }
-            String last = page.customers().isEmpty() ? base.resumeAfter() : page.customers().get(page.customers().size() - 1).customerId();
             Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), page.last(), page.last() ? null : last,
                     base.watermark(), List.copyOf(keys.keySet()), base.rowsPublished() + page.customers().size(), clock.instant());
-            publish(page.customers(), CustomerRow.Phase.SNAPSHOT, next);
+            publishThen(page.customers(), CustomerRow.Phase.SNAPSHOT, next, following);
             base = next;
-            if (page.last()) {
+            if (following == null) {
                 return;
             }
+            checkInterrupt(following);
+            page = following.get();
         }
+    }
+
+    private PageFetcher.Page snapshotPage(String resumeAfter) throws InterruptedException {
+        String keyset = resumeAfter == null ? "" : "FCUSTID > " + literal(resumeAfter);
+        return fetcher.fetch(and(spec.filter(), keyset), SNAPSHOT_ORDER);
     }
 
     private void poll() throws InterruptedException {
         LocalDateTime lower = state.watermark() == null ? null : state.watermark().minus(spec.overlap());
-        FoldedCustomer cursor = null;
+        checkInterrupt();
+        PageFetcher.Page page = pollPage(lower, null);
         while (true) {
-            checkInterrupt();
-            String condition;
-            if (cursor == null) {
-                condition = lower == null ? "" : "FModifyDate >= " + ValueNormalizer.filterLiteral(lower);
-            } else if (cursor.modifyDate() == null) {
-                condition = "((FModifyDate IS NULL AND FCUSTID > " + literal(cursor.customerId()) + ") OR FModifyDate IS NOT NULL)";
-            } else {
-                String m = ValueNormalizer.filterLiteral(cursor.modifyDate());
-                condition = "(FModifyDate > " + m + " OR (FModifyDate = " + m + " AND FCUSTID > " + literal(cursor.customerId()) + "))";
+            Prefetch.Pending<PageFetcher.Page> following = null;
+            FoldedCustomer cursor = page.lastCustomer();
+            if (!page.last() && cursor != null) {
+                following = prefetch.start(() -> folded(pollPage(lower, cursor)));
             }
-            PageFetcher.Page page = fetcher.fetch(and(spec.filter(), condition), INCREMENTAL_ORDER);
             Map<String, LocalDateTime> keys = keys(state);
             List<FoldedCustomer> fresh = new ArrayList<>();
             LocalDateTime watermark = state.watermark();
-            for (FoldedCustomer c : page.customers()) {
+            for (FoldedCustomer c : customers(page, following)) {
                 if (keys.containsKey(c.versionKey())) {
                     continue;
                 }
@@ -141,14 +153,58 @@ final class JobRunner {
                 keys.values().removeIf(m -> keep != null && (m == null || m.isBefore(keep)));
                 Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, watermark,
                         List.copyOf(keys.keySet()), state.rowsPublished() + fresh.size(), clock.instant());
-                publish(fresh, CustomerRow.Phase.INCREMENTAL, next);
+                publishThen(fresh, CustomerRow.Phase.INCREMENTAL, next, following);
             }
-            if (!page.customers().isEmpty()) {
-                cursor = page.customers().get(page.customers().size() - 1);
-            }
-            if (page.last()) {
+            if (following == null) {
                 return;
             }
+            checkInterrupt(following);
+            page = following.get();
+        }
+    }
+
+    /** The poll's page after {@code cursor} (the first page when null), from {@code lower} on. */
+    private PageFetcher.Page pollPage(LocalDateTime lower, FoldedCustomer cursor) throws InterruptedException {
+        String condition;
+        if (cursor == null) {
+            condition = lower == null ? "" : "FModifyDate >= " + ValueNormalizer.filterLiteral(lower);
+        } else if (cursor.modifyDate() == null) {
+            condition = "((FModifyDate IS NULL AND FCUSTID > " + literal(cursor.customerId()) + ") OR FModifyDate IS NOT NULL)";
+        } else {
+            String m = ValueNormalizer.filterLiteral(cursor.modifyDate());
+            condition = "(FModifyDate > " + m + " OR (FModifyDate = " + m + " AND FCUSTID > " + literal(cursor.customerId()) + "))";
+        }
+        return fetcher.fetch(and(spec.filter(), condition), INCREMENTAL_ORDER);
+    }
+
+    /** A page read ahead is also folded ahead, while the job thread publishes the page before it. */
+    private static PageFetcher.Page folded(PageFetcher.Page page) {
+        page.customers();
+        return page;
+    }
+
+    /** The page's customers; rows Kingdee sent that cannot be read abandon the read ahead. */
+    private static List<FoldedCustomer> customers(PageFetcher.Page page, Prefetch.Pending<PageFetcher.Page> following) {
+        try {
+            return page.customers();
+        } catch (RuntimeException e) {
+            if (following != null) {
+                following.cancel();
+            }
+            throw e;
+        }
+    }
+
+    /** Publishes a page while the next one is read; a failed publish abandons that read. */
+    private void publishThen(List<FoldedCustomer> customers, CustomerRow.Phase phase, Checkpoint next,
+            Prefetch.Pending<PageFetcher.Page> following) {
+        try {
+            publish(customers, phase, next);
+        } catch (RuntimeException | Error e) {
+            if (following != null) {
+                following.cancel();
+            }
+            throw e;
         }
     }
 
@@ -214,6 +270,13 @@ final class JobRunner {
 
     private static void checkInterrupt() throws InterruptedException {
         if (Thread.interrupted()) {
+            throw new InterruptedException("job stopped");
+        }
+    }
+
+    private static void checkInterrupt(Prefetch.Pending<?> following) throws InterruptedException {
+        if (Thread.interrupted()) {
+            following.cancel();
             throw new InterruptedException("job stopped");
         }
     }

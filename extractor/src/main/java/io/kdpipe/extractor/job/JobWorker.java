@@ -179,8 +179,15 @@ public final class JobWorker {
             sink.commit(rows, cp);
             committed = cp;
         };
-        JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
-                r.metrics(), committed);
+        try (Prefetch prefetch = Prefetch.background("extractor-prefetch-" + spec.id())) {
+            JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
+                    r.metrics(), committed, prefetch);
+            extract(runner);
+        }
+    }
+
+    /** Runs the job's passes until stopping; the runner's read-ahead thread ends with the caller. */
+    private void extract(JobRunner runner) throws InterruptedException {
         int transientFailures = 0;
         while (!stopping()) {
             Duration next = spec.pollInterval();

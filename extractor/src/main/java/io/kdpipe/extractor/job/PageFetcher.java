@@ -16,8 +16,45 @@ import io.kdpipe.extractor.rows.RowFolder;
  */
 final class PageFetcher {
 
-    /** Whole customers in query order; {@code last} when the query has nothing after them. */
-    record Page(List<FoldedCustomer> customers, boolean last) {
+    /**
+     * Whole customers in query order; {@code last} when the query has nothing after them. The rows
+     * are folded into customers when first asked for (the last customer alone can be had without
+     * folding the page); a page is handed from one thread to another at most once, through a
+     * {@link java.util.concurrent.Future}.
+     */
+    static final class Page {
+        private final List<JsonNode[]> rows;
+        private final boolean last;
+        private final RowFolder folder;
+        private List<FoldedCustomer> customers;
+
+        Page(List<JsonNode[]> rows, boolean last, RowFolder folder) {
+            this.rows = rows;
+            this.last = last;
+            this.folder = folder;
+        }
+
+        boolean last() {
+            return last;
+        }
+
+        List<FoldedCustomer> customers() {
+            if (customers == null) {
+                customers = folder.fold(rows);
+            }
+            return customers;
+        }
+
+        /** The page's last customer (what the next keyset page starts after); null for an empty page. */
+        FoldedCustomer lastCustomer() {
+            if (customers != null) {
+                return customers.isEmpty() ? null : customers.get(customers.size() - 1);
+            }
+            if (rows.isEmpty()) {
+                return null;
+            }
+            return folder.fold(rows.subList(startOfLastCustomer(folder, rows), rows.size())).get(0);
+        }
     }
 
     private final JobSpec spec;
@@ -34,13 +71,13 @@ final class PageFetcher {
         BillQuery q = new BillQuery(spec.formId(), spec.fieldKeys(), filter, order, 0, spec.pageSize());
         List<JsonNode[]> rows = query.execute(q);
         if (rows.size() < spec.pageSize()) {
-            return new Page(folder.fold(rows), true);
+            return new Page(rows, true, folder);
         }
-        List<FoldedCustomer> customers = folder.fold(rows);
-        if (customers.size() > 1) {
-            return new Page(customers.subList(0, customers.size() - 1), false);
+        int cut = startOfLastCustomer(folder, rows);
+        if (cut > 0) {
+            return new Page(rows.subList(0, cut), false, folder);
         }
-        String id = customers.get(0).customerId();
+        String id = folder.customerId(rows.get(0));
         List<JsonNode[]> lines = new ArrayList<>(rows);
         int start = spec.pageSize();
         while (true) {
@@ -55,12 +92,22 @@ final class PageFetcher {
                 }
             }
             if (ended) {
-                return new Page(folder.fold(lines), false);
+                return new Page(lines, false, folder);
             }
             if (more.size() < spec.pageSize()) {
-                return new Page(folder.fold(lines), true);
+                return new Page(lines, true, folder);
             }
             start += spec.pageSize();
         }
+    }
+
+    /** Where the trailing run of rows of the last row's customer begins (0: every row is that customer's). */
+    private static int startOfLastCustomer(RowFolder folder, List<JsonNode[]> rows) {
+        String lastId = folder.customerId(rows.get(rows.size() - 1));
+        int cut = rows.size() - 1;
+        while (cut > 0 && folder.customerId(rows.get(cut - 1)).equals(lastId)) {
+            cut--;
+        }
+        return cut;
     }
 }

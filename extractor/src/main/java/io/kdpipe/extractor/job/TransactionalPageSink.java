@@ -40,8 +40,10 @@ final class TransactionalPageSink implements PageSink {
     public void commit(List<CustomerRow> rows, Checkpoint checkpoint) {
         try {
             producer.beginTransaction();
-            for (CustomerRow row : rows) {
-                producer.send(new ProducerRecord<>(customersTopic, row.key(), CustomerRow.CODEC.encode(row)));
+            try (CustomerRowWriter writer = new CustomerRowWriter()) {
+                for (CustomerRow row : rows) {
+                    producer.send(new ProducerRecord<>(customersTopic, row.key(), writer.write(row)));
+                }
             }
             producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)));
             producer.commitTransaction();

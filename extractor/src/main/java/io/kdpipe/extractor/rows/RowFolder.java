@@ -2,11 +2,11 @@ package io.kdpipe.extractor.rows;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,7 +78,8 @@ public final class RowFolder {
 
     private FoldedCustomer foldOne(String id, List<JsonNode[]> lines) {
         JsonNode[] head = lines.get(0);
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        // sorted as the row contract keeps them, so the row takes them over without sorting again
+        Map<String, JsonNode> fields = new TreeMap<>();
         List<JsonNode[]> entryLines = lines.stream().filter(this::hasEntryValue).toList();
         for (int c = 0; c < columns.size(); c++) {
             if (entry[c]) {
@@ -98,7 +99,7 @@ public final class RowFolder {
 
     private boolean hasEntryValue(JsonNode[] line) {
         for (int c = 0; c < line.length; c++) {
-            if (entry[c] && !normalizer.normalize(line[c]).isNull()) {
+            if (entry[c] && !ValueNormalizer.isEmpty(line[c])) {
                 return true;
             }
         }

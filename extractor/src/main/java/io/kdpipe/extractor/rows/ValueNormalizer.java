@@ -47,15 +47,72 @@ public final class ValueNormalizer {
         if (!value.isTextual()) {
             return value;
         }
-        String text = value.asText().strip();
+        String raw = value.asText();
+        String text = raw.strip();
         if (text.isEmpty()) {
             return NullNode.getInstance();
         }
-        if (LOCAL_DATE_TIME.matcher(text).matches()) {
-            LocalDateTime local = parseDate(text);
+        LocalDateTime local = quickParse(text);
+        if (local == null && LOCAL_DATE_TIME.matcher(text).matches()) {
+            local = parseDate(text);
+        }
+        if (local != null) {
             return JsonNodeFactory.instance.textNode(local.atZone(zone).toOffsetDateTime().toString());
         }
-        return JsonNodeFactory.instance.textNode(text);
+        // text nodes are immutable: one that needs no trimming is passed on as it is
+        return text.length() == raw.length() ? value : JsonNodeFactory.instance.textNode(text);
+    }
+
+    /** Whether {@link #normalize} makes the value null: null, missing, or blank text. */
+    public static boolean isEmpty(JsonNode value) {
+        return value == null || value.isNull() || value.isMissingNode() || (value.isTextual() && value.asText().isBlank());
+    }
+
+    /**
+     * Reads {@code yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}]}, the one shape Kingdee writes, without a
+     * formatter; null for any other text, and for values that are no valid date-time (which the
+     * formatter then resolves or rejects as before).
+     */
+    static LocalDateTime quickParse(String t) {
+        int n = t.length();
+        if (n < 19 || n == 20 || n > 29 || t.charAt(4) != '-' || t.charAt(7) != '-' || (t.charAt(10) != 'T' && t.charAt(10) != ' ')
+                || t.charAt(13) != ':' || t.charAt(16) != ':' || (n > 19 && t.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 7);
+        int day = digits(t, 8, 10);
+        int hour = digits(t, 11, 13);
+        int minute = digits(t, 14, 16);
+        int second = digits(t, 17, 19);
+        int nanos = 0;
+        if (n > 19) {
+            nanos = digits(t, 20, n);
+            for (int i = n - 20; i < 9 && nanos >= 0; i++) {
+                nanos *= 10;
+            }
+        }
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || nanos < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The ASCII digits {@code [from, to)} as a number; -1 when one is not a digit. */
+    private static int digits(String t, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** A Kingdee date-time in server-local time; null for null or empty values. */
@@ -63,8 +120,13 @@ public final class ValueNormalizer {
         if (text == null || text.isBlank()) {
             return null;
         }
+        String t = text.strip();
+        LocalDateTime quick = quickParse(t);
+        if (quick != null) {
+            return quick;
+        }
         try {
-            return LocalDateTime.parse(text.strip(), KINGDEE_DATE);
+            return LocalDateTime.parse(t, KINGDEE_DATE);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a Kingdee date-time: '" + text + "'", e);
         }

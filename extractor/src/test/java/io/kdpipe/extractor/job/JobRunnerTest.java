@@ -8,11 +8,15 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.kingdee.KingdeeAuth;
+import io.kdpipe.extractor.kingdee.KingdeeException;
 import io.kdpipe.extractor.kingdee.KingdeeClient;
 import io.kdpipe.extractor.kingdee.KingdeeSite;
 import io.kdpipe.extractor.kingdee.RetryPolicy;
@@ -23,6 +27,7 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.SandboxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,17 +47,55 @@ class JobRunnerTest {
     }
 
     private JobRunner runner(Checkpoint from) {
+        return runner(from, Prefetch.inline(), q -> true, cp -> true);
+    }
+
+    /** A runner whose queries fail while {@code queryOk} says no, and whose commits fail while {@code commitOk} says no. */
+    private JobRunner runner(Checkpoint from, Prefetch prefetch, Predicate<BillQuery> queryOk, Predicate<Checkpoint> commitOk) {
         var o = kingdee.options();
         KingdeeClient client = new KingdeeClient(new KingdeeSite(kingdee.baseUrl(), o.acctId(), o.username(),
                 new KingdeeAuth.Password(new Secret(o.password())), 2052, Duration.ofSeconds(5)),
                 RetryPolicy.defaults(), new ExtractorMetrics(new SimpleMeterRegistry()));
-        KingdeeQuery query = client::executeBillQuery;
+        KingdeeQuery query = q -> {
+            if (!queryOk.test(q)) {
+                throw new KingdeeException(KingdeeException.Kind.TRANSIENT, "ExecuteBillQuery", null, 503, "injected");
+            }
+            return client.executeBillQuery(q);
+        };
         PageSink sink = (rows, cp) -> {
+            if (!commitOk.test(cp)) {
+                throw new KafkaException("injected commit failure");
+            }
             published.addAll(rows);
             checkpoints.add(cp);
         };
         return new JobRunner(spec, query, new PageFetcher(spec, query, new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(),
-                new ValueNormalizer(o.zone()))), sink, Clock.systemUTC(), o.zone(), new ExtractorMetrics(new SimpleMeterRegistry()), from);
+                new ValueNormalizer(o.zone()))), sink, Clock.systemUTC(), o.zone(), new ExtractorMetrics(new SimpleMeterRegistry()), from,
+                prefetch);
+    }
+
+    @Test
+    void shouldNeitherSkipNorRepeatAPageWhenAReadAheadOrACommitFails() throws Exception {
+        AtomicInteger queries = new AtomicInteger();
+        AtomicInteger commits = new AtomicInteger();
+        List<Class<?>> failures = new ArrayList<>();
+        try (Prefetch prefetch = Prefetch.background("test-prefetch")) {
+            // the 4th query (a read-ahead of the 3rd page) and the 5th commit fail once each
+            JobRunner runner = runner(null, prefetch, q -> queries.incrementAndGet() != 4, cp -> commits.incrementAndGet() != 5);
+            for (int attempt = 0; attempt < 5 && (runner.state() == null || !runner.state().snapshotComplete()); attempt++) {
+                try {
+                    runner.runOnce();
+                } catch (KingdeeException | KafkaException e) {
+                    failures.add(e.getClass());
+                    assertThat(runner.state()).isEqualTo(checkpoints.get(checkpoints.size() - 1));
+                }
+            }
+        }
+
+        assertThat(failures).containsExactly(KingdeeException.class, KafkaException.class);
+        assertThat(published).extracting(CustomerRow::customerId)
+                .containsExactlyElementsOf(kingdee.table().ids().stream().map(String::valueOf).toList());
+        assertThat(checkpoints.get(checkpoints.size() - 1).rowsPublished()).isEqualTo(200);
     }
 
     @Test

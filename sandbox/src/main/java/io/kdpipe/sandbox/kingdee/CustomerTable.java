@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * The sandbox's {@code BD_Customer} table: one row per customer per use-organisation. Tests change
@@ -143,6 +145,32 @@ public final class CustomerTable {
     /** The rows of one use-organisation, ordered by {@code FCUSTID}. */
     public synchronized List<SandboxCustomer> all(String useOrg) {
         return rows.values().stream().filter(c -> useOrg.equals(c.useOrg())).toList();
+    }
+
+    /** What {@link #scanFrom} found: the matching rows in id order, and how many rows it tested. */
+    record Scan(List<SandboxCustomer> matching, int tested) {
+    }
+
+    /**
+     * Walks the rows in id order from {@code fromId} (inclusive), keeping those {@code accept}
+     * takes, until their {@code weight}s add up to {@code enough}; one consistent view, like
+     * {@link #all()}, at the cost of the rows walked.
+     */
+    synchronized Scan scanFrom(long fromId, Predicate<SandboxCustomer> accept, ToIntFunction<SandboxCustomer> weight, long enough) {
+        List<SandboxCustomer> matching = new ArrayList<>();
+        int tested = 0;
+        long found = 0;
+        for (SandboxCustomer c : rows.tailMap(fromId, true).values()) {
+            if (found >= enough) {
+                break;
+            }
+            tested++;
+            if (accept.test(c)) {
+                matching.add(c);
+                found += weight.applyAsInt(c);
+            }
+        }
+        return new Scan(matching, tested);
     }
 
     public synchronized List<Long> ids() {

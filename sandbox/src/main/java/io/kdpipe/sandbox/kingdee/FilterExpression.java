@@ -10,6 +10,7 @@ import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -55,6 +56,52 @@ final class FilterExpression {
             throw new FilterException("过滤条件语法错误：在 '" + p.tokens.get(p.pos).text + "' 附近");
         }
         return e;
+    }
+
+    /**
+     * The least value of {@code canonicalField} a row can have and still pass {@code filter}, from
+     * its top-level {@code AND} conjuncts of the form {@code field > n}, {@code field >= n} or
+     * {@code field = n} (n a number); empty when the filter has none, or has a top-level {@code OR}.
+     * A row below the bound fails the filter; one at or above it may pass or not.
+     */
+    static Optional<BigDecimal> lowerBound(String filter, String canonicalField) {
+        if (filter == null || filter.isBlank()) {
+            return Optional.empty();
+        }
+        List<Token> tokens = tokenize(filter);
+        List<List<Token>> conjuncts = new ArrayList<>();
+        List<Token> current = new ArrayList<>();
+        int depth = 0;
+        for (Token t : tokens) {
+            if (!t.literal && t.text.equals("(")) {
+                depth++;
+            } else if (!t.literal && t.text.equals(")")) {
+                depth--;
+            } else if (depth == 0 && !t.literal && t.text.equalsIgnoreCase("OR")) {
+                return Optional.empty();
+            } else if (depth == 0 && !t.literal && t.text.equalsIgnoreCase("AND")) {
+                conjuncts.add(current);
+                current = new ArrayList<>();
+                continue;
+            }
+            current.add(t);
+        }
+        conjuncts.add(current);
+        BigDecimal bound = null;
+        for (List<Token> c : conjuncts) {
+            if (c.size() != 3 || c.get(0).literal || c.get(1).literal) {
+                continue;
+            }
+            String op = c.get(1).text;
+            String value = c.get(2).text.trim();
+            if (!(op.equals(">") || op.equals(">=") || op.equals("=")) || !isNumber(value)
+                    || !CustomerFields.canonical(c.get(0).text).filter(canonicalField::equals).isPresent()) {
+                continue;
+            }
+            BigDecimal b = new BigDecimal(value);
+            bound = bound == null || b.compareTo(bound) > 0 ? b : bound;
+        }
+        return Optional.ofNullable(bound);
     }
 
     private record Token(String text, boolean literal) {

@@ -421,7 +421,7 @@ public final class KingdeeSandbox implements AutoCloseable {
             return;
         }
         try {
-            send(ex, 200, "application/json; charset=utf-8", mapper.writeValueAsString(engine.query(data)));
+            send(ex, 200, "application/json; charset=utf-8", mapper.writeValueAsBytes(engine.query(data)));
         } catch (QueryEngine.QueryError e) {
             sendError(ex, new Faults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
         }
@@ -502,7 +502,10 @@ public final class KingdeeSandbox implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -1,5 +1,7 @@
 package io.kdpipe.sandbox.kingdee;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +17,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * Runs an {@code ExecuteBillQuery} over the customer table as Kingdee would: field keys checked,
  * the filter applied, rows ordered, multiplied by bank-account lines when entry fields are
  * selected, capped by {@code TopRowCount}, then cut to the {@code StartRow}/{@code Limit} page.
+ *
+ * <p>A keyset page ordered by {@code FCUSTID} (what an extractor's snapshot asks for) costs the page,
+ * not the table: the rows are walked in id order from the filter's {@code FCUSTID} bound and the walk
+ * ends when the page is full. Every other query filters and sorts the whole table.
  */
 final class QueryEngine {
 
@@ -35,6 +41,14 @@ final class QueryEngine {
     }
 
     ArrayNode query(JsonNode data) {
+        return query(data, true);
+    }
+
+    /**
+     * Runs the query; with {@code keyset} false it always takes the general path (filter every
+     * row, sort), which the keyset path must match row for row.
+     */
+    ArrayNode query(JsonNode data, boolean keyset) {
         String formId = data.path("FormId").asText("");
         if (formId.isBlank()) {
             throw new QueryError(5, "表单Id为空");
@@ -52,48 +66,114 @@ final class QueryEngine {
             fields.add(CustomerFields.canonical(key)
                     .orElseThrow(() -> new QueryError(9, "元数据中标识为" + key + "的字段不存在")));
         }
+        String filterString = data.path("FilterString").asText("");
         Predicate<Function<String, Object>> filter;
         try {
-            filter = FilterExpression.parse(data.path("FilterString").asText(""));
+            filter = FilterExpression.parse(filterString);
         } catch (FilterExpression.FilterException e) {
             throw new QueryError(4, e.getMessage());
         }
-        Comparator<SandboxCustomer> order = order(data.path("OrderString").asText(""));
+        String orderString = data.path("OrderString").asText("");
+        Comparator<SandboxCustomer> order = order(orderString);
         boolean entries = fields.stream().anyMatch(CustomerFields::isEntry);
-        List<SandboxCustomer> matching = new ArrayList<>();
-        try {
-            for (SandboxCustomer c : table.all()) {
-                if (filter.test(c.header()::get)) {
-                    matching.add(c);
-                }
-            }
-        } catch (FilterExpression.FilterException e) {
-            throw new QueryError(4, e.getMessage());
-        }
-        matching.sort(order);
-        List<ArrayNode> rows = new ArrayList<>();
-        for (SandboxCustomer c : matching) {
-            List<Map<String, Object>> lines = entries && !c.bankAccounts().isEmpty() ? c.bankAccounts() : List.of(Map.of());
-            for (Map<String, Object> line : lines) {
-                ArrayNode row = JsonNodeFactory.instance.arrayNode();
-                for (String f : fields) {
-                    row.add(WireValues.toJson(CustomerFields.isEntry(f) ? line.get(f) : c.get(f)));
-                }
-                rows.add(row);
-            }
-        }
         int top = data.path("TopRowCount").asInt(0);
-        if (top > 0 && rows.size() > top) {
-            rows = rows.subList(0, top);
-        }
         int start = Math.max(0, data.path("StartRow").asInt(0));
         int limit = data.path("Limit").asInt(0);
-        int end = limit > 0 ? Math.min(rows.size(), start + limit) : rows.size();
+        long wanted = limit > 0 ? (long) start + limit : Long.MAX_VALUE;
+        if (top > 0) {
+            wanted = Math.min(wanted, top);
+        }
+        List<SandboxCustomer> matching = null;
+        try {
+            if (keyset && orderedById(orderString)) {
+                matching = keysetScan(filterString, filter, entries, wanted);
+            }
+            if (matching == null) {
+                matching = new ArrayList<>();
+                for (SandboxCustomer c : table.all()) {
+                    if (filter.test(c.header()::get)) {
+                        matching.add(c);
+                    }
+                }
+                matching.sort(order);
+            }
+        } catch (FilterExpression.FilterException e) {
+            throw new QueryError(4, e.getMessage());
+        }
+        // rows [start, end) of the ordered result, capped by TopRowCount; only those are built
+        long end = top > 0 ? top : Long.MAX_VALUE;
+        if (limit > 0) {
+            end = Math.min(end, (long) start + limit);
+        }
+        String[] keysOf = fields.toArray(new String[0]);
+        boolean[] entry = new boolean[keysOf.length];
+        for (int i = 0; i < keysOf.length; i++) {
+            entry[i] = CustomerFields.isEntry(keysOf[i]);
+        }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (int i = start; i < end; i++) {
-            out.add(rows.get(i));
+        long index = 0;
+        for (SandboxCustomer c : matching) {
+            if (index >= end) {
+                break;
+            }
+            int count = lines(c, entries);
+            if (index + count <= start) {
+                index += count;
+                continue;
+            }
+            List<Map<String, Object>> lines = entries && !c.bankAccounts().isEmpty() ? c.bankAccounts() : List.of(Map.of());
+            for (Map<String, Object> line : lines) {
+                if (index >= start && index < end) {
+                    ArrayNode row = out.addArray();
+                    for (int i = 0; i < keysOf.length; i++) {
+                        row.add(WireValues.toJson(entry[i] ? line.get(keysOf[i]) : c.get(keysOf[i])));
+                    }
+                }
+                index++;
+            }
         }
         return out;
+    }
+
+    /** How many result rows a customer makes: one per bank account when entry fields are selected. */
+    private static int lines(SandboxCustomer c, boolean entries) {
+        return entries && !c.bankAccounts().isEmpty() ? c.bankAccounts().size() : 1;
+    }
+
+    /** Whether the order is {@code FCUSTID} ascending alone (or none, which Kingdee orders by id). */
+    private static boolean orderedById(String orderString) {
+        if (orderString.isBlank()) {
+            return true;
+        }
+        String[] words = orderString.trim().split("\\s+");
+        if (orderString.contains(",") || words.length > 2) {
+            return false;
+        }
+        boolean asc = words.length == 1 || words[1].equalsIgnoreCase("ASC");
+        return asc && CustomerFields.canonical(words[0]).filter("FCUSTID"::equals).isPresent();
+    }
+
+    /**
+     * The keyset path for queries ordered by {@code FCUSTID}: walks the table (kept ordered by id)
+     * from the first id a top-level {@code FCUSTID >}/{@code >=} conjunct allows, tests the whole
+     * filter row by row, and stops once the rows up to the end of the page are found. Null (use the
+     * general path) when no row was tested, so a filter that cannot run fails as it does there.
+     */
+    private List<SandboxCustomer> keysetScan(String filterString, Predicate<Function<String, Object>> filter, boolean entries,
+            long wanted) {
+        BigDecimal from = FilterExpression.lowerBound(filterString, "FCUSTID").orElse(null);
+        long fromId;
+        if (from == null) {
+            fromId = Long.MIN_VALUE;
+        } else if (from.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0) {
+            return null;
+        } else if (from.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) <= 0) {
+            fromId = Long.MIN_VALUE;
+        } else {
+            fromId = from.setScale(0, RoundingMode.FLOOR).longValueExact();
+        }
+        CustomerTable.Scan scan = table.scanFrom(fromId, c -> filter.test(c.header()::get), c -> lines(c, entries), wanted);
+        return scan.tested() == 0 ? null : scan.matching();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

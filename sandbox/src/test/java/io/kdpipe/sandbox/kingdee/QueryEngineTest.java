@@ -1,0 +1,97 @@
+package io.kdpipe.sandbox.kingdee;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class QueryEngineTest {
+
+    private static final String HEADER_KEYS = "FCUSTID,FNumber,FUseOrgId.FNumber,FModifyDate";
+    private static final String ENTRY_KEYS = "FCUSTID,FNumber,FBANKCODE,FACCOUNTNAME";
+
+    private final CustomerTable table = new CustomerTable(SandboxOptions.defaults().withCustomers(400));
+    private final QueryEngine engine = new QueryEngine(table);
+
+    @Test
+    void shouldAnswerKeysetPagesExactlyAsTheFullScanDoes() {
+        List<Long> ids = table.ids();
+        Random random = new Random(7);
+        List<String> filters = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            long after = ids.get(random.nextInt(ids.size()));
+            filters.add("(FUseOrgId.FNumber = '101') AND FCUSTID > " + after);
+            filters.add("FCUSTID >= " + after + " AND FDocumentStatus = 'C'");
+            filters.add("FCUSTID > '" + after + "'");
+            filters.add("FCUSTID > " + after + ".5");
+        }
+        filters.addAll(List.of("", "FUseOrgId.FNumber = '102'", "FCUSTID > 1 OR FCUSTID < 0", "NOT FCUSTID > 100200",
+                "FCUSTID = " + ids.get(10), "FCUSTID > " + ids.get(ids.size() - 1), "FCUSTID > 99999999999999999999"));
+        for (String filter : filters) {
+            for (String order : List.of("", "FCUSTID ASC", "fcustid", "FCUSTID DESC", "FModifyDate ASC,FCUSTID ASC")) {
+                for (String keys : List.of(HEADER_KEYS, ENTRY_KEYS)) {
+                    for (int[] page : new int[][] {{0, 7, 0}, {3, 7, 0}, {0, 0, 0}, {0, 50, 20}, {5, 2000, 0}}) {
+                        ObjectNode q = query(keys, filter, order, page[0], page[1], page[2]);
+                        assertThat(engine.query(q, true)).as("%s / %s / %s / %s", filter, order, keys, List.of(page[0], page[1], page[2]))
+                                .isEqualTo(engine.query(q, false));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldWalkOnlyAsFarAsThePageNeeds() {
+        List<Long> ids = table.ids();
+        CustomerTable.Scan scan = table.scanFrom(ids.get(100), c -> "101".equals(c.useOrg()), c -> 1, 5);
+        assertThat(scan.matching()).hasSize(5).allSatisfy(c -> assertThat(c.useOrg()).isEqualTo("101"));
+        assertThat(scan.matching().get(0).id()).isGreaterThanOrEqualTo(ids.get(100));
+        assertThat(scan.tested()).isLessThan(20);
+    }
+
+    @Test
+    void shouldSeeEditsMadeBetweenPages() {
+        long id = table.ids().get(100);
+        ObjectNode q = query("FCUSTID,FName", "FCUSTID >= " + id, "FCUSTID ASC", 0, 1, 0);
+        table.edit(id, java.util.Map.of("FName", "renamed"));
+        assertThat(engine.query(q).get(0).get(1).asText()).isEqualTo("renamed");
+    }
+
+    @Test
+    void shouldStillRejectAFilterThatCannotRunPastTheLastRow() {
+        long last = table.ids().get(table.ids().size() - 1);
+        ObjectNode q = query(HEADER_KEYS, "FModifyDate > 'yesterday' AND FCUSTID > " + last, "FCUSTID ASC", 0, 10, 0);
+        assertThatThrownBy(() -> engine.query(q)).isInstanceOf(QueryEngine.QueryError.class);
+    }
+
+    @Test
+    void shouldFindTheIdBoundOnlyInTopLevelConjuncts() {
+        assertThat(FilterExpression.lowerBound("(FUseOrgId.FNumber = '101') AND FCUSTID > 100123", "FCUSTID"))
+                .contains(new BigDecimal("100123"));
+        assertThat(FilterExpression.lowerBound("FCUSTID >= 5 AND fcustid > '9' AND FName = 'x'", "FCUSTID")).contains(new BigDecimal("9"));
+        assertThat(FilterExpression.lowerBound("FCUSTID > 5 OR FName = 'x'", "FCUSTID")).isEmpty();
+        assertThat(FilterExpression.lowerBound("NOT FCUSTID > 5", "FCUSTID")).isEmpty();
+        assertThat(FilterExpression.lowerBound("(FCUSTID > 5 OR FCUSTID = 1)", "FCUSTID")).isEmpty();
+        assertThat(FilterExpression.lowerBound("FCUSTID < 5", "FCUSTID")).isEmpty();
+        assertThat(FilterExpression.lowerBound("", "FCUSTID")).isEmpty();
+    }
+
+    private static ObjectNode query(String keys, String filter, String order, int start, int limit, int top) {
+        ObjectNode q = JsonNodeFactory.instance.objectNode();
+        q.put("FormId", "BD_Customer");
+        q.put("FieldKeys", keys);
+        q.put("FilterString", filter);
+        q.put("OrderString", order);
+        q.put("StartRow", start);
+        q.put("Limit", limit);
+        q.put("TopRowCount", top);
+        return q;
+    }
+}
