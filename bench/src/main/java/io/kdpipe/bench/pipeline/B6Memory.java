@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * B6: peak resident memory ({@code VmHWM}) of each service in its own JVM at {@code -Xmx256m},
- * started from its runnable jar ({@code <service>/target/<service>-<version>.jar} + {@code target/lib}),
+ * started from its runnable jar ({@code <service>/target/<service>-<version>.jar} + {@code target/lib})
+ * with {@code MALLOC_ARENA_MAX=2} as the images set it,
  * under the B1–B3 loads at once: the extractor snapshots the Kingdee sandbox (B2, no added latency),
  * the transformer works through a B1 backlog plus the snapshot with notices on, the notifier sends
  * at the sandbox's 20 calls/s (B3).
@@ -79,6 +80,8 @@ public final class B6Memory {
                     }
                     ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", jar.toString());
                     pb.environment().putAll(e.getValue());
+                    // as the images set it (deploy/docker/Dockerfile)
+                    pb.environment().put("MALLOC_ARENA_MAX", "2");
                     pb.redirectErrorStream(true).redirectOutput(logs.resolve(e.getKey() + ".log").toFile());
                     processes.put(e.getKey(), pb.start());
                     peak.put(e.getKey(), 0L);

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.runtime.HttpServers;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
@@ -68,7 +69,7 @@ final class WebPages implements AutoCloseable {
         this.services = List.copyOf(services);
         this.facts = new LinkedHashMap<>(facts);
         try {
-            this.server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+            this.server = HttpServers.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("The local run's pages cannot listen on port " + port
                     + " (choose another with --web-port)", e);

@@ -96,7 +96,7 @@ public final class ServiceRuntime implements AutoCloseable {
     /** Starts the HTTP endpoint. */
     public synchronized ServiceRuntime start() {
         try {
-            server = HttpServer.create(new InetSocketAddress(requestedPort), 0);
+            server = HttpServers.create(new InetSocketAddress(requestedPort), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on port " + requestedPort + " for /metrics and /health", e);
         }

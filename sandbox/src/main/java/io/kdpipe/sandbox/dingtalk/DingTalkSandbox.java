@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.runtime.HttpServers;
 
 /**
  * A stand-in for DingTalk's open platform ({@code oapi}) work-notification APIs: a real HTTP server
@@ -81,14 +82,6 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final AtomicLong overDailyCap = new AtomicLong();
     private final AtomicLong sendsSinceInvalidation = new AtomicLong();
 
-    static {
-        // The JDK server writes headers and body separately; with Nagle on, each answer waits for the
-        // client's delayed ACK (~40 ms), which would cap a client at ~25 calls/s. Read once per JVM.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private DingTalkSandbox(SandboxOptions options) throws IOException {
         this.options = options;
         this.tokens = new Tokens(options.clock(), options.tokenTtl());
@@ -96,7 +89,7 @@ public final class DingTalkSandbox implements AutoCloseable {
             usersById.put(u.userId(), u);
             userIdByMobile.put(u.mobile(), u.userId());
         }
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 0);
+        this.server = HttpServers.create(new InetSocketAddress("127.0.0.1", options.port()), 0);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dingtalk-sandbox");
             t.setDaemon(true);

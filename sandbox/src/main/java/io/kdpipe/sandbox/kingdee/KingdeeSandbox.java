@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kdpipe.common.runtime.HttpServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ public final class KingdeeSandbox implements AutoCloseable {
         this.table = new CustomerTable(options);
         this.engine = new QueryEngine(table);
         try {
-            this.server = HttpServer.create(new InetSocketAddress("localhost", options.port()), 64);
+            this.server = HttpServers.create(new InetSocketAddress("localhost", options.port()), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("Kingdee sandbox cannot listen on port " + options.port(), e);
         }
