@@ -22,7 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * B6: peak resident memory ({@code VmHWM}) of each service in its own JVM at {@code -Xmx256m},
  * started from its runnable jar ({@code <service>/target/<service>-<version>.jar} + {@code target/lib})
- * with {@code MALLOC_ARENA_MAX=2} as the images set it,
+ * with {@code MALLOC_ARENA_MAX=2} as the images set it, the JVM sizing itself as in its pod (a second run lets it
+ * size itself for this machine),
  * under the B1–B3 loads at once: the extractor snapshots the Kingdee sandbox (B2, no added latency),
  * the transformer works through a B1 backlog plus the snapshot with notices on, the notifier sends
  * at the sandbox's 20 calls/s (B3).
@@ -34,7 +35,31 @@ public final class B6Memory {
     private B6Memory() {
     }
 
+    /** {@code -Dbench.nmt=true}: the services run with native memory tracking, summarised before they stop. */
+    private static final boolean NATIVE_MEMORY_TRACKING = Boolean.getBoolean("bench.nmt");
+
+    /** How the service JVMs are started: a result id suffix, the flags beyond {@code -Xmx256m} per service, and why. */
+    private record Jvm(String suffix, Map<String, List<String>> flags, String note) {
+    }
+
+    private static final List<Jvm> JVMS = List.of(
+            // deploy/k8s/base: cpu limit 1 everywhere; memory limit 1Gi for the transformer, 512Mi for the others
+            new Jvm("", Map.of(
+                    "extractor", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m"),
+                    "transformer", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1g"),
+                    "notifier", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m")),
+                    "the JVM sizes itself as in its pod (1 CPU, so SerialGC; initial heap 1/64 of the pod's memory limit)"),
+            new Jvm("-2cpu", Map.of(), "the JVM sizes itself for this machine (2 cores, so G1; initial heap capped by -Xmx)"));
+
     public static List<Result> run(Ctx ctx, Path repo) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (Jvm jvm : JVMS) {
+            results.addAll(run(ctx, repo, jvm));
+        }
+        return results;
+    }
+
+    private static List<Result> run(Ctx ctx, Path repo, Jvm jvm) throws Exception {
         int customers = ctx.scaled(50_000);
         int backlog = ctx.scaled(25_000);
         try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(customers));
@@ -78,7 +103,13 @@ public final class B6Memory {
                     if (!Files.isRegularFile(jar)) {
                         throw new IllegalStateException(jar + " missing: run `mvn -B -q -pl bench -am package -DskipTests` first");
                     }
-                    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", jar.toString());
+                    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+                    command.addAll(jvm.flags().getOrDefault(e.getKey(), List.of()));
+                    if (NATIVE_MEMORY_TRACKING) {
+                        command.add("-XX:NativeMemoryTracking=summary");
+                    }
+                    command.addAll(List.of("-jar", jar.toString()));
+                    ProcessBuilder pb = new ProcessBuilder(command);
                     pb.environment().putAll(e.getValue());
                     // as the images set it (deploy/docker/Dockerfile)
                     pb.environment().put("MALLOC_ARENA_MAX", "2");
@@ -104,15 +135,23 @@ public final class B6Memory {
                 List<Result> results = new ArrayList<>();
                 for (var e : peak.entrySet()) {
                     double mib = e.getValue() / 1024.0;
-                    results.add(new Result("B6-" + e.getKey(), "peak RSS (VmHWM), " + e.getKey() + " in its own JVM, -Xmx256m", mib, "MiB", 400,
+                    results.add(new Result("B6" + jvm.suffix() + "-" + e.getKey(),
+                            ("peak RSS (VmHWM), " + e.getKey() + " in its own JVM, -Xmx256m "
+                                    + String.join(" ", jvm.flags().getOrDefault(e.getKey(), List.of()))).trim(), mib, "MiB", 400,
                             mib / 400, "<= 400 MB", mib <= 400, String.format(
-                                    "runnable jar + target/lib; loads together for %.0f s: snapshot of %d customer rows, B1 backlog of %d rows, "
-                                            + "%d DingTalk calls at 20/s; transformer input committed %d of %d",
-                                    seconds, kingdee.table().size(), 4L * backlog, dingTalk.stats().sendCalls(),
+                                    "%s; runnable jar + target/lib, MALLOC_ARENA_MAX=2; loads together for %.0f s: snapshot of %d customer rows, "
+                                            + "B1 backlog of %d rows, %d DingTalk calls at 20/s; transformer input committed %d of %d",
+                                    jvm.note(), seconds, kingdee.table().size(), 4L * backlog, dingTalk.stats().sendCalls(),
                                     kafka.committed(group, input), rows)));
                 }
                 return results;
             } finally {
+                if (NATIVE_MEMORY_TRACKING) {
+                    for (var p : processes.entrySet()) {
+                        nativeMemory(p.getValue(), logs.resolve(p.getKey() + "-nmt.txt"));
+                    }
+                    System.out.println("B6: native memory summaries in " + logs);
+                }
                 for (Process p : processes.values()) {
                     p.destroy();
                 }
@@ -122,6 +161,20 @@ public final class B6Memory {
                     }
                 }
             }
+        }
+    }
+
+    /** Writes {@code jcmd <pid> VM.native_memory summary} of a live process to {@code file}; best effort. */
+    private static void nativeMemory(Process process, Path file) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "VM.native_memory", "summary")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("B6: no native memory summary for " + process.pid() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
