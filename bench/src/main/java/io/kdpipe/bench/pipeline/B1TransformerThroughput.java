@@ -48,7 +48,7 @@ public final class B1TransformerThroughput {
         long total = (long) customers * versions;
         Kafka kafka = ctx.kafka();
         String prefix = ctx.id("b1") + ".";
-        kafka.ensure(prefix, List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT));
+        kafka.ensure(prefix, List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
         String input = Topics.CUSTOMERS.name(prefix);
 
         List<ProducerRecord<byte[], byte[]>> load = new ArrayList<>();
@@ -88,16 +88,32 @@ public final class B1TransformerThroughput {
             String id = ctx.id("b1-eos" + variant.suffix());
             Map<String, String> env = Services.transformerEnv(kafka.bootstrap(), prefix, id, ctx.scratch("b1-state" + variant.suffix()).toString());
             env.putAll(variant.settings());
+            long writtenBefore = written(kafka, prefix, id + "-transformer");
             double eos;
             try (ServiceRuntime transformer = Services.transformer(env)) {
                 eos = Services.groupRate(kafka, id + "-transformer", input, total, Duration.ofMinutes(20));
             }
+            double written = (written(kafka, prefix, id + "-transformer") - writtenBefore) / (double) total;
             double ratio = eos / reference;
             String what = variant.settings().isEmpty() ? "transformer records/s, exactly_once_v2 (default settings)"
                     : "transformer records/s, exactly_once_v2, " + variant.settings();
-            results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio, "ratio >= 0.5", ratio >= 0.5, notes));
+            results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio, "ratio >= 0.5", ratio >= 0.5,
+                    String.format("%s; %.2f log entries written per input row (trail, changelogs, repartition, notices, "
+                            + "transaction markers) against 1 for the copy", notes, written)));
         }
         return results;
+    }
+
+    /**
+     * Log entries (records and transaction markers) on the topics the transformer application writes: its
+     * changelog and repartition topics, the trail and the notices.
+     */
+    private static long written(Kafka kafka, String prefix, String applicationId) {
+        long sum = kafka.endOffsets(Topics.TRAIL.name(prefix)) + kafka.endOffsets(Topics.NOTICES.name(prefix));
+        for (String topic : kafka.topicsStartingWith(applicationId + "-")) {
+            sum += kafka.endOffsets(topic);
+        }
+        return sum;
     }
 
     private static void copy(Kafka kafka, String group, String input, String output, AtomicBoolean stop) {

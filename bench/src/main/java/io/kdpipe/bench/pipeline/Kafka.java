@@ -100,6 +100,18 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
+    /** Names of the topics that start with {@code prefix}. */
+    public List<String> topicsStartingWith(String prefix) {
+        try {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).sorted().toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Counts committed records of a topic from its beginning, on a thread of its own. */
     public Counter count(String topic) {
         return new Counter(topic);
