@@ -1,8 +1,10 @@
 package io.kdpipe.common.contract;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +46,54 @@ public record CustomerRow(
         Require.present(modifiedAt, "modifiedAt");
         Require.present(extractedAt, "extractedAt");
         Require.present(phase, "phase");
-        fields = Collections.unmodifiableMap(new TreeMap<>(Require.present(fields, "fields")));
+        Require.present(fields, "fields");
+        // fields from ownedFields are sorted and unmodifiable already: kept as they are
+        fields = fields instanceof OwnedFields ? fields : Collections.unmodifiableMap(new TreeMap<>(fields));
+    }
+
+    /**
+     * The field map of a row, taking over a map the caller built for that row instead of copying it
+     * again: the result is an unmodifiable view of {@code sorted}, and a row given it keeps it as it
+     * is. The caller hands {@code sorted} over and must not change it afterwards. A map with its own
+     * comparator is copied into the natural order the contract keeps.
+     */
+    public static Map<String, JsonNode> ownedFields(TreeMap<String, JsonNode> sorted) {
+        Require.present(sorted, "fields");
+        if (sorted.comparator() == null) {
+            return new OwnedFields(sorted);
+        }
+        TreeMap<String, JsonNode> natural = new TreeMap<>();
+        natural.putAll(sorted);
+        return new OwnedFields(natural);
+    }
+
+    /** An unmodifiable view of a naturally ordered map that no one else changes. */
+    private static final class OwnedFields extends AbstractMap<String, JsonNode> {
+        private final Map<String, JsonNode> view;
+
+        OwnedFields(TreeMap<String, JsonNode> sorted) {
+            this.view = Collections.unmodifiableMap(sorted);
+        }
+
+        @Override
+        public Set<Entry<String, JsonNode>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public JsonNode get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
     }
 
     public static CustomerRow of(String account, String form, String customerId, Instant modifiedAt,

@@ -4,7 +4,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -12,6 +11,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.kdpipe.common.contract.CustomerRow;
 
 /**
  * Folds the rows of one query into customers. A query that selects entry fields (the bank
@@ -78,8 +78,8 @@ public final class RowFolder {
 
     private FoldedCustomer foldOne(String id, List<JsonNode[]> lines) {
         JsonNode[] head = lines.get(0);
-        // sorted as the row contract keeps them, so the row takes them over without sorting again
-        Map<String, JsonNode> fields = new TreeMap<>();
+        // sorted as the row contract keeps them, so the row takes them over without copying them
+        TreeMap<String, JsonNode> fields = new TreeMap<>();
         List<JsonNode[]> entryLines = lines.stream().filter(this::hasEntryValue).toList();
         for (int c = 0; c < columns.size(); c++) {
             if (entry[c]) {
@@ -94,7 +94,7 @@ public final class RowFolder {
         }
         JsonNode modify = head[modifyIndex];
         LocalDateTime modifyDate = modify == null || modify.isNull() ? null : ValueNormalizer.parseDate(modify.asText());
-        return new FoldedCustomer(id, modifyDate, fields);
+        return new FoldedCustomer(id, modifyDate, CustomerRow.ownedFields(fields));
     }
 
     private boolean hasEntryValue(JsonNode[] line) {
