@@ -2,10 +2,17 @@ package io.kdpipe.common.contract;
 
 import java.time.Instant;
 import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -47,52 +54,113 @@ public record CustomerRow(
         Require.present(extractedAt, "extractedAt");
         Require.present(phase, "phase");
         Require.present(fields, "fields");
-        // fields from ownedFields are sorted and unmodifiable already: kept as they are
-        fields = fields instanceof OwnedFields ? fields : Collections.unmodifiableMap(new TreeMap<>(fields));
+        // fields laid out by a FieldLayout are sorted and unmodifiable already: kept as they are
+        fields = fields instanceof LaidOutFields ? fields : Collections.unmodifiableMap(new TreeMap<>(fields));
     }
 
     /**
-     * The field map of a row, taking over a map the caller built for that row instead of copying it
-     * again: the result is an unmodifiable view of {@code sorted}, and a row given it keeps it as it
-     * is. The caller hands {@code sorted} over and must not change it afterwards. A map with its own
-     * comparator is copied into the natural order the contract keeps.
+     * A fixed set of field names in the contract's (natural) order, for a producer that builds many
+     * rows with the same fields: {@link #fields} makes a row's field map from an array of values in
+     * that order, taken over rather than copied, and a row given that map keeps it as it is.
      */
-    public static Map<String, JsonNode> ownedFields(TreeMap<String, JsonNode> sorted) {
-        Require.present(sorted, "fields");
-        if (sorted.comparator() == null) {
-            return new OwnedFields(sorted);
+    public static final class FieldLayout {
+        private final String[] names;
+
+        private FieldLayout(String[] names) {
+            this.names = names;
         }
-        TreeMap<String, JsonNode> natural = new TreeMap<>();
-        natural.putAll(sorted);
-        return new OwnedFields(natural);
+
+        /** The layout of these names (duplicates once), sorted as the contract keeps them. */
+        public static FieldLayout of(Collection<String> names) {
+            return new FieldLayout(new TreeSet<>(names).toArray(new String[0]));
+        }
+
+        /** How many fields a row of this layout has. */
+        public int size() {
+            return names.length;
+        }
+
+        /** The slot of {@code name} in a values array, or -1 when the layout has no such field. */
+        public int indexOf(String name) {
+            int i = Arrays.binarySearch(names, name);
+            return i < 0 ? -1 : i;
+        }
+
+        /**
+         * An unmodifiable field map over {@code values}, one per name in layout order (null for a
+         * field without a value). The caller hands the array over and must not change it afterwards.
+         */
+        public Map<String, JsonNode> fields(JsonNode[] values) {
+            if (values.length != names.length) {
+                throw new IllegalArgumentException("expected " + names.length + " values, got " + values.length);
+            }
+            return new LaidOutFields(names, values);
+        }
     }
 
-    /** An unmodifiable view of a naturally ordered map that no one else changes. */
-    private static final class OwnedFields extends AbstractMap<String, JsonNode> {
-        private final Map<String, JsonNode> view;
+    /** A row's fields as sorted names and their values; nothing changes either array. */
+    private static final class LaidOutFields extends AbstractMap<String, JsonNode> {
+        private final String[] names;
+        private final JsonNode[] values;
 
-        OwnedFields(TreeMap<String, JsonNode> sorted) {
-            this.view = Collections.unmodifiableMap(sorted);
+        LaidOutFields(String[] names, JsonNode[] values) {
+            this.names = names;
+            this.values = values;
         }
 
         @Override
         public Set<Entry<String, JsonNode>> entrySet() {
-            return view.entrySet();
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, JsonNode>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < names.length;
+                        }
+
+                        @Override
+                        public Entry<String, JsonNode> next() {
+                            if (next >= names.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, JsonNode> e = new SimpleImmutableEntry<>(names[next], values[next]);
+                            next++;
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return names.length;
+                }
+            };
         }
 
         @Override
         public JsonNode get(Object key) {
-            return view.get(key);
+            int i = key instanceof String k ? Arrays.binarySearch(names, k) : -1;
+            return i < 0 ? null : values[i];
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return view.containsKey(key);
+            return key instanceof String k && Arrays.binarySearch(names, k) >= 0;
         }
 
         @Override
         public int size() {
-            return view.size();
+            return names.length;
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super JsonNode> action) {
+            for (int i = 0; i < names.length; i++) {
+                action.accept(names[i], values[i]);
+            }
         }
     }
 
