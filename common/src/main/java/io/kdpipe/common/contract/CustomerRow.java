@@ -1,9 +1,18 @@
 package io.kdpipe.common.contract;
 
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -44,7 +53,115 @@ public record CustomerRow(
         Require.present(modifiedAt, "modifiedAt");
         Require.present(extractedAt, "extractedAt");
         Require.present(phase, "phase");
-        fields = Collections.unmodifiableMap(new TreeMap<>(Require.present(fields, "fields")));
+        Require.present(fields, "fields");
+        // fields laid out by a FieldLayout are sorted and unmodifiable already: kept as they are
+        fields = fields instanceof LaidOutFields ? fields : Collections.unmodifiableMap(new TreeMap<>(fields));
+    }
+
+    /**
+     * A fixed set of field names in the contract's (natural) order, for a producer that builds many
+     * rows with the same fields: {@link #fields} makes a row's field map from an array of values in
+     * that order, taken over rather than copied, and a row given that map keeps it as it is.
+     */
+    public static final class FieldLayout {
+        private final String[] names;
+
+        private FieldLayout(String[] names) {
+            this.names = names;
+        }
+
+        /** The layout of these names (duplicates once), sorted as the contract keeps them. */
+        public static FieldLayout of(Collection<String> names) {
+            return new FieldLayout(new TreeSet<>(names).toArray(new String[0]));
+        }
+
+        /** How many fields a row of this layout has. */
+        public int size() {
+            return names.length;
+        }
+
+        /** The slot of {@code name} in a values array, or -1 when the layout has no such field. */
+        public int indexOf(String name) {
+            int i = Arrays.binarySearch(names, name);
+            return i < 0 ? -1 : i;
+        }
+
+        /**
+         * An unmodifiable field map over {@code values}, one per name in layout order (null for a
+         * field without a value). The caller hands the array over and must not change it afterwards.
+         */
+        public Map<String, JsonNode> fields(JsonNode[] values) {
+            if (values.length != names.length) {
+                throw new IllegalArgumentException("expected " + names.length + " values, got " + values.length);
+            }
+            return new LaidOutFields(names, values);
+        }
+    }
+
+    /** A row's fields as sorted names and their values; nothing changes either array. */
+    private static final class LaidOutFields extends AbstractMap<String, JsonNode> {
+        private final String[] names;
+        private final JsonNode[] values;
+
+        LaidOutFields(String[] names, JsonNode[] values) {
+            this.names = names;
+            this.values = values;
+        }
+
+        @Override
+        public Set<Entry<String, JsonNode>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, JsonNode>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < names.length;
+                        }
+
+                        @Override
+                        public Entry<String, JsonNode> next() {
+                            if (next >= names.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, JsonNode> e = new SimpleImmutableEntry<>(names[next], values[next]);
+                            next++;
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return names.length;
+                }
+            };
+        }
+
+        @Override
+        public JsonNode get(Object key) {
+            int i = key instanceof String k ? Arrays.binarySearch(names, k) : -1;
+            return i < 0 ? null : values[i];
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String k && Arrays.binarySearch(names, k) >= 0;
+        }
+
+        @Override
+        public int size() {
+            return names.length;
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super JsonNode> action) {
+            for (int i = 0; i < names.length; i++) {
+                action.accept(names[i], values[i]);
+            }
+        }
     }
 
     public static CustomerRow of(String account, String form, String customerId, Instant modifiedAt,

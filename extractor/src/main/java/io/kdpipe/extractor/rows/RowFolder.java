@@ -4,14 +4,13 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.kdpipe.common.contract.CustomerRow;
 
 /**
  * Folds the rows of one query into customers. A query that selects entry fields (the bank
@@ -28,6 +27,9 @@ public final class RowFolder {
     private final int idIndex;
     private final int modifyIndex;
     private final ValueNormalizer normalizer;
+    /** The row contract's field order, and where each column's value goes in it. */
+    private final CustomerRow.FieldLayout layout;
+    private final int[] slot;
 
     public RowFolder(List<String> fieldKeys, Set<String> entryFieldKeys, ValueNormalizer normalizer) {
         this.fieldKeys = List.copyOf(fieldKeys);
@@ -40,6 +42,8 @@ public final class RowFolder {
         this.idIndex = indexOf("FCUSTID");
         this.modifyIndex = indexOf("FModifyDate");
         this.normalizer = normalizer;
+        this.layout = CustomerRow.FieldLayout.of(columns);
+        this.slot = columns.stream().mapToInt(layout::indexOf).toArray();
     }
 
     /** The column name a field key is published under. */
@@ -78,8 +82,8 @@ public final class RowFolder {
 
     private FoldedCustomer foldOne(String id, List<JsonNode[]> lines) {
         JsonNode[] head = lines.get(0);
-        // sorted as the row contract keeps them, so the row takes them over without sorting again
-        Map<String, JsonNode> fields = new TreeMap<>();
+        // in the order the row contract keeps them, so the row takes them over without copying them
+        JsonNode[] fields = new JsonNode[layout.size()];
         List<JsonNode[]> entryLines = lines.stream().filter(this::hasEntryValue).toList();
         for (int c = 0; c < columns.size(); c++) {
             if (entry[c]) {
@@ -87,14 +91,14 @@ public final class RowFolder {
                 for (JsonNode[] line : entryLines) {
                     values.add(normalizer.normalize(line[c]));
                 }
-                fields.put(columns.get(c), values);
+                fields[slot[c]] = values;
             } else {
-                fields.put(columns.get(c), normalizer.normalize(head[c]));
+                fields[slot[c]] = normalizer.normalize(head[c]);
             }
         }
         JsonNode modify = head[modifyIndex];
         LocalDateTime modifyDate = modify == null || modify.isNull() ? null : ValueNormalizer.parseDate(modify.asText());
-        return new FoldedCustomer(id, modifyDate, fields);
+        return new FoldedCustomer(id, modifyDate, layout.fields(fields));
     }
 
     private boolean hasEntryValue(JsonNode[] line) {

@@ -53,7 +53,7 @@ public final class ValueNormalizer {
             return NullNode.getInstance();
         }
         LocalDateTime local = quickParse(text);
-        if (local == null && LOCAL_DATE_TIME.matcher(text).matches()) {
+        if (local == null && mayBeDate(text) && LOCAL_DATE_TIME.matcher(text).matches()) {
             local = parseDate(text);
         }
         if (local != null) {
@@ -61,6 +61,12 @@ public final class ValueNormalizer {
         }
         // text nodes are immutable: one that needs no trimming is passed on as it is
         return text.length() == raw.length() ? value : JsonNodeFactory.instance.textNode(text);
+    }
+
+    /** What every text {@link #LOCAL_DATE_TIME} matches has: most text is ruled out without the pattern. */
+    private static boolean mayBeDate(String t) {
+        int n = t.length();
+        return n >= 19 && n <= 29 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(13) == ':' && t.charAt(16) == ':';
     }
 
     /** Whether {@link #normalize} makes the value null: null, missing, or blank text. */

@@ -53,6 +53,12 @@ class ValueNormalizerTest {
         assertThat(normalizer.normalize(clean)).isSameAs(clean);
         assertThat(normalizer.normalize(TextNode.valueOf("  ")).isNull()).isTrue();
         assertThat(normalizer.normalize(IntNode.valueOf(3))).isEqualTo(IntNode.valueOf(3));
+        // date shapes the quick reading leaves to the pattern and the formatter
+        assertThat(normalizer.normalize(TextNode.valueOf("2024-02-30 00:00:00")).asText()).isEqualTo("2024-02-29T00:00+08:00");
+        assertThatThrownBy(() -> normalizer.normalize(TextNode.valueOf("2024-13-01T00:00:00"))).isInstanceOf(IllegalArgumentException.class);
+        for (String text : List.of("2024-04-11T23:52:02.", "2024-04-11X23:52:02", "2024-04-11 23:52", "a-b-c 12:34:56 text")) {
+            assertThat(normalizer.normalize(TextNode.valueOf(text)).asText()).as(text).isEqualTo(text);
+        }
         assertThat(ValueNormalizer.isEmpty(TextNode.valueOf(" \t"))).isTrue();
         assertThat(ValueNormalizer.isEmpty(null)).isTrue();
         assertThat(ValueNormalizer.isEmpty(IntNode.valueOf(0))).isFalse();

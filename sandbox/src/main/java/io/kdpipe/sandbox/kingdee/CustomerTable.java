@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
@@ -22,7 +24,14 @@ import java.util.function.ToIntFunction;
  */
 public final class CustomerTable {
 
+    /** The order of {@code FModifyDate DESC} over rows listed by id (a stable sort keeps ties by id). */
+    static final Comparator<SandboxCustomer> NEWEST_FIRST = Comparator
+            .comparing(SandboxCustomer::modifyDate, Comparator.nullsLast(Comparator.<LocalDateTime>reverseOrder()))
+            .thenComparingLong(SandboxCustomer::id);
+
     private final TreeMap<Long, SandboxCustomer> rows = new TreeMap<>();
+    /** The same rows, newest {@code FModifyDate} first (none last), then by id: {@code FModifyDate DESC} pages walk it. */
+    private final TreeSet<SandboxCustomer> byModifyDateDesc = new TreeSet<>(NEWEST_FIRST);
     private final CustomerGenerator generator;
     private final Clock clock;
     private final List<String> useOrgs;
@@ -157,10 +166,20 @@ public final class CustomerTable {
      * {@link #all()}, at the cost of the rows walked.
      */
     synchronized Scan scanFrom(long fromId, Predicate<SandboxCustomer> accept, ToIntFunction<SandboxCustomer> weight, long enough) {
+        return scan(rows.tailMap(fromId, true).values(), accept, weight, enough);
+    }
+
+    /** As {@link #scanFrom}, walking the rows newest {@code FModifyDate} first ({@link #NEWEST_FIRST}). */
+    synchronized Scan scanNewestFirst(Predicate<SandboxCustomer> accept, ToIntFunction<SandboxCustomer> weight, long enough) {
+        return scan(byModifyDateDesc, accept, weight, enough);
+    }
+
+    private static Scan scan(Iterable<SandboxCustomer> walk, Predicate<SandboxCustomer> accept, ToIntFunction<SandboxCustomer> weight,
+            long enough) {
         List<SandboxCustomer> matching = new ArrayList<>();
         int tested = 0;
         long found = 0;
-        for (SandboxCustomer c : rows.tailMap(fromId, true).values()) {
+        for (SandboxCustomer c : walk) {
             if (found >= enough) {
                 break;
             }
@@ -182,7 +201,11 @@ public final class CustomerTable {
     }
 
     private void put(SandboxCustomer c) {
-        rows.put(c.id(), c);
+        SandboxCustomer old = rows.put(c.id(), c);
+        if (old != null) {
+            byModifyDateDesc.remove(old);
+        }
+        byModifyDateDesc.add(c);
     }
 
     private String nextNumber() {

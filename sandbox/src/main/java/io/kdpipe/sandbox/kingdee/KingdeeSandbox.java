@@ -422,7 +422,7 @@ public final class KingdeeSandbox implements AutoCloseable {
             return;
         }
         try {
-            send(ex, 200, "application/json; charset=utf-8", mapper.writeValueAsBytes(engine.query(data)));
+            send(ex, 200, "application/json; charset=utf-8", engine.answer(data));
         } catch (QueryEngine.QueryError e) {
             sendError(ex, new Faults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
         }

@@ -2,14 +2,19 @@ package io.kdpipe.sandbox.kingdee;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -20,11 +25,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  *
  * <p>A keyset page ordered by {@code FCUSTID} (what an extractor's snapshot asks for) costs the page,
  * not the table: the rows are walked in id order from the filter's {@code FCUSTID} bound and the walk
- * ends when the page is full. Every other query filters and sorts the whole table.
+ * ends when the page is full. {@code FModifyDate DESC} alone (the newest change) walks an index kept
+ * in that order the same way. Every other query filters and sorts the whole table.
+ *
+ * <p>{@link #answer} writes the JSON answer from each customer's rows rendered once per row version
+ * and field list, so reading unchanged rows again costs little more than the walk.
  */
 final class QueryEngine {
 
+    private static final List<Map<String, Object>> NO_ENTRY = List.of(Map.of());
+
     private final CustomerTable table;
+    private final ObjectMapper mapper = new ObjectMapper();
+    /** The last rendered answer rows per customer id. */
+    private final Map<Long, Rendered> rendered = new ConcurrentHashMap<>();
 
     QueryEngine(CustomerTable table) {
         this.table = table;
@@ -49,6 +63,103 @@ final class QueryEngine {
      * row, sort), which the keyset path must match row for row.
      */
     ArrayNode query(JsonNode data, boolean keyset) {
+        Selection s = select(data, keyset);
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        s.forEachLine((c, line) -> out.add(row(s, c, line)));
+        return out;
+    }
+
+    /**
+     * The query's answer as the JSON bytes Jackson writes for {@link #query(JsonNode)}'s array. Each
+     * customer's rows are rendered once per row version and field list and reused until the row
+     * changes: the table's rows are immutable values, and every change puts a new one.
+     */
+    byte[] answer(JsonNode data) {
+        Selection s = select(data, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        out.write('[');
+        boolean[] first = {true};
+        s.forEachLine((c, line) -> {
+            if (!first[0]) {
+                out.write(',');
+            }
+            first[0] = false;
+            byte[] bytes = rendered(s, c)[line];
+            out.write(bytes, 0, bytes.length);
+        });
+        out.write(']');
+        return out.toByteArray();
+    }
+
+    /** A customer's answer rows, one per result line, from the cache when it holds this version for these fields. */
+    private byte[][] rendered(Selection s, SandboxCustomer c) {
+        Rendered r = rendered.get(c.id());
+        if (r != null && r.version == c && Arrays.equals(r.keys, s.keys)) {
+            return r.lines;
+        }
+        List<Map<String, Object>> lines = linesOf(c, s.entries);
+        byte[][] bytes = new byte[lines.size()][];
+        for (int i = 0; i < bytes.length; i++) {
+            try {
+                bytes[i] = mapper.writeValueAsBytes(row(s, c, i));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a row of customer " + c.id(), e);
+            }
+        }
+        rendered.put(c.id(), new Rendered(c, s.keys, bytes));
+        return bytes;
+    }
+
+    /** One answer row: the selected fields of the customer's {@code line}-th result line. */
+    private static ArrayNode row(Selection s, SandboxCustomer c, int line) {
+        String[] keys = s.keys;
+        boolean[] entry = s.entry;
+        Map<String, Object> values = linesOf(c, s.entries).get(line);
+        ArrayNode row = JsonNodeFactory.instance.arrayNode(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            row.add(WireValues.toJson(entry[i] ? values.get(keys[i]) : c.get(keys[i])));
+        }
+        return row;
+    }
+
+    private static List<Map<String, Object>> linesOf(SandboxCustomer c, boolean entries) {
+        return entries && !c.bankAccounts().isEmpty() ? c.bankAccounts() : NO_ENTRY;
+    }
+
+    /** The answer rows last rendered for a customer: which row version, for which fields. */
+    private record Rendered(SandboxCustomer version, String[] keys, byte[][] lines) {
+    }
+
+    @FunctionalInterface
+    private interface LineVisitor {
+        void visit(SandboxCustomer c, int line);
+    }
+
+    /** The ordered customers a query matched, the result lines {@code [start, end)} to answer, and the fields. */
+    private record Selection(List<SandboxCustomer> matching, long start, long end, String[] keys, boolean[] entry, boolean entries) {
+
+        void forEachLine(LineVisitor visitor) {
+            long index = 0;
+            for (SandboxCustomer c : matching) {
+                if (index >= end) {
+                    break;
+                }
+                int count = lines(c, entries);
+                if (index + count <= start) {
+                    index += count;
+                    continue;
+                }
+                for (int line = 0; line < count; line++) {
+                    if (index >= start && index < end) {
+                        visitor.visit(c, line);
+                    }
+                    index++;
+                }
+            }
+        }
+    }
+
+    private Selection select(JsonNode data, boolean keyset) {
         String formId = data.path("FormId").asText("");
         if (formId.isBlank()) {
             throw new QueryError(5, "表单Id为空");
@@ -87,6 +198,9 @@ final class QueryEngine {
         try {
             if (keyset && orderedById(orderString)) {
                 matching = keysetScan(filterString, filter, entries, wanted);
+            } else if (keyset && newestFirst(orderString)) {
+                CustomerTable.Scan scan = table.scanNewestFirst(c -> filter.test(c.header()::get), c -> lines(c, entries), wanted);
+                matching = scan.tested() == 0 ? null : scan.matching();
             }
             if (matching == null) {
                 matching = new ArrayList<>();
@@ -110,29 +224,16 @@ final class QueryEngine {
         for (int i = 0; i < keysOf.length; i++) {
             entry[i] = CustomerFields.isEntry(keysOf[i]);
         }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        long index = 0;
-        for (SandboxCustomer c : matching) {
-            if (index >= end) {
-                break;
-            }
-            int count = lines(c, entries);
-            if (index + count <= start) {
-                index += count;
-                continue;
-            }
-            List<Map<String, Object>> lines = entries && !c.bankAccounts().isEmpty() ? c.bankAccounts() : List.of(Map.of());
-            for (Map<String, Object> line : lines) {
-                if (index >= start && index < end) {
-                    ArrayNode row = out.addArray();
-                    for (int i = 0; i < keysOf.length; i++) {
-                        row.add(WireValues.toJson(entry[i] ? line.get(keysOf[i]) : c.get(keysOf[i])));
-                    }
-                }
-                index++;
-            }
+        return new Selection(matching, start, end, keysOf, entry, entries);
+    }
+
+    /** Whether the order is {@code FModifyDate DESC} alone (what an extractor asks for the newest change). */
+    private static boolean newestFirst(String orderString) {
+        String[] words = orderString.trim().split("\\s+");
+        if (orderString.contains(",") || words.length != 2 || !words[1].equalsIgnoreCase("DESC")) {
+            return false;
         }
-        return out;
+        return CustomerFields.canonical(words[0]).filter("FModifyDate"::equals).isPresent();
     }
 
     /** How many result rows a customer makes: one per bank account when entry fields are selected. */

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -35,7 +39,8 @@ class QueryEngineTest {
         filters.addAll(List.of("", "FUseOrgId.FNumber = '102'", "FCUSTID > 1 OR FCUSTID < 0", "NOT FCUSTID > 100200",
                 "FCUSTID = " + ids.get(10), "FCUSTID > " + ids.get(ids.size() - 1), "FCUSTID > 99999999999999999999"));
         for (String filter : filters) {
-            for (String order : List.of("", "FCUSTID ASC", "fcustid", "FCUSTID DESC", "FModifyDate ASC,FCUSTID ASC")) {
+            for (String order : List.of("", "FCUSTID ASC", "fcustid", "FCUSTID DESC", "FModifyDate ASC,FCUSTID ASC", "FModifyDate DESC",
+                    "fmodifydate  desc")) {
                 for (String keys : List.of(HEADER_KEYS, ENTRY_KEYS)) {
                     for (int[] page : new int[][] {{0, 7, 0}, {3, 7, 0}, {0, 0, 0}, {0, 50, 20}, {5, 2000, 0}}) {
                         ObjectNode q = query(keys, filter, order, page[0], page[1], page[2]);
@@ -44,6 +49,64 @@ class QueryEngineTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldAnswerWithTheBytesTheQueryArrayWritesTo() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Long> ids = table.ids();
+        for (String filter : List.of("", "FUseOrgId.FNumber = '101' AND FCUSTID > " + ids.get(37), "FDocumentStatus = 'C'")) {
+            for (String order : List.of("", "FCUSTID ASC", "FModifyDate DESC", "FNumber DESC")) {
+                for (String keys : List.of(HEADER_KEYS, ENTRY_KEYS, String.join(",", CustomerFields.HEADER), "FModifyDate")) {
+                    for (int[] page : new int[][] {{0, 0, 0}, {3, 7, 0}, {0, 1, 0}, {10, 50, 20}}) {
+                        ObjectNode q = query(keys, filter, order, page[0], page[1], page[2]);
+                        byte[] expected = mapper.writeValueAsBytes(engine.query(q, false));
+                        // the second answer comes from the rendered rows of the first
+                        assertThat(engine.answer(q)).as("%s / %s / %s", filter, order, keys).isEqualTo(expected);
+                        assertThat(engine.answer(q)).as("%s / %s / %s, again", filter, order, keys).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerWithEveryChangeMadeAfterARowWasRead() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        long id = table.ids().get(200);
+        ObjectNode page = query("FCUSTID,FName,FDocumentStatus,FForbidStatus,FModifyDate", "FCUSTID >= " + id, "FCUSTID ASC", 0, 3, 0);
+        ObjectNode newest = query("FCUSTID,FName,FModifyDate", "", "FModifyDate DESC", 0, 1, 0);
+        engine.answer(page);
+        engine.answer(newest);
+
+        table.edit(id, java.util.Map.of("FName", "renamed"));
+        table.approve(id);
+        table.forbid(id);
+
+        JsonNode answer = mapper.readTree(engine.answer(page));
+        assertThat(answer.get(0).get(1).asText()).isEqualTo("renamed");
+        assertThat(answer.get(0).get(2).asText()).isEqualTo("C");
+        assertThat(answer.get(0).get(3).asText()).isEqualTo("B");
+        assertThat(engine.answer(page)).isEqualTo(mapper.writeValueAsBytes(engine.query(page, false)));
+        // the edited row is now the newest change
+        assertThat(mapper.readTree(engine.answer(newest)).get(0).get(0).asLong()).isEqualTo(id);
+        assertThat(engine.answer(newest)).isEqualTo(mapper.writeValueAsBytes(engine.query(newest, false)));
+    }
+
+    @Test
+    void shouldWriteDatesAsTheIsoFormatterDoes() {
+        Random random = new Random(11);
+        List<LocalDateTime> dates = new ArrayList<>(List.of(LocalDateTime.of(2023, 7, 3, 0, 0), LocalDateTime.of(2019, 2, 13, 15, 46, 44, 720_000_000),
+                LocalDateTime.of(2024, 4, 11, 23, 52, 2, 583_000_000), LocalDateTime.of(1000, 1, 1, 0, 0, 0, 1),
+                LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999), LocalDateTime.of(999, 1, 1, 0, 0), LocalDateTime.of(10_000, 1, 1, 0, 0),
+                LocalDateTime.of(-5, 1, 1, 0, 0, 0, 100)));
+        for (int i = 0; i < 2000; i++) {
+            dates.add(LocalDateTime.of(1900 + random.nextInt(200), 1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24),
+                    random.nextInt(60), random.nextInt(60), random.nextInt(4) == 0 ? 0 : random.nextInt(1_000) * 1_000_000));
+        }
+        for (LocalDateTime d : dates) {
+            assertThat(WireValues.date(d)).isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(d));
         }
     }
 
