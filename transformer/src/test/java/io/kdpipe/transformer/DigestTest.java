@@ -30,14 +30,7 @@ class DigestTest {
     @Test
     void shouldTellAtOnceAndFoldTheRestOfABulkImportIntoDigestsFilledToTheMessageLimitByDefault() throws Exception {
         try (TransformerHarness h = TransformerHarness.start(DEFAULTS)) {
-            h.person("XSY007", "zhangwei");
-            h.department("BM01", 4021);
-            List<String> keys = new ArrayList<>();
-            for (int i = 1; i <= 800; i++) {
-                String id = String.valueOf(20_000 + i);
-                keys.add(Rows.key(id));
-                h.send(Rows.customer(id));
-            }
+            List<String> keys = bulkImportForOneSalesperson(h, 800);
 
             // the first notice of the window goes out at once, unchanged
             List<Notice> early = h.readNotices();
@@ -80,14 +73,7 @@ class DigestTest {
     @Test
     void shouldFoldABulkImportOf800CustomersForOneSalespersonInto40DigestsWithThreshold5And20Items() throws Exception {
         try (TransformerHarness h = TransformerHarness.start(DIGESTS)) {
-            h.person("XSY007", "zhangwei");
-            h.department("BM01", 4021);
-            List<String> keys = new ArrayList<>();
-            for (int i = 1; i <= 800; i++) {
-                String id = String.valueOf(20_000 + i);
-                keys.add(Rows.key(id));
-                h.send(Rows.customer(id));
-            }
+            List<String> keys = bulkImportForOneSalesperson(h, 800);
 
             // the first 5 of the window go out at once, unchanged
             List<Notice> early = h.readNotices();
@@ -217,5 +203,18 @@ class DigestTest {
             }
         }
         return n;
+    }
+
+    /** Directory entries for salesperson XSY007 (zhangwei, department 4021), then {@code n} new customers of theirs; their keys in input order. */
+    private static List<String> bulkImportForOneSalesperson(TransformerHarness h, int n) {
+        h.person("XSY007", "zhangwei");
+        h.department("BM01", 4021);
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            String id = String.valueOf(20_000 + i);
+            keys.add(Rows.key(id));
+            h.send(Rows.customer(id));
+        }
+        return keys;
     }
 }

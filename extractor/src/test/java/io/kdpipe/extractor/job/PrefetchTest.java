@@ -41,16 +41,7 @@ class PrefetchTest {
         try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch interrupted = new CountDownLatch(1);
-            Prefetch.Pending<String> pending = prefetch.start(() -> {
-                started.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    interrupted.countDown();
-                    throw e;
-                }
-                return "never";
-            });
+            Prefetch.Pending<String> pending = prefetch.start(() -> blockUntilInterrupted(started, interrupted));
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             pending.cancel();
             assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
@@ -63,16 +54,7 @@ class PrefetchTest {
         try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch interrupted = new CountDownLatch(1);
-            Prefetch.Pending<String> pending = prefetch.start(() -> {
-                started.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    interrupted.countDown();
-                    throw e;
-                }
-                return "never";
-            });
+            Prefetch.Pending<String> pending = prefetch.start(() -> blockUntilInterrupted(started, interrupted));
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             Thread.currentThread().interrupt();
             assertThatThrownBy(pending::get).isInstanceOf(InterruptedException.class);
@@ -89,5 +71,17 @@ class PrefetchTest {
         });
         assertThat(ran).isFalse();
         assertThat(pending.get()).isEqualTo(Thread.currentThread().getName());
+    }
+
+    /** A read that never ends by itself: counts {@code started} down, waits, and counts {@code interrupted} down when interrupted. */
+    private static String blockUntilInterrupted(CountDownLatch started, CountDownLatch interrupted) throws InterruptedException {
+        started.countDown();
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+        }
+        return "never";
     }
 }
