@@ -20,6 +20,8 @@ final class BrokerProcess implements AutoCloseable {
     private final String classpath;
     private final int port;
     private int starts;
+    private int cleanRestarts;
+    private int kills;
     private Process process;
 
     private BrokerProcess(Path runDir, Path properties, String classpath, int port) {
@@ -65,10 +67,38 @@ final class BrokerProcess implements AutoCloseable {
     void restart() {
         try {
             Processes.stop(process, java.time.Duration.ofSeconds(30));
+            cleanRestarts++;
             startProcess();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code kill -9} (no shutdown, unflushed logs are recovered at the next start), then a start on the same data. */
+    void kill9AndStart() {
+        try {
+            process.destroyForcibly();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The broker did not end within 30 s of SIGKILL");
+            }
+            kills++;
+            startProcess();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Clean restarts done. */
+    int cleanRestarts() {
+        return cleanRestarts;
+    }
+
+    /** SIGKILLs done (each followed by a start). */
+    int kills() {
+        return kills;
     }
 
     Path logDir() {

@@ -9,10 +9,14 @@ import java.time.temporal.ChronoUnit;
 /**
  * {@code java -cp "$(cat reliability/target/chaos.classpath):reliability/target/classes" io.kdpipe.reliability.ChaosMain [long|short]}
  * from the project root after {@code mvn -B -DskipTests package}: runs the chaos suite, prints the
- * report and writes it to {@code reliability/target/chaos-runs/<time>/report.md}. Exit code 0 when
- * every target is met, 1 otherwise.
+ * report and writes it to {@code reliability/target/chaos-runs/<time>/report.md}. The long mode also
+ * writes {@code reliability/results/long-run.md} and {@code long-run.json} ({@link ResultFiles}):
+ * the report with the commit it ran on and its inputs. Exit code 0 when every target is met, 1 otherwise.
  */
 public final class ChaosMain {
+
+    static final String COMMAND = "java -cp \"$(cat reliability/target/chaos.classpath):reliability/target/classes\" "
+            + "io.kdpipe.reliability.ChaosMain ";
 
     private ChaosMain() {
     }
@@ -22,7 +26,8 @@ public final class ChaosMain {
         Path root = Path.of(System.getProperty("kdpipe.root", ".")).toAbsolutePath().normalize();
         Path cpFile = root.resolve("reliability/target/chaos.classpath");
         String classpath = Files.readString(cpFile).trim() + java.io.File.pathSeparator + root.resolve("reliability/target/classes");
-        Path runDir = root.resolve("reliability/target/chaos-runs").resolve(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
+        Instant ranAt = Instant.now();
+        Path runDir = root.resolve("reliability/target/chaos-runs").resolve(ranAt.truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         ChaosOptions options = switch (mode) {
             case "long" -> ChaosOptions.longRun(root, classpath, runDir);
             case "short" -> ChaosOptions.shortRun(root, classpath, runDir);
@@ -32,10 +37,15 @@ public final class ChaosMain {
                 yield null;
             }
         };
+        String commit = ResultFiles.commit(root);
         ChaosReport report = ChaosRun.run(options, line -> System.out.println("[chaos] " + line));
         String md = report.toMarkdown();
         Files.writeString(runDir.resolve("report.md"), md);
         System.out.println(md);
+        if (mode.equals("long")) {
+            ResultFiles.write(report, root.resolve("reliability/results"), "long-run", commit, COMMAND + mode, ranAt)
+                    .forEach(p -> System.out.println("[chaos] wrote " + root.relativize(p)));
+        }
         System.exit(report.passed() ? 0 : 1);
     }
 }

@@ -5,21 +5,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What a chaos run did and found, and whether it met the targets: nothing lost, nothing delivered
- * twice, duplicate send attempts within what the notifier kills and after-delivery timeouts explain,
- * no crash loop, every malformed record dead-lettered or skipped, every broken configuration refused
- * with exit code 2, no secret in any log, no active link in a notice.
+ * What a chaos run did and found, and whether it met the targets: every change had its planned
+ * outcome ({@link ConservationCheck}), duplicate send attempts within the counted bound, the pipeline
+ * at rest before the verdict, every planned fault fired, no crash loop and no service restarted for a
+ * liveness that stayed down, every malformed record dead-lettered or skipped (under real keys too,
+ * with the services moving past it), every broken configuration refused with exit code 2, no secret in
+ * any log, no active link in a notice.
+ *
+ * @param unhealthyPeriods  per service, stretches of failing {@code /health/live} after it had been live
+ * @param livenessRestarts  per service, restarts because liveness stayed down past the limit
+ * @param realKeyRecords    malformed records written under real keys, by topic
+ * @param realKeyProblems   real keys whose service did not move past the malformed records
  */
-public record ChaosReport(ChaosOptions options, Duration took, Map<String, Integer> faults, Map<String, Integer> kills,
-                          Map<String, Integer> unexpectedExits, ConservationCheck.Result conservation, long duplicateSendAttempts,
+public record ChaosReport(ChaosOptions options, Duration took, FaultLog faults, Map<String, Integer> kills,
+                          Map<String, Integer> unexpectedExits, Map<String, Integer> unhealthyPeriods,
+                          Map<String, Integer> livenessRestarts, ConservationCheck.Result conservation,
+                          Map<String, Integer> realKeyRecords, List<String> realKeyProblems,
                           List<ConfigCheck.Outcome> config, Map<String, Integer> secretLeaks, int tokensIssued, Path runDir) {
-
-    /** Duplicate sends a notifier kill (between send and ledger commit) or a timeout after delivery can cause. */
-    public long duplicateAllowance() {
-        return kills.getOrDefault("notifier", 0) + faults.getOrDefault("DingTalk " + io.kdpipe.sandbox.dingtalk.Fault.HANG_AFTER_DELIVERY, 0);
-    }
 
     public int expectedBadDeadLetters() {
         return BadInput.values().size() * 2; // the customers and notices topics have dead-letter topics
@@ -27,35 +32,27 @@ public record ChaosReport(ChaosOptions options, Duration took, Map<String, Integ
 
     /** Every target missed, in words; empty when the run passed. */
     public List<String> failures() {
-        List<String> f = new ArrayList<>();
-        if (conservation.lost() > 0) {
-            f.add(conservation.lost() + " changes lost: customers " + conservation.lostIds());
-        }
-        if (conservation.deliveredTwice() > 0) {
-            f.add(conservation.deliveredTwice() + " changes delivered twice to a user");
-        }
-        if (conservation.deadLettered().containsKey("NO REASON")) {
-            f.add("dead letters without a reason");
-        }
-        if (duplicateSendAttempts > duplicateAllowance()) {
-            f.add(duplicateSendAttempts + " duplicate send attempts > " + duplicateAllowance() + " (notifier kills + timeouts after delivery)");
-        }
+        List<String> f = new ArrayList<>(conservation.failures());
+        faults.neverFired().forEach(n -> f.add("fault " + n));
         unexpectedExits.forEach((s, n) -> {
             if (n > 0) {
                 f.add(s + " exited " + n + " times on its own");
+            }
+        });
+        livenessRestarts.forEach((s, n) -> {
+            if (n > 0) {
+                f.add(s + " restarted " + n + " times because /health/live stayed down over " + options.livenessRestartAfter().toSeconds() + " s");
             }
         });
         int badDead = conservation.badRecordsDeadLettered().values().stream().mapToInt(Integer::intValue).sum();
         if (badDead != expectedBadDeadLetters()) {
             f.add(badDead + " malformed records dead-lettered, expected " + expectedBadDeadLetters());
         }
+        realKeyProblems.forEach(p -> f.add("malformed record under a real key: " + p));
         config.stream().filter(o -> !o.ok()).forEach(o -> f.add("bad configuration of " + o.service() + ": exit " + o.exitCode()
                 + (o.missing().isEmpty() ? "" : ", not named: " + o.missing()) + (o.echoedSecret() ? ", secret echoed" : "")));
         if (!secretLeaks.isEmpty()) {
             f.add("secrets in logs: " + secretLeaks.keySet());
-        }
-        if (conservation.activeLinks() > 0) {
-            f.add(conservation.activeLinks() + " notices with an active link from an ERP field");
         }
         if (conservation.injectedDelivered() == 0 && conservation.changes() > 0) {
             f.add("no notice about an injected name was delivered: the link check saw nothing");
@@ -75,26 +72,31 @@ public record ChaosReport(ChaosOptions options, Duration took, Map<String, Integ
         row(b, "run", options.customers() + " customers, " + options.changes() + " changes over " + options.chaosPhase().toSeconds()
                 + " s, seed " + options.seed() + ", took " + took.toSeconds() + " s");
         row(b, "changes made", c.changes());
-        row(b, "notices expected", c.expected());
-        row(b, "delivered exactly once", c.delivered());
+        row(b, "delivered exactly once to the intended user", c.delivered());
+        row(b, "dead-lettered with the planned reason", c.deadLettered().isEmpty() ? "0" : c.deadLettered().toString());
         row(b, "delivered twice to a user", c.deliveredTwice());
-        row(b, "dead-lettered (by reason)", c.deadLettered().isEmpty() ? "0" : c.deadLettered().toString());
-        row(b, "lost", c.lost());
-        row(b, "duplicate send attempts (hidden by DingTalk's same-content rule)", duplicateSendAttempts + " (allowed ≤ "
-                + duplicateAllowance() + ": notifier kills + timeouts after delivery)");
+        row(b, "lost", c.lost() + (c.lostIds().isEmpty() ? "" : " " + c.lostIds()));
+        row(b, "other outcome than planned", c.wrongOutcomes().isEmpty() ? "0" : c.wrongOutcomes().size() + ": " + c.wrongOutcomes());
+        row(b, "dead letters without a reason", c.deadLettersWithoutReason());
+        row(b, "duplicate send attempts (refused by DingTalk as same-content repeats)", c.duplicateSendAttempts() + " (allowed ≤ " + c.bound() + ")");
+        row(b, "notices the ledger records as sent twice", c.ledgerSentTwice().size());
+        row(b, "at rest before the verdict", c.stalled().isEmpty() ? "yes" : "no: " + c.stalled());
         row(b, "kill -9 per service", kills.toString());
         row(b, "exits without a kill (crash loop check)", unexpectedExits.toString());
-        row(b, "malformed records dead-lettered (of " + expectedBadDeadLetters() + " into topics with a DLT)",
-                c.badRecordsDeadLettered().toString());
+        row(b, "unhealthy /health/live periods", unhealthyPeriods.toString());
+        row(b, "restarts for a liveness down over " + options.livenessRestartAfter().toSeconds() + " s", livenessRestarts.toString());
+        row(b, "malformed records dead-lettered (of " + expectedBadDeadLetters() + " into topics with a DLT)", c.badRecordsDeadLettered().toString());
+        row(b, "malformed records under real keys (skipped, services moved past them)", realKeyRecords + (realKeyProblems.isEmpty() ? "" : " ✗ " + realKeyProblems));
         StringBuilder cfg = new StringBuilder();
         config.forEach(o -> cfg.append(o.service()).append(" exit ").append(o.exitCode()).append(o.ok() ? " ✓ " : " ✗ "));
         row(b, "broken configuration refused", cfg.toString().trim());
         row(b, "secret values in logs (" + (3 + tokensIssued) + " secrets checked)", secretLeaks.isEmpty() ? "0" : secretLeaks.toString());
         row(b, "active links in notices about injected names", c.activeLinks() + " of " + c.injectedDelivered() + " delivered"
                 + (c.activeLinkSample() == null ? "" : ", e.g. `" + c.activeLinkSample().replace("|", "\\|").replace("\n", " ") + "`"));
-        row(b, "result", passed() ? "PASSED" : "FAILED: " + String.join("; ", failures()));
-        b.append("\n| fault injected | times |\n|---|---|\n");
-        faults.forEach((k, v) -> row(b, k, v));
+        row(b, "result", passed() ? "PASSED" : "FAILED: " + String.join("; ", failures()).replace("|", "\\|"));
+        b.append("\n| fault | planned | fired |\n|---|---|---|\n");
+        new TreeMap<>(faults.planned()).forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" | ")
+                .append(faults.fired().getOrDefault(k, 0L)).append(" |\n"));
         return b.toString();
     }
 

@@ -2,6 +2,8 @@ package io.kdpipe.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import io.kdpipe.common.contract.Checkpoint;
+import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
@@ -29,13 +34,17 @@ import io.kdpipe.sandbox.kingdee.Faults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One chaos run: the Kingdee and DingTalk sandboxes in this JVM, a broker process, the three
- * services as processes; customers are edited while services are killed, the broker restarts,
- * both sandboxes answer with faults and malformed records land in every topic. Afterwards every
- * change is checked against the inboxes and the dead-letter topics ({@link ConservationCheck}),
- * the logs are searched for secrets and each service is started with a broken configuration.
+ * services as processes; customers are edited while services are killed, the broker is restarted
+ * cleanly and killed, both sandboxes answer with faults and malformed records land in every topic
+ * (and under real keys of the checkpoint, ledger and directory topics). Afterwards the run waits
+ * until the pipeline is at rest, checks every change against the outcome planned for it
+ * ({@link ConservationCheck}) and every planned fault against the faults that fired
+ * ({@link FaultLog}), searches the logs for secrets and starts each service with a broken
+ * configuration.
  */
 public final class ChaosRun {
 
@@ -43,16 +52,40 @@ public final class ChaosRun {
     static final int SALESPEOPLE = 24;
     /**
      * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: notices
-     * to them are refused ({@code 33012}) and must end in the notices DLT with a reason.
+     * to them are refused ({@code 33012}) and must end in the notices DLT with {@link #UNKNOWN_USER_REASON}.
      */
     static final String UNKNOWN_SELLER = "XSY024";
+    static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/BAD_USERID";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
+    /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */
+    static final String LEDGER_ABORT_LOG = "Ledger transaction failed";
+    /** Notices per ledger transaction ({@code NOTIFIER_COMMIT_BATCH}): how many one interrupted commit can resend. */
+    static final int NOTICES_PER_TRANSACTION = 1;
+    static final String BROKER_RESTART = "broker restart (SIGTERM)";
+    static final String BROKER_KILL = "broker kill -9";
+    static final String SESSION_LOST_MID_PAGINATION = "Kingdee session lost mid-pagination";
+    static final String SESSION_LOST = "Kingdee session lost";
+    static final String KINGDEE_HANG = "Kingdee hung response";
+    static final String MALFORMED = "malformed records written";
+    /** Sends after which the DingTalk sandbox invalidates the access token. */
+    static final int TOKEN_EXPIRES_EVERY_SENDS = 8;
+    static final String MALFORMED_REAL_KEYS = "malformed records under real keys of ";
+    /** Topics whose readers look records up by key and have no dead-letter topic. */
+    static final List<Topic<?, ?>> REAL_KEY_TOPICS = List.of(Topics.CHECKPOINTS, Topics.DELIVERIES, Topics.DIRECTORY);
+    /** Real keys per topic that get malformed records. */
+    static final int REAL_KEYS_PER_TOPIC = 2;
 
     private final ChaosOptions options;
     private final Random random;
-    private final Map<String, Integer> faults = new TreeMap<>();
+    private final Map<String, Integer> planned = new TreeMap<>();
+    private final Map<String, Long> fired = new TreeMap<>();
+    private final Map<Integer, String> kingdeeMarkers = new HashMap<>();
+    private final List<Instant> sessionLossesAt = new ArrayList<>();
+    private final Map<String, Integer> realKeyRecords = new TreeMap<>();
+    private final Set<String> realCheckpointKeys = new HashSet<>();
     private final List<ConservationCheck.Change> changes = new ArrayList<>();
+    private final Map<String, String> sellerToUser = new LinkedHashMap<>();
 
     private ChaosRun(ChaosOptions options) {
         this.options = options;
@@ -60,11 +93,11 @@ public final class ChaosRun {
     }
 
     /** Runs the whole scenario and returns its report; throws only when the setup itself fails. */
-    public static ChaosReport run(ChaosOptions options, java.util.function.Consumer<String> progress) {
+    public static ChaosReport run(ChaosOptions options, Consumer<String> progress) {
         return new ChaosRun(options).execute(progress);
     }
 
-    private ChaosReport execute(java.util.function.Consumer<String> progress) {
+    private ChaosReport execute(Consumer<String> progress) {
         Instant started = Instant.now();
         Path runDir = options.runDir();
         try {
@@ -73,7 +106,6 @@ public final class ChaosRun {
             throw new UncheckedIOException(e);
         }
         String prefix = "chaos" + Long.toHexString(System.nanoTime()) + ".";
-        Map<String, String> sellerToUser = new LinkedHashMap<>();
         List<SandboxUser> users = new ArrayList<>();
         for (int i = 1; i <= SALESPEOPLE; i++) {
             String seller = String.format("XSY%03d", i);
@@ -85,6 +117,7 @@ public final class ChaosRun {
         List<ServiceProcess> services = new ArrayList<>();
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
         try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(options.customers()).withSeed(options.seed()));
+             KingdeeRelay relay = KingdeeRelay.start(kingdee.baseUrl(), Duration.ofSeconds(8));
              DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
                      .users(users).monthlyQuota(1_000_000).perUserDailyCap(100_000).build());
              BrokerProcess broker = BrokerProcess.start(runDir, options.classpath())) {
@@ -96,37 +129,57 @@ public final class ChaosRun {
 
             // session loss mid-pagination: every session is lost after two pages of the snapshot
             kingdee.faults().expireSessionsAfter(2);
-            count("Kingdee session lost mid-pagination");
-            ServiceSettings settings = new ServiceSettings(broker.bootstrap(), prefix, runDir, kingdee, dingTalk);
-            services.add(new ServiceProcess("notifier", ServiceProcess.jar(options.root(), "notifier"), settings.notifier(), runDir));
-            services.add(new ServiceProcess("transformer", ServiceProcess.jar(options.root(), "transformer"), settings.transformer(), runDir));
-            services.add(new ServiceProcess("extractor", ServiceProcess.jar(options.root(), "extractor"), settings.extractor(), runDir));
+            plan(SESSION_LOST_MID_PAGINATION);
+            ServiceSettings settings = new ServiceSettings(broker.bootstrap(), prefix, runDir, relay.baseUrl(), kingdee, dingTalk);
+            services.add(new ServiceProcess("notifier", ServiceProcess.jar(options.root(), "notifier"), settings.notifier(), runDir,
+                    options.livenessRestartAfter()));
+            services.add(new ServiceProcess("transformer", ServiceProcess.jar(options.root(), "transformer"), settings.transformer(), runDir,
+                    options.livenessRestartAfter()));
+            services.add(new ServiceProcess("extractor", ServiceProcess.jar(options.root(), "extractor"), settings.extractor(), runDir,
+                    options.livenessRestartAfter()));
             services.forEach(ServiceProcess::start);
             supervisor.scheduleWithFixedDelay(() -> services.forEach(ServiceProcess::superviseOnce), 1, 1, TimeUnit.SECONDS);
 
             int tableSize = kingdee.table().size();
             Processes.await(() -> snapshotRows(io) >= tableSize, Duration.ofSeconds(120), "the snapshot of " + tableSize + " rows");
             kingdee.faults().expireSessionsAfter(0);
+            fired.put(SESSION_LOST_MID_PAGINATION, (long) relay.sessionLost().size());
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
 
             List<String> allTopics = new ArrayList<>(topics.stream().map(io::name).toList());
             allTopics.add(prefix + JOBS_TOPIC);
-            io.write(BadInput.records(allTopics));
-            count("malformed records written", BadInput.values().size() * allTopics.size());
+            plan(MALFORMED, BadInput.values().size() * allTopics.size());
+            fired.put(MALFORMED, (long) io.write(BadInput.records(allTopics)));
 
-            chaosPhase(kingdee, dingTalk, broker, services, progress);
+            chaosPhase(kingdee, dingTalk, broker, services, io, progress);
+
+            // queued faults fire on the next calls; give the last ones the time to
+            countFired(relay, dingTalk, broker, services);
+            Processes.poll(() -> {
+                countFired(relay, dingTalk, broker, services);
+                return new FaultLog(planned, fired).neverFired().isEmpty();
+            }, Duration.ofSeconds(20));
             kingdee.faults().clear();
             dingTalk.faults().clear();
-            progress.accept("chaos phase over: " + changes.size() + " changes, faults " + faults);
+            progress.accept("chaos phase over: " + changes.size() + " changes, faults " + new FaultLog(planned, fired).neverFired().size()
+                    + " never fired");
 
-            ConservationCheck check = new ConservationCheck(io, dingTalk, changes);
-            ConservationCheck.Result result = check.run();
-            long deadline = System.nanoTime() + options.settle().toNanos();
-            while (!result.settled() && System.nanoTime() < deadline) {
-                Processes.pause(Duration.ofSeconds(2));
-                result = check.run();
-            }
+            List<String> output = List.of(Topics.CUSTOMERS, Topics.NOTICES, Topics.DELIVERIES, Topics.NOTICES_DLT, Topics.ROWS_DLT, Topics.TRAIL)
+                    .stream().map(io::name).toList();
+            List<String> stalled = new Quiescence(broker.bootstrap(), output).await(options.quiet(), options.settle());
+            progress.accept(stalled.isEmpty() ? "at rest" : "not at rest: " + stalled);
+            countFired(relay, dingTalk, broker, services);
+
+            ServiceProcess notifier = services.get(0);
+            ConservationCheck.DuplicateBound bound = new ConservationCheck.DuplicateBound(
+                    notifier.kills() + notifier.livenessRestarts() + notifier.unexpectedExits(),
+                    fired.getOrDefault(FaultLog.dingTalk(Fault.HANG_AFTER_DELIVERY), 0L).intValue(),
+                    countInLogs(notifier.logs(), LEDGER_ABORT_LOG),
+                    broker.kills() + broker.cleanRestarts(),
+                    NOTICES_PER_TRANSACTION);
+            ConservationCheck.Result result = ConservationCheck.verdict(changes, ConservationCheck.gather(io, dingTalk, bound, stalled));
             progress.accept("conservation: " + result.summary());
+            List<String> realKeyProblems = checkpointsReadable(io);
 
             supervisor.shutdownNow();
             services.forEach(ServiceProcess::close);
@@ -146,12 +199,16 @@ public final class ChaosRun {
 
             Map<String, Integer> kills = new LinkedHashMap<>();
             Map<String, Integer> crashes = new LinkedHashMap<>();
+            Map<String, Integer> unhealthy = new LinkedHashMap<>();
+            Map<String, Integer> livenessRestarts = new LinkedHashMap<>();
             services.forEach(s -> {
                 kills.put(s.name(), s.kills());
                 crashes.put(s.name(), s.unexpectedExits());
+                unhealthy.put(s.name(), s.unhealthyPeriods());
+                livenessRestarts.put(s.name(), s.livenessRestarts());
             });
-            return new ChaosReport(options, Duration.between(started, Instant.now()), faults, kills, crashes, result,
-                    dingTalk.stats().duplicates(), config, leaks, tokens.size(), runDir);
+            return new ChaosReport(options, Duration.between(started, Instant.now()), new FaultLog(planned, fired), kills, crashes, unhealthy,
+                    livenessRestarts, result, realKeyRecords, realKeyProblems, config, leaks, tokens.size(), runDir);
         } finally {
             supervisor.shutdownNow();
             services.forEach(ServiceProcess::close);
@@ -162,18 +219,18 @@ public final class ChaosRun {
         Set<String> keys = new HashSet<>();
         io.readAll(io.name(Topics.CUSTOMERS)).forEach(r -> {
             if (r.key() != null) {
-                keys.add(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+                keys.add(new String(r.key(), StandardCharsets.UTF_8));
             }
         });
         return keys.size();
     }
 
-    /** Changes, kills, a broker restart and sandbox faults, in one time-ordered schedule. */
+    /** Changes, kills, broker stops, sandbox faults and records under real keys, in one time-ordered schedule. */
     private void chaosPhase(KingdeeSandbox kingdee, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services,
-                            java.util.function.Consumer<String> progress) {
+                            KafkaIo io, Consumer<String> progress) {
         long phase = options.chaosPhase().toMillis();
         List<Event> events = new ArrayList<>();
-        List<Long> ids = new ArrayList<>(kingdee.table().ids());
+        List<Long> ids = new ArrayList<>(kingdee.table().ids().stream().filter(id -> kingdee.table().get(id).get("FSELLER.FNumber") != null).toList());
         java.util.Collections.shuffle(ids, random);
         // at least one change goes to the salesperson DingTalk does not know
         ids.stream().filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
@@ -185,7 +242,7 @@ public final class ChaosRun {
             long id = ids.get(i);
             boolean inject = i % 5 == 0;
             int n = i;
-            events.add(new Event(phase * i / options.changes(), "change", () -> edit(kingdee, id, n, inject)));
+            events.add(new Event(phase * i / options.changes(), null, () -> edit(kingdee, id, n, inject)));
         }
         for (ServiceProcess s : services) {
             for (int k = 0; k < options.killsPerService(); k++) {
@@ -198,25 +255,36 @@ public final class ChaosRun {
                 }));
             }
         }
-        events.add(new Event(phase / 2, "broker restart", broker::restart));
+        events.add(new Event(phase * 3 / 10, BROKER_RESTART, broker::restart));
+        events.add(new Event(phase * 6 / 10, BROKER_KILL, broker::kill9AndStart));
+        events.add(new Event(phase * 4 / 10, null, () -> writeUnderRealKeys(io, progress)));
+        REAL_KEY_TOPICS.forEach(t -> plan(MALFORMED_REAL_KEYS + t.name("")));
         Fault[] dingTalkFaults = {Fault.BUSY, Fault.HTTP_5XX, Fault.APP_RATE, Fault.GLOBAL_QPS, Fault.BAN_HTML, Fault.BAN_JSON,
             Fault.HANG_BEFORE_DELIVERY, Fault.HANG_AFTER_DELIVERY};
         int rounds = Math.max(1, options.killsPerService());
+        // faults go into the first 80 % of the phase, so the changes after them make the calls they fire on
+        double window = phase * 0.8;
         for (int r = 0; r < rounds; r++) {
             for (Fault f : dingTalkFaults) {
-                events.add(new Event((long) (random.nextDouble() * phase), "DingTalk " + f, () -> dingTalk.faults().next(f)));
+                events.add(new Event((long) (random.nextDouble() * window), FaultLog.dingTalk(f), () -> dingTalk.faults().next(f)));
             }
-            events.add(new Event((long) (random.nextDouble() * phase), "DingTalk token expired", dingTalk::invalidateToken));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee MsgCode 14", () -> kingdee.faults().next(Faults.throttled())));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee response_error",
-                    () -> kingdee.faults().next(Faults.responseError(500, "System.NullReferenceException: 未将对象引用设置到对象的实例"))));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee hung response", () -> kingdee.faults().next(Faults.hang())));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee malformed body (HTML)", () -> kingdee.faults().next(Faults.garbage())));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee malformed body (cut JSON)",
-                    () -> kingdee.faults().next(Faults.http(200, "[[\"100001\",\"客户"))));
-            events.add(new Event((long) (random.nextDouble() * phase), "Kingdee session lost", kingdee::expireAllSessions));
+            kingdeeFault(events, window, kingdee, "Kingdee MsgCode 14", m -> Faults.msgCode(14, "调用次数超过限制，请稍后再试 " + m));
+            kingdeeFault(events, window, kingdee, "Kingdee response_error",
+                    m -> Faults.responseError(500, "System.NullReferenceException: 未将对象引用设置到对象的实例 " + m));
+            events.add(new Event((long) (random.nextDouble() * window), KINGDEE_HANG, () -> kingdee.faults().next(Faults.hang())));
+            kingdeeFault(events, window, kingdee, "Kingdee malformed body (HTML)", m -> new Faults.HttpAnswer(200, "text/html; charset=utf-8",
+                    "<!DOCTYPE html><html><head><title>金蝶云星空 - 登录</title></head><body>请登录<!-- " + m + " --></body></html>"));
+            kingdeeFault(events, window, kingdee, "Kingdee malformed body (cut JSON)", m -> Faults.http(200, "[[\"100001\",\"客户" + m));
+            events.add(new Event((long) (random.nextDouble() * window), SESSION_LOST, () -> {
+                sessionLossesAt.add(Instant.now());
+                kingdee.expireAllSessions();
+            }));
         }
+        // the access token is invalidated after every few sends, so an expiry always meets a call that notices it
+        dingTalk.faults().invalidateTokenEvery(TOKEN_EXPIRES_EVERY_SENDS);
+        plan(FaultLog.TOKEN_EXPIRED);
         events.sort(Comparator.comparingLong(Event::at));
+        events.stream().map(Event::name).filter(java.util.Objects::nonNull).forEach(this::plan);
         long start = System.nanoTime();
         for (Event e : events) {
             long wait = e.at() - (System.nanoTime() - start) / 1_000_000;
@@ -224,29 +292,113 @@ public final class ChaosRun {
                 Processes.pause(Duration.ofMillis(wait));
             }
             e.action().run();
-            if (!e.name().equals("change")) {
-                count(e.name());
+            if (e.name() != null) {
                 progress.accept(String.format("%6.1f s  %s", (System.nanoTime() - start) / 1e9, e.name()));
             }
         }
-        // the hung Kingdee calls have long timed out on the client side; let the sandbox threads go
-        kingdee.faults().releaseHung();
+    }
+
+    /** A Kingdee fault whose body carries a marker, so the relay can count it when the extractor gets it. */
+    private void kingdeeFault(List<Event> events, double window, KingdeeSandbox kingdee, String name,
+                              java.util.function.Function<String, Faults.Fault> fault) {
+        int id = kingdeeMarkers.size() + 1;
+        kingdeeMarkers.put(id, name);
+        events.add(new Event((long) (random.nextDouble() * window), name, () -> kingdee.faults().next(fault.apply(KingdeeRelay.marker(id)))));
+    }
+
+    private void plan(String fault) {
+        plan(fault, 1);
+    }
+
+    private void plan(String fault, int n) {
+        planned.merge(fault, n, Integer::sum);
+    }
+    /** Reads what fired so far from the sandboxes, the relay and the processes. */
+    private void countFired(KingdeeRelay relay, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services) {
+        fired.putAll(FaultLog.dingTalkFired(dingTalk.journal(), dingTalk.stats()));
+        Map<String, Long> kingdeeFired = new TreeMap<>();
+        kingdeeMarkers.forEach((id, name) -> kingdeeFired.merge(name, relay.seen(id), Long::sum));
+        fired.putAll(kingdeeFired);
+        fired.put(KINGDEE_HANG, relay.hung());
+        fired.put(SESSION_LOST, sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
+        fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
+        fired.put(BROKER_KILL, (long) broker.kills());
+        services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
+    }
+
+    /** Session losses the extractor ran into: those followed by a "session lost" answer before the next loss. */
+    static long sessionLossesNoticed(List<Instant> losses, List<Instant> answers) {
+        List<Instant> sorted = losses.stream().sorted().toList();
+        long n = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            Instant from = sorted.get(i);
+            Instant to = i + 1 < sorted.size() ? sorted.get(i + 1) : Instant.MAX;
+            if (answers.stream().anyMatch(a -> !a.isBefore(from) && a.isBefore(to))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Malformed and truncated values under real checkpoint, ledger and directory keys. */
+    private void writeUnderRealKeys(KafkaIo io, Consumer<String> progress) {
+        for (Topic<?, ?> t : REAL_KEY_TOPICS) {
+            String name = io.name(t);
+            var records = BadInput.underRealKeys(name, io.readAll(name), REAL_KEYS_PER_TOPIC);
+            int taken = io.write(records);
+            if (t == Topics.CHECKPOINTS) {
+                records.forEach(r -> realCheckpointKeys.add(new String(r.key(), StandardCharsets.UTF_8)));
+            }
+            if (t == Topics.DIRECTORY) {
+                // A directory sync writes every entry again. Without it a malformed latest entry would
+                // survive a transformer restart: Kafka Streams restores a global store from the topic
+                // without deserializing, and that person's changes are then dead-lettered as MALFORMED.
+                io.publishDirectory(sellerToUser, Instant.now());
+            }
+            realKeyRecords.merge(t.name(""), taken, Integer::sum);
+            fired.merge(MALFORMED_REAL_KEYS + t.name(""), (long) taken, Long::sum);
+        }
+        progress.accept("malformed records under real keys: " + realKeyRecords);
+    }
+
+    /** The extractor moved past the malformed checkpoints: the latest checkpoint of each job is readable again. */
+    private List<String> checkpointsReadable(KafkaIo io) {
+        Map<String, byte[]> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.CHECKPOINTS))) {
+            if (r.key() != null) {
+                latest.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (String job : new java.util.TreeSet<>(realCheckpointKeys)) {
+            if (!(Checkpoint.CODEC.tryDecode(latest.get(job)) instanceof Decoded.Ok<Checkpoint>)) {
+                problems.add("the latest checkpoint of job " + job + " is still a malformed one: the extractor wrote none after it");
+            }
+        }
+        return problems;
     }
 
     private void edit(KingdeeSandbox kingdee, long id, int n, boolean inject) {
         String name = (inject ? INJECTION : "") + "混沌客户" + n;
         SandboxCustomer after = kingdee.table().edit(id, Map.of("FName", name));
-        Object seller = after.get("FSELLER.FNumber");
-        String user = seller == null ? null : userId(seller.toString());
-        changes.add(new ConservationCheck.Change(id, user, inject, Instant.now()));
+        String seller = String.valueOf(after.get("FSELLER.FNumber"));
+        ConservationCheck.Expected expected = seller.equals(UNKNOWN_SELLER)
+                ? new ConservationCheck.Expected.DeadLettered(UNKNOWN_USER_REASON)
+                : new ConservationCheck.Expected.Delivered(userId(seller));
+        changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
     }
 
-    private void count(String fault) {
-        count(fault, 1);
-    }
-
-    private void count(String fault, int n) {
-        faults.merge(fault, n, Integer::sum);
+    /** Lines holding {@code text} in {@code logs}. */
+    static int countInLogs(List<Path> logs, String text) {
+        int n = 0;
+        for (Path log : logs) {
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                n += (int) lines.filter(l -> l.contains(text)).count();
+            } catch (IOException | UncheckedIOException e) {
+                throw new IllegalStateException("Could not read " + log, e);
+            }
+        }
+        return n;
     }
 
     static String userId(String seller) {
@@ -261,6 +413,7 @@ public final class ChaosRun {
         }
     }
 
+    /** One scheduled action; {@code name} is the fault it injects, null for an edit or a write the run counts itself. */
     private record Event(long at, String name, Runnable action) {
     }
 
@@ -269,13 +422,15 @@ public final class ChaosRun {
         private final String bootstrap;
         private final String prefix;
         private final Path runDir;
+        private final URI kingdeeUrl;
         private final KingdeeSandbox kingdee;
         private final DingTalkSandbox dingTalk;
 
-        ServiceSettings(String bootstrap, String prefix, Path runDir, KingdeeSandbox kingdee, DingTalkSandbox dingTalk) {
+        ServiceSettings(String bootstrap, String prefix, Path runDir, URI kingdeeUrl, KingdeeSandbox kingdee, DingTalkSandbox dingTalk) {
             this.bootstrap = bootstrap;
             this.prefix = prefix;
             this.runDir = runDir;
+            this.kingdeeUrl = kingdeeUrl;
             this.kingdee = kingdee;
             this.dingTalk = dingTalk;
         }
@@ -291,7 +446,7 @@ public final class ChaosRun {
         Map<String, String> extractor() {
             Map<String, String> env = base();
             var o = kingdee.options();
-            env.put("KINGDEE_URL", kingdee.baseUrl().toString());
+            env.put("KINGDEE_URL", kingdeeUrl.toString());
             env.put("KINGDEE_ACCT_ID", o.acctId());
             env.put("KINGDEE_USERNAME", o.username());
             env.put("KINGDEE_AUTH", "PASSWORD");
@@ -326,6 +481,7 @@ public final class ChaosRun {
             env.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(o.monthlyQuota()));
             env.put("DINGTALK_HTTP_TIMEOUT", "2s");
             env.put("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-chaos");
+            env.put("NOTIFIER_COMMIT_BATCH", String.valueOf(NOTICES_PER_TRANSACTION));
             env.put("NOTIFIER_RETRY_DEADLINE", "3m");
             env.put("NOTIFIER_RETRY_MAX_BACKOFF", "3s");
             env.put("NOTIFIER_IP_BAN_PAUSE", "3s");

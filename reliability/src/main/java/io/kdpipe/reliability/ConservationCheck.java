@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.Decoded;
+import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.topic.Topics;
@@ -19,143 +21,283 @@ import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The pipeline's promise, checked per change: the intended recipient's DingTalk inbox holds exactly
- * one notice about the customer, or a dead-letter topic holds a record about it with a reason.
- * Inbox messages are matched to notices by their exact {@code msg}; a notice's customers are in
- * {@link Notice#customerKeys()} (a digest lists several).
+ * The pipeline's promise, checked per change against the outcome planned for it: delivered exactly
+ * once to the intended DingTalk user, or dead-lettered with the planned reason. Anything else fails
+ * the run: a change lost, delivered twice, delivered where a dead letter was planned (or the other
+ * way round), dead-lettered with another reason, a dead letter without a reason, more duplicate send
+ * attempts than the counted events explain, a notice the ledger records as sent twice, or a pipeline
+ * that never came to rest.
+ *
+ * <p>The evidence is gathered from Kafka (read_committed) and the DingTalk sandbox by
+ * {@link #gather}; {@link #verdict} judges it without any I/O, so each defect class can be shown
+ * with constructed evidence. Inbox messages are matched to notices by their exact {@code msg}; a
+ * notice's customers are in {@link Notice#customerKeys()} (a digest lists several).
  */
 final class ConservationCheck {
+
+    /** What must become of a change. */
+    sealed interface Expected {
+        /** Exactly one notice about the customer in {@code userId}'s inbox. */
+        record Delivered(String userId) implements Expected {
+        }
+
+        /** A dead letter about the customer with this reason (see {@link #reason}), and no delivery. */
+        record DeadLettered(String reason) implements Expected {
+        }
+    }
 
     /**
      * One edit the sandbox made.
      *
      * @param customerId  the {@code FCUSTID} edited (each customer is edited at most once per run)
-     * @param userId      the salesperson's DingTalk user: the intended recipient
+     * @param expected    the outcome the change must have
      * @param injected    whether the new name carries markdown/HTML link injection
      */
-    record Change(long customerId, String userId, boolean injected, Instant at) {
+    record Change(long customerId, Expected expected, boolean injected, Instant at) {
     }
 
     /**
+     * What the run left behind, gathered after it came to rest.
+     *
+     * @param received            per customer id and DingTalk user, the inbox messages that are notices about the customer
+     * @param deadLetters         per customer id, {@code <stage>: <reason>} of every dead letter about it ({@value #NO_REASON} as the reason when it has none)
+     * @param badRecordsDeadLettered malformed records written by the suite and found in a DLT, by topic and reason
+     * @param duplicateSendAttempts  copies DingTalk refused as same-content repeats (sent again after a delivery)
+     * @param bound               the events that can cause a duplicate send attempt, as counted
+     * @param ledgerSentTwice     notice ids the ledger records as sent more than once
+     * @param stalled             why the pipeline did not come to rest (a group with lag, output still growing); empty when it did
+     */
+    record Evidence(Map<Long, Map<String, List<JsonNode>>> received, Map<Long, List<String>> deadLetters,
+                    Map<String, Integer> badRecordsDeadLettered, long duplicateSendAttempts, DuplicateBound bound,
+                    List<String> ledgerSentTwice, List<String> stalled) {
+    }
+
+    /**
+     * The events that can make the notifier send a notice again after DingTalk already took it, each
+     * counted when it happened. A notifier killed or a ledger transaction aborted between DingTalk's
+     * answer and the commit, or partitions lost before the commit, resend up to one transaction's
+     * notices; an answer that timed out after DingTalk delivered resends that one notice.
+     *
+     * @param killsInSendWindow        notifier kills that may have landed between a send and its commit
+     * @param timeoutsAfterDelivery    DingTalk answers held back after delivering (the sandbox's count of that fault firing)
+     * @param abortedLedgerTransactions ledger transactions that may have aborted after a send (each broker stop can abort the open one)
+     * @param lostPartitions           partition losses of the notifier ({@code onPartitionsLost})
+     * @param noticesPerTransaction    {@code NOTIFIER_COMMIT_BATCH}: notices committed in one ledger transaction
+     */
+    record DuplicateBound(int killsInSendWindow, int timeoutsAfterDelivery, int abortedLedgerTransactions, int lostPartitions,
+                          int noticesPerTransaction) {
+
+        long allowed() {
+            return (long) (killsInSendWindow + abortedLedgerTransactions + lostPartitions) * noticesPerTransaction + timeoutsAfterDelivery;
+        }
+
+        @Override
+        public String toString() {
+            return allowed() + " = (" + killsInSendWindow + " notifier kills + " + abortedLedgerTransactions + " aborted ledger transactions + "
+                    + lostPartitions + " lost partitions) × " + noticesPerTransaction + " notices per transaction + "
+                    + timeoutsAfterDelivery + " timeouts after delivery";
+        }
+    }
+
+    /**
+     * The verdict.
+     *
      * @param changes            changes made
-     * @param expected           notices expected (one per change and intended recipient)
-     * @param delivered          changes whose recipient holds exactly one notice about it
-     * @param deliveredTwice     changes whose recipient holds more than one
-     * @param deadLettered       changes dead-lettered instead, by reason
+     * @param delivered          changes delivered exactly once to the intended user, as planned
+     * @param deliveredTwice     changes whose intended user holds more than one notice about it
+     * @param deadLettered       changes dead-lettered with the planned reason, by reason
      * @param lost               changes neither delivered nor dead-lettered
-     * @param lostIds            their customer ids (for the report)
+     * @param lostIds            their customer ids
+     * @param wrongOutcomes      changes with another outcome than planned (other reason, other recipient, delivered instead of dead-lettered, …)
+     * @param deadLettersWithoutReason dead letters about changed customers that carry no reason
      * @param activeLinks        delivered notices about injected names that carry an active link
      * @param activeLinkSample   the first markdown text with an active link, or null
      * @param injectedDelivered  delivered notices about injected names (the links check's base)
-     * @param badRecordsDeadLettered malformed records written by the suite found in a DLT, by topic
+     * @param badRecordsDeadLettered malformed records written by the suite found in a DLT, by topic and reason
+     * @param duplicateSendAttempts copies DingTalk refused as same-content repeats
+     * @param bound              what explains duplicate send attempts
+     * @param ledgerSentTwice    notice ids the ledger records as sent more than once
+     * @param stalled            why the pipeline did not come to rest
      */
-    record Result(int changes, int expected, int delivered, int deliveredTwice, Map<String, Integer> deadLettered, int lost,
-                  List<Long> lostIds, int activeLinks, String activeLinkSample, int injectedDelivered, Map<String, Integer> badRecordsDeadLettered) {
+    record Result(int changes, int delivered, int deliveredTwice, Map<String, Integer> deadLettered, int lost, List<Long> lostIds,
+                  List<String> wrongOutcomes, int deadLettersWithoutReason, int activeLinks, String activeLinkSample, int injectedDelivered,
+                  Map<String, Integer> badRecordsDeadLettered, long duplicateSendAttempts, DuplicateBound bound,
+                  List<String> ledgerSentTwice, List<String> stalled) {
 
-        boolean settled() {
-            return lost == 0;
+        /** Every broken promise, in words; empty when the conservation check passed. */
+        List<String> failures() {
+            List<String> f = new ArrayList<>();
+            if (lost > 0) {
+                f.add(lost + " changes lost: customers " + lostIds);
+            }
+            if (deliveredTwice > 0) {
+                f.add(deliveredTwice + " changes delivered twice to a user");
+            }
+            wrongOutcomes.forEach(w -> f.add("wrong outcome: " + w));
+            if (deadLettersWithoutReason > 0) {
+                f.add(deadLettersWithoutReason + " dead letters without a reason");
+            }
+            if (duplicateSendAttempts > bound.allowed()) {
+                f.add(duplicateSendAttempts + " duplicate send attempts > " + bound);
+            }
+            if (!ledgerSentTwice.isEmpty()) {
+                f.add("the ledger records notices as sent twice: " + ledgerSentTwice);
+            }
+            stalled.forEach(s -> f.add("stalled: " + s));
+            if (activeLinks > 0) {
+                f.add(activeLinks + " notices with an active link from an ERP field");
+            }
+            return f;
+        }
+
+        boolean passed() {
+            return failures().isEmpty();
         }
 
         String summary() {
             return "changes " + changes + ", delivered " + delivered + ", twice " + deliveredTwice + ", dead-lettered "
-                    + deadLettered + ", lost " + lost + (lostIds.isEmpty() ? "" : " " + lostIds);
+                    + deadLettered + ", lost " + lost + (lostIds.isEmpty() ? "" : " " + lostIds)
+                    + (wrongOutcomes.isEmpty() ? "" : ", wrong " + wrongOutcomes);
         }
     }
+
+    /** The reason of a dead letter that carries neither an error class nor a detailed reason. */
+    static final String NO_REASON = "NO REASON";
+    /** The notifier's detailed reason beside the error class, e.g. {@code BAD_USERID} under {@code PERMANENT}. */
+    static final String REASON_DETAIL = "kdpipe.errors.reason";
 
     /** An unescaped markdown link or image {@code [x](...)}, or a raw HTML anchor. */
     static final Pattern ACTIVE_LINK = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(|(?<!\\\\)<a\\s", Pattern.CASE_INSENSITIVE);
 
-    private final KafkaIo io;
-    private final DingTalkSandbox dingTalk;
-    private final List<Change> changes;
-
-    ConservationCheck(KafkaIo io, DingTalkSandbox dingTalk, List<Change> changes) {
-        this.io = io;
-        this.dingTalk = dingTalk;
-        this.changes = List.copyOf(changes);
+    private ConservationCheck() {
     }
 
-    Result run() {
-        Map<String, List<Notice>> noticesByCustomer = new HashMap<>();
-        Map<JsonNode, Notice> noticeByMsg = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.NOTICES))) {
-            if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
-                Notice n = ok.value();
-                noticeByMsg.put(n.msg(), n);
-                n.customerKeys().forEach(k -> noticesByCustomer.computeIfAbsent(customerId(k), x -> new ArrayList<>()).add(n));
-            }
-        }
-        Map<String, String> deadByCustomer = new HashMap<>();
-        Map<String, Integer> badDead = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.NOTICES_DLT))) {
-            String reason = reason(r);
-            if (written(r)) {
-                continue;
-            }
-            if (isBad(r)) {
-                badDead.merge("notices → " + reason, 1, Integer::sum);
-            } else if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
-                ok.value().customerKeys().forEach(k -> deadByCustomer.put(customerId(k), "notifier: " + reason));
-            }
-        }
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.ROWS_DLT))) {
-            String reason = reason(r);
-            if (written(r)) {
-                continue;
-            }
-            if (isBad(r)) {
-                badDead.merge("customers → " + reason, 1, Integer::sum);
-            } else if (r.key() != null) {
-                deadByCustomer.put(customerId(new String(r.key(), StandardCharsets.UTF_8)), "transformer: " + reason);
-            }
-        }
-        Map<String, List<InboxMessage>> inboxes = dingTalk.inboxes();
-
+    /** Judges {@code evidence} against the outcome planned for each change. */
+    static Result verdict(List<Change> changes, Evidence evidence) {
         int delivered = 0;
         int twice = 0;
         int lost = 0;
         int activeLinks = 0;
         int injectedDelivered = 0;
+        int withoutReason = 0;
         List<Long> lostIds = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
         String linkSample = null;
         Map<String, Integer> dead = new TreeMap<>();
         for (Change c : changes) {
-            String id = String.valueOf(c.customerId());
-            List<Notice> about = noticesByCustomer.getOrDefault(id, List.of());
-            int copies = 0;
-            List<JsonNode> received = new ArrayList<>();
-            if (c.userId() != null) {
-                for (InboxMessage m : inboxes.getOrDefault(c.userId(), List.of())) {
-                    Notice n = noticeByMsg.get(m.msg());
-                    if (n != null && about.contains(n)) {
-                        copies++;
-                        received.add(m.msg());
-                    }
+            Map<String, List<JsonNode>> byUser = evidence.received().getOrDefault(c.customerId(), Map.of());
+            List<String> reasons = evidence.deadLetters().getOrDefault(c.customerId(), List.of());
+            withoutReason += (int) reasons.stream().filter(ConservationCheck::withoutReason).count();
+            String id = "customer " + c.customerId();
+            if (c.expected() instanceof Expected.Delivered d) {
+                int copies = byUser.getOrDefault(d.userId(), List.of()).size();
+                List<String> others = byUser.keySet().stream().filter(u -> !u.equals(d.userId()) && !byUser.get(u).isEmpty()).sorted().toList();
+                if (copies == 1) {
+                    delivered++;
+                } else if (copies > 1) {
+                    twice++;
+                } else if (!others.isEmpty()) {
+                    wrong.add(id + " delivered to " + others + ", expected " + d.userId());
+                } else if (!reasons.isEmpty()) {
+                    wrong.add(id + " dead-lettered (" + String.join(", ", reasons) + "), expected delivered to " + d.userId());
+                } else {
+                    lost++;
+                    lostIds.add(c.customerId());
+                }
+            } else if (c.expected() instanceof Expected.DeadLettered d) {
+                List<String> users = byUser.keySet().stream().filter(u -> !byUser.get(u).isEmpty()).sorted().toList();
+                if (!users.isEmpty()) {
+                    wrong.add(id + " delivered to " + users + ", expected dead-lettered with " + d.reason());
+                } else if (reasons.contains(d.reason())) {
+                    dead.merge(d.reason(), 1, Integer::sum);
+                } else if (!reasons.isEmpty()) {
+                    wrong.add(id + " dead-lettered with " + reasons + ", expected " + d.reason());
+                } else {
+                    lost++;
+                    lostIds.add(c.customerId());
                 }
             }
-            if (copies == 1) {
-                delivered++;
-            } else if (copies > 1) {
-                twice++;
-            } else if (deadByCustomer.containsKey(id)) {
-                dead.merge(deadByCustomer.get(id), 1, Integer::sum);
-            } else {
-                lost++;
-                lostIds.add(c.customerId());
-            }
-            if (c.injected() && copies > 0) {
-                injectedDelivered++;
-                for (JsonNode msg : received) {
-                    if (hasActiveLink(msg)) {
-                        activeLinks++;
-                        if (linkSample == null) {
-                            linkSample = msg.path("markdown").path("text").asText();
+            if (c.injected()) {
+                for (List<JsonNode> msgs : byUser.values()) {
+                    for (JsonNode msg : msgs) {
+                        injectedDelivered++;
+                        if (hasActiveLink(msg)) {
+                            activeLinks++;
+                            if (linkSample == null) {
+                                linkSample = msg.path("markdown").path("text").asText();
+                            }
                         }
                     }
                 }
             }
         }
-        return new Result(changes.size(), changes.size(), delivered, twice, dead, lost, lostIds, activeLinks, linkSample, injectedDelivered, badDead);
+        return new Result(changes.size(), delivered, twice, dead, lost, lostIds, wrong, withoutReason, activeLinks, linkSample,
+                injectedDelivered, evidence.badRecordsDeadLettered(), evidence.duplicateSendAttempts(), evidence.bound(),
+                evidence.ledgerSentTwice(), evidence.stalled());
+    }
+
+    /** A reason as gathered ({@code <stage>: <reason>}) that says the dead letter carried none. */
+    static boolean withoutReason(String reason) {
+        return reason.equals(NO_REASON) || reason.endsWith(": " + NO_REASON);
+    }
+
+    /** Reads the notices, both DLTs, the ledger and the inboxes. */
+    static Evidence gather(KafkaIo io, DingTalkSandbox dingTalk, DuplicateBound bound, List<String> stalled) {
+        Map<String, List<Long>> customersByNoticeId = new HashMap<>();
+        Map<JsonNode, Notice> noticeByMsg = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.NOTICES))) {
+            if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
+                Notice n = ok.value();
+                noticeByMsg.put(n.msg(), n);
+                customersByNoticeId.put(n.id(), n.customerKeys().stream().map(ConservationCheck::customerId).toList());
+            }
+        }
+        Map<Long, List<String>> deadLetters = new HashMap<>();
+        Map<String, Integer> badDead = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.NOTICES_DLT))) {
+            if (written(r)) {
+                continue;
+            }
+            String reason = reason(r);
+            if (isBad(r)) {
+                badDead.merge("notices → " + reason, 1, Integer::sum);
+            } else if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
+                ok.value().customerKeys().forEach(k -> deadLetters.computeIfAbsent(customerId(k), x -> new ArrayList<>()).add("notifier: " + reason));
+            }
+        }
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.ROWS_DLT))) {
+            if (written(r)) {
+                continue;
+            }
+            String reason = reason(r);
+            if (isBad(r)) {
+                badDead.merge("customers → " + reason, 1, Integer::sum);
+            } else if (r.key() != null) {
+                deadLetters.computeIfAbsent(customerId(new String(r.key(), StandardCharsets.UTF_8)), x -> new ArrayList<>())
+                        .add("transformer: " + reason);
+            }
+        }
+        Map<String, Integer> sent = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
+            if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok
+                    && ok.value().status() == DeliveryRecord.Status.SENT) {
+                sent.merge(ok.value().noticeId(), 1, Integer::sum);
+            }
+        }
+        List<String> sentTwice = sent.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+
+        Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
+        dingTalk.inboxes().forEach((user, messages) -> {
+            for (InboxMessage m : messages) {
+                Notice n = noticeByMsg.get(m.msg());
+                if (n != null) {
+                    for (long customer : customersByNoticeId.getOrDefault(n.id(), List.of())) {
+                        received.computeIfAbsent(customer, x -> new LinkedHashMap<>()).computeIfAbsent(user, x -> new ArrayList<>()).add(m.msg());
+                    }
+                }
+            }
+        });
+        return new Evidence(received, deadLetters, badDead, dingTalk.stats().duplicates(), bound, sentTwice, stalled);
     }
 
     /**
@@ -175,18 +317,26 @@ final class ConservationCheck {
         return r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(BadInput.KEY_PREFIX);
     }
 
-    private static String reason(ConsumerRecord<byte[], byte[]> r) {
-        String reason = DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason");
+    /**
+     * {@code <error class>/<detail>} from the {@link DeadLetterHeaders#ERROR_CLASS} header and the
+     * notifier's detail, e.g. {@code PERMANENT/BAD_USERID}; {@value #NO_REASON} without an error class.
+     */
+    static String reason(ConsumerRecord<byte[], byte[]> r) {
         String cls = DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ERROR_CLASS);
-        if (reason == null && cls == null) {
-            return "NO REASON";
+        String detail = DeadLetterHeaders.text(r.headers(), REASON_DETAIL);
+        if (cls == null || cls.isBlank()) {
+            return NO_REASON;
         }
-        return cls == null ? reason : reason == null ? cls : cls + "/" + reason;
+        return detail == null || detail.isBlank() ? cls : cls + "/" + detail;
     }
 
-    /** {@code {account}:{FCUSTID}} → {@code FCUSTID}. */
-    private static String customerId(String key) {
+    /** {@code {account}:{FCUSTID}} → {@code FCUSTID}; -1 for a key that is not one. */
+    private static long customerId(String key) {
         int colon = key.lastIndexOf(':');
-        return colon < 0 ? key : key.substring(colon + 1);
+        try {
+            return Long.parseLong(colon < 0 ? key : key.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -59,7 +59,8 @@ final class KafkaIo {
         write(records);
     }
 
-    void write(List<ProducerRecord<byte[], byte[]>> records) {
+    /** Writes {@code records}; returns how many the broker took (a record it refuses, e.g. too large, is left out). */
+    int write(List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -70,15 +71,18 @@ final class KafkaIo {
             for (var r : records) {
                 sends.add(producer.send(r));
             }
+            int taken = 0;
             for (var f : sends) {
                 try {
                     f.get(30, TimeUnit.SECONDS);
+                    taken++;
                 } catch (ExecutionException e) {
                     // a record the broker refuses (too large) is a clear error at the producer: nothing to check downstream
                 } catch (TimeoutException e) {
                     throw new IllegalStateException("Writing to Kafka timed out", e);
                 }
             }
+            return taken;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

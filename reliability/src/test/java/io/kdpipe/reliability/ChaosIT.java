@@ -4,39 +4,64 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.topic.Topics;
 import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos run: the three services as processes on a broker process, each service killed
- * with {@code kill -9} once, one broker restart, every DingTalk and Kingdee fault, malformed records
- * in every topic, broken configurations; then every change must be delivered exactly once or
- * dead-lettered with a reason, and no secret may show up in any log.
+ * with {@code kill -9} once, the broker restarted cleanly once and killed once, every DingTalk and
+ * Kingdee fault, malformed records in every topic and under real checkpoint, ledger and directory
+ * keys, broken configurations. After the pipeline came to rest, every change must have its planned
+ * outcome, every planned fault must have fired, and no secret may show up in any log. The report is
+ * written as {@code short-run.md}/{@code .json} the way {@code ChaosMain long} writes its own.
  */
 class ChaosIT {
 
     @Test
-    void everyChangeIsDeliveredOnceOrDeadLetteredUnderFaults() throws Exception {
+    void everyChangeHasItsPlannedOutcomeUnderFaults() throws Exception {
         Path root = Path.of(System.getProperty("kdpipe.root")).toAbsolutePath().normalize();
         Path runs = Path.of(System.getProperty("kdpipe.chaos.runs"));
         String classpath = Files.readString(Path.of(System.getProperty("kdpipe.chaos.classpath"))).trim()
                 + java.io.File.pathSeparator + root.resolve("reliability/target/classes");
         Path runDir = runs.resolve(TestRunDir.name());
+        Instant ranAt = Instant.now();
 
         ChaosReport report = ChaosRun.run(ChaosOptions.shortRun(root, classpath, runDir), line -> System.out.println("[chaos] " + line));
         String md = report.toMarkdown();
-        Files.writeString(runDir.resolve("report.md"), md);
         System.out.println(md);
+        String commit = ResultFiles.commit(root);
+        List<Path> files = ResultFiles.write(report, runDir.resolve("results"), "short-run", commit, ChaosMain.COMMAND + "short", ranAt);
 
         assertThat(report.kills()).allSatisfy((service, kills) -> assertThat(kills).as(service + " kills").isGreaterThanOrEqualTo(1));
-        assertThat(report.faults()).containsKeys("broker restart", "DingTalk BAN_HTML", "DingTalk token expired",
-                "Kingdee MsgCode 14", "Kingdee hung response", "Kingdee session lost mid-pagination");
-        assertThat(report.conservation().changes()).isEqualTo(report.options().changes());
-        assertThat(report.conservation().lost()).as("lost changes " + report.conservation().lostIds()).isZero();
-        assertThat(report.conservation().deliveredTwice()).isZero();
-        assertThat(report.conservation().delivered()).as("changes delivered").isPositive();
-        assertThat(report.conservation().deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with the reason")
-                .containsKey("notifier: PERMANENT/BAD_USERID");
+        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, "DingTalk BAN_HTML",
+                FaultLog.TOKEN_EXPIRED, "Kingdee MsgCode 14", ChaosRun.KINGDEE_HANG, ChaosRun.SESSION_LOST_MID_PAGINATION,
+                ChaosRun.MALFORMED_REAL_KEYS + Topics.CHECKPOINTS.name(""), ChaosRun.MALFORMED_REAL_KEYS + Topics.DELIVERIES.name(""),
+                ChaosRun.MALFORMED_REAL_KEYS + Topics.DIRECTORY.name(""));
+        assertThat(report.faults().neverFired()).as("planned faults that never fired").isEmpty();
+        assertThat(report.realKeyRecords()).allSatisfy((topic, n) -> assertThat(n).as(topic).isPositive());
+        assertThat(report.realKeyProblems()).isEmpty();
+
+        ConservationCheck.Result c = report.conservation();
+        assertThat(c.stalled()).as("the pipeline came to rest before the verdict").isEmpty();
+        assertThat(c.changes()).isEqualTo(report.options().changes());
+        assertThat(c.wrongOutcomes()).isEmpty();
+        assertThat(c.lost()).as("lost changes " + c.lostIds()).isZero();
+        assertThat(c.deliveredTwice()).isZero();
+        assertThat(c.deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with that reason")
+                .containsOnlyKeys(ChaosRun.UNKNOWN_USER_REASON);
+        assertThat(c.delivered() + c.deadLettered().get(ChaosRun.UNKNOWN_USER_REASON)).as("each change had its planned outcome")
+                .isEqualTo(c.changes());
         assertThat(report.failures()).as(md).isEmpty();
+
+        assertThat(Files.readString(files.get(0))).contains("commit: `" + commit + "`", "| customers | 120 |", "result: **PASSED**");
+        JsonNode json = Json.mapper().readTree(files.get(1).toFile());
+        assertThat(json.path("commit").asText()).isEqualTo(commit);
+        assertThat(json.path("inputs").path("changes").asInt()).isEqualTo(30);
+        assertThat(json.path("passed").asBoolean()).isTrue();
     }
 }

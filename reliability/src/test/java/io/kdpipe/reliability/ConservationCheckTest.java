@@ -1,0 +1,227 @@
+package io.kdpipe.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
+import io.kdpipe.reliability.ConservationCheck.Change;
+import io.kdpipe.reliability.ConservationCheck.DuplicateBound;
+import io.kdpipe.reliability.ConservationCheck.Evidence;
+import io.kdpipe.reliability.ConservationCheck.Expected;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The verdict on constructed evidence: each class of defect turns it to FAILED; a clean run passes. */
+class ConservationCheckTest {
+
+    private static final String BAD_USERID = "notifier: PERMANENT/BAD_USERID";
+
+    private final List<Change> changes = List.of(
+            new Change(1, new Expected.Delivered("user-a"), false, Instant.EPOCH),
+            new Change(2, new Expected.Delivered("user-b"), true, Instant.EPOCH),
+            new Change(3, new Expected.DeadLettered(BAD_USERID), false, Instant.EPOCH));
+
+    /** Builds evidence; starts as a clean run: each planned outcome happened once, nothing else. */
+    private static final class Run {
+        final Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
+        final Map<Long, List<String>> deadLetters = new HashMap<>();
+        long duplicates;
+        DuplicateBound bound = new DuplicateBound(1, 1, 0, 0, 1);
+        final List<String> sentTwice = new ArrayList<>();
+        final List<String> stalled = new ArrayList<>();
+
+        Run() {
+            deliver(1, "user-a");
+            deliver(2, "user-b");
+            deadLetter(3, BAD_USERID);
+        }
+
+        Run deliver(long customer, String user) {
+            received.computeIfAbsent(customer, x -> new LinkedHashMap<>()).computeIfAbsent(user, x -> new ArrayList<>())
+                    .add(markdown("客户 " + customer + " 已修改"));
+            return this;
+        }
+
+        Run deadLetter(long customer, String reason) {
+            deadLetters.computeIfAbsent(customer, x -> new ArrayList<>()).add(reason);
+            return this;
+        }
+
+        ConservationCheck.Result verdict(List<Change> changes) {
+            return ConservationCheck.verdict(changes, new Evidence(received, deadLetters, Map.of(), duplicates, bound, sentTwice, stalled));
+        }
+    }
+
+    private static JsonNode markdown(String text) {
+        ObjectNode msg = Json.mapper().createObjectNode().put("msgtype", "markdown");
+        msg.putObject("markdown").put("title", "客户变更").put("text", text);
+        return msg;
+    }
+
+    @Test
+    void aCleanRunPasses() {
+        ConservationCheck.Result r = new Run().verdict(changes);
+
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.passed()).isTrue();
+        assertThat(r.delivered()).isEqualTo(2);
+        assertThat(r.deadLettered()).containsExactlyEntriesOf(Map.of(BAD_USERID, 1));
+    }
+
+    @Test
+    void aLostChangeFails() {
+        Run run = new Run();
+        run.received.remove(2L);
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.lostIds()).containsExactly(2L);
+    }
+
+    @Test
+    void aPlannedDeadLetterThatNeverCameIsLost() {
+        Run run = new Run();
+        run.deadLetters.clear();
+
+        assertThat(run.verdict(changes).lostIds()).containsExactly(3L);
+    }
+
+    @Test
+    void aChangeDeliveredTwiceFails() {
+        ConservationCheck.Result r = new Run().deliver(1, "user-a").verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.deliveredTwice()).isEqualTo(1);
+    }
+
+    @Test
+    void duplicateSendAttemptsBeyondTheCountedEventsFail() {
+        Run run = new Run();
+        run.duplicates = 2;
+        assertThat(run.verdict(changes).passed()).as("one kill and one timeout after delivery explain two").isTrue();
+
+        run.duplicates = 3;
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).startsWith("3 duplicate send attempts > 2 ="));
+    }
+
+    @Test
+    void theBoundGrowsWithEachCountedEventAndTheTransactionSize() {
+        assertThat(new DuplicateBound(0, 0, 0, 0, 5).allowed()).isZero();
+        assertThat(new DuplicateBound(2, 3, 1, 1, 5).allowed()).isEqualTo((2 + 1 + 1) * 5 + 3);
+    }
+
+    @Test
+    void aDeadLetterWithAnotherReasonThanPlannedFails() {
+        Run run = new Run();
+        run.deadLetters.put(3L, new ArrayList<>(List.of("notifier: RETRY_DEADLINE/BUSY")));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.deadLettered()).isEmpty();
+        assertThat(r.wrongOutcomes()).singleElement().asString().contains("customer 3", "RETRY_DEADLINE/BUSY", BAD_USERID);
+    }
+
+    @Test
+    void aDeadLetterWhereADeliveryWasPlannedFails() {
+        Run run = new Run();
+        run.received.remove(1L);
+        run.deadLetter(1, "transformer: MALFORMED");
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.lost()).isZero();
+        assertThat(r.wrongOutcomes()).singleElement().asString().contains("customer 1", "transformer: MALFORMED");
+    }
+
+    @Test
+    void aDeliveryWhereADeadLetterWasPlannedFails() {
+        Run run = new Run().deliver(3, "user-c");
+
+        assertThat(run.verdict(changes).wrongOutcomes()).singleElement().asString().contains("customer 3", "user-c");
+    }
+
+    @Test
+    void aDeliveryToAnotherUserFails() {
+        Run run = new Run();
+        run.received.remove(1L);
+        run.deliver(1, "user-b");
+
+        assertThat(run.verdict(changes).wrongOutcomes()).singleElement().asString().contains("customer 1", "user-b", "user-a");
+    }
+
+    @Test
+    void aDeadLetterWithoutAReasonFails() {
+        Run run = new Run();
+        run.deadLetters.put(3L, new ArrayList<>(List.of(BAD_USERID, "notifier: " + ConservationCheck.NO_REASON)));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.deadLettersWithoutReason()).isEqualTo(1);
+    }
+
+    @Test
+    void aStalledJobFails() {
+        Run run = new Run();
+        run.stalled.add("group kdpipe-transformer has lag 4");
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.failures()).contains("stalled: group kdpipe-transformer has lag 4");
+    }
+
+    @Test
+    void aNoticeTheLedgerRecordsAsSentTwiceFails() {
+        Run run = new Run();
+        run.sentTwice.add("n-1");
+
+        assertThat(run.verdict(changes).passed()).isFalse();
+    }
+
+    @Test
+    void anActiveLinkInANoticeAboutAnInjectedNameFails() {
+        Run run = new Run();
+        run.received.remove(2L);
+        run.received.put(2L, Map.of("user-b", List.of(markdown("客户 [点我](http://evil.example)"))));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.activeLinks()).isEqualTo(1);
+    }
+
+    @Test
+    void theReasonIsReadFromTheErrorClassHeaderAndItsDetail() {
+        ConsumerRecord<byte[], byte[]> permanent = deadLetter(Map.of(DeadLetterHeaders.ERROR_CLASS, "PERMANENT",
+                ConservationCheck.REASON_DETAIL, "BAD_USERID"));
+        ConsumerRecord<byte[], byte[]> malformed = deadLetter(Map.of(DeadLetterHeaders.ERROR_CLASS, "MALFORMED"));
+        ConsumerRecord<byte[], byte[]> none = deadLetter(Map.of(DeadLetterHeaders.ORIGIN_TOPIC, "t", ConservationCheck.REASON_DETAIL, "X"));
+
+        assertThat(ConservationCheck.reason(permanent)).isEqualTo("PERMANENT/BAD_USERID");
+        assertThat(ConservationCheck.reason(malformed)).isEqualTo("MALFORMED");
+        assertThat(ConservationCheck.reason(none)).isEqualTo(ConservationCheck.NO_REASON);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> deadLetter(Map<String, String> headers) {
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("dlt", 0, 0L, "k".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+}
