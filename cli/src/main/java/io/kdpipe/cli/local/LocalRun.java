@@ -59,7 +59,8 @@ public final class LocalRun implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private FlowLog flow;
     private WebPages web;
-    private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
+    private final Map<String, ServiceSlot> services = new LinkedHashMap<>();
+    private LivenessWatch liveness;
     private boolean closed;
 
     private LocalRun() {
@@ -71,9 +72,13 @@ public final class LocalRun implements AutoCloseable {
      * broker starts.
      */
     public static LocalRun start(LocalOptions options, Consumer<String> out) {
+        return start(options, out, LivenessWatch.Settings.DEFAULT);
+    }
+
+    static LocalRun start(LocalOptions options, Consumer<String> out, LivenessWatch.Settings watch) {
         LocalRun run = new LocalRun();
         try {
-            run.startAll(options, out);
+            run.startAll(options, out, watch);
             return run;
         } catch (RuntimeException e) {
             run.close();
@@ -81,7 +86,7 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    private void startAll(LocalOptions options, Consumer<String> out) {
+    private void startAll(LocalOptions options, Consumer<String> out, LivenessWatch.Settings watch) {
         java.time.Instant startedAt = Clock.systemUTC().instant();
         if (options.fresh()) {
             requireOnlyLocalData(options.dataDir());
@@ -130,9 +135,11 @@ public final class LocalRun implements AutoCloseable {
         flow = manage("flow log", new FlowLog(clients, prefix, out, Clock.systemUTC(), startedAt).start());
 
         // downstream first, so the first rows find their readers waiting
-        services.put("notifier", manageRuntime("notifier", NotifierMain.start(notifierConfig)));
-        services.put("transformer", manageRuntime("transformer", TransformerMain.start(transformerConfig)));
-        services.put("extractor", manageRuntime("extractor", ExtractorMain.start(extractorConfig)));
+        services.put("notifier", manage("notifier", new ServiceSlot("notifier", () -> NotifierMain.start(notifierConfig))));
+        services.put("transformer", manage("transformer", new ServiceSlot("transformer", () -> TransformerMain.start(transformerConfig))));
+        services.put("extractor", manage("extractor", new ServiceSlot("extractor", () -> ExtractorMain.start(extractorConfig))));
+        // a service whose work died while this process lives is restarted, then stopped, with a message
+        liveness = manage("liveness watch", new LivenessWatch(List.copyOf(services.values()), watch, Clock.systemUTC(), out).start());
         if (kingdee != null && options.changesPerInterval() > 0) {
             manage("simulated activity", kingdee.simulateActivity(options.activityInterval(), options.changesPerInterval()));
         }
@@ -168,10 +175,6 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    private ServiceRuntime manageRuntime(String name, ServiceRuntime runtime) {
-        return manage(name, runtime);
-    }
-
     private synchronized <T extends AutoCloseable> T manage(String name, T resource) {
         started.push(Map.entry(name, resource));
         return resource;
@@ -196,15 +199,21 @@ public final class LocalRun implements AutoCloseable {
         return web.port();
     }
 
-    /** Each in-process service's runtime (metrics registry, health, port), by name. */
+    /** Each running in-process service's runtime (metrics registry, health, port), by name; a restart replaces it. */
     public Map<String, ServiceRuntime> services() {
         Map<String, ServiceRuntime> inFlowOrder = new LinkedHashMap<>();
         for (String name : List.of("extractor", "transformer", "notifier")) {
-            if (services.containsKey(name)) {
-                inFlowOrder.put(name, services.get(name));
+            ServiceSlot slot = services.get(name);
+            if (slot != null && slot.runtime() != null) {
+                inFlowOrder.put(name, slot.runtime());
             }
         }
         return java.util.Collections.unmodifiableMap(inFlowOrder);
+    }
+
+    /** Per service, unhealthy liveness periods and restarts because of them. */
+    Map<String, LivenessWatch.Counts> liveness() {
+        return liveness == null ? Map.of() : liveness.counts();
     }
 
     FlowLog.Counts counts() {
