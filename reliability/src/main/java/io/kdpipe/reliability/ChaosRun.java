@@ -155,6 +155,11 @@ public final class ChaosRun {
 
             // queued faults fire on the next calls; give the last ones the time to
             countFired(relay, dingTalk, broker, services);
+            if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
+                // the extractor was restarted before it called again (a new process logs in afresh): lose them once more
+                sessionLossesAt.add(Instant.now());
+                kingdee.expireAllSessions();
+            }
             Processes.poll(() -> {
                 countFired(relay, dingTalk, broker, services);
                 return new FaultLog(planned, fired).neverFired().isEmpty();
