@@ -48,6 +48,11 @@ public record ChaosReport(ChaosOptions options, Duration took, FaultLog faults, 
         if (badDead != expectedBadDeadLetters()) {
             f.add(badDead + " malformed records dead-lettered, expected " + expectedBadDeadLetters());
         }
+        conservation.badRecordsDeadLettered().forEach((topicAndReason, n) -> {
+            if (ConservationCheck.withoutReason(topicAndReason)) {
+                f.add(n + " malformed records dead-lettered without a reason (" + topicAndReason + ")");
+            }
+        });
         realKeyProblems.forEach(p -> f.add("malformed record under a real key: " + p));
         config.stream().filter(o -> !o.ok()).forEach(o -> f.add("bad configuration of " + o.service() + ": exit " + o.exitCode()
                 + (o.missing().isEmpty() ? "" : ", not named: " + o.missing()) + (o.echoedSecret() ? ", secret echoed" : "")));

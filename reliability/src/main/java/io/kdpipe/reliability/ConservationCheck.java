@@ -238,7 +238,7 @@ final class ConservationCheck {
 
     /** A reason as gathered ({@code <stage>: <reason>}) that says the dead letter carried none. */
     static boolean withoutReason(String reason) {
-        return reason.equals(NO_REASON) || reason.endsWith(": " + NO_REASON);
+        return reason.equals(NO_REASON) || reason.endsWith(": " + NO_REASON) || reason.endsWith("→ " + NO_REASON);
     }
 
     /** Reads the notices, both DLTs, the ledger and the inboxes. */

@@ -16,12 +16,17 @@ final class ConstructedReports {
     }
 
     static ChaosReport clean(FaultLog faults) {
+        return clean(faults, Map.of("customers → MALFORMED", 5, "notices → UNDECODABLE/MALFORMED", 5));
+    }
+
+    /** As {@link #clean(FaultLog)}, with the malformed records found in the DLTs by topic and reason. */
+    static ChaosReport clean(FaultLog faults, Map<String, Integer> badRecordsDeadLettered) {
         ObjectNode msg = Json.mapper().createObjectNode().put("msgtype", "markdown");
         msg.putObject("markdown").put("title", "客户变更").put("text", "客户 \\[点我\\](http://evil.example) 已修改");
         List<ConservationCheck.Change> changes = List.of(
                 new ConservationCheck.Change(1, new ConservationCheck.Expected.Delivered("user-a"), true, Instant.EPOCH));
         ConservationCheck.Evidence evidence = new ConservationCheck.Evidence(Map.of(1L, Map.of("user-a", List.of(msg))), Map.of(),
-                Map.of("customers → MALFORMED", 5, "notices → UNDECODABLE/MALFORMED", 5), 0,
+                badRecordsDeadLettered, 0,
                 new ConservationCheck.DuplicateBound(0, 0, 0, 0, 1), List.of(), List.of());
         ConservationCheck.Result result = ConservationCheck.verdict(changes, evidence);
         return new ChaosReport(ChaosOptions.shortRun(Path.of("."), "", Path.of("target")), Duration.ofSeconds(60), faults,

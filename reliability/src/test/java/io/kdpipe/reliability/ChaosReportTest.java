@@ -1,0 +1,46 @@
+package io.kdpipe.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The run-level targets beside conservation: each one missed turns the report to FAILED. */
+class ChaosReportTest {
+
+    private static final FaultLog NONE = new FaultLog(Map.of(), Map.of());
+
+    @Test
+    void aCleanReportPasses() {
+        assertThat(ConstructedReports.clean(NONE).failures()).isEmpty();
+    }
+
+    @Test
+    void aMalformedRecordDeadLetteredWithoutAReasonFailsTheRun() {
+        ChaosReport report = ConstructedReports.clean(NONE, Map.of("customers → MALFORMED", 5, "notices → " + ConservationCheck.NO_REASON, 5));
+
+        assertThat(report.failures()).containsExactly("5 malformed records dead-lettered without a reason (notices → NO REASON)");
+    }
+
+    @Test
+    void aMalformedRecordNotDeadLetteredFailsTheRun() {
+        ChaosReport report = ConstructedReports.clean(NONE, Map.of("customers → MALFORMED", 5, "notices → UNDECODABLE/MALFORMED", 4));
+
+        assertThat(report.failures()).containsExactly("9 malformed records dead-lettered, expected 10");
+    }
+
+    @Test
+    void aRestartForLivenessACrashAndAMalformedCheckpointLeftBehindFailTheRun() {
+        ChaosReport clean = ConstructedReports.clean(NONE);
+        ChaosReport report = new ChaosReport(clean.options(), clean.took(), NONE, clean.kills(), Map.of("notifier", 1),
+                clean.unhealthyPeriods(), Map.of("notifier", 2), clean.conservation(), clean.realKeyRecords(),
+                List.of("the latest checkpoint of job a.BD_Customer.all is still a malformed one"), List.of(), Map.of(), 1, clean.runDir());
+
+        assertThat(report.failures()).containsExactly(
+                "notifier exited 1 times on its own",
+                "notifier restarted 2 times because /health/live stayed down over 30 s",
+                "malformed record under a real key: the latest checkpoint of job a.BD_Customer.all is still a malformed one");
+    }
+}
