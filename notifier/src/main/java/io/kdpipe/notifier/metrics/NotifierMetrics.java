@@ -37,7 +37,8 @@ public final class NotifierMetrics implements DingTalkEvents {
             tokenRefreshes(outcome);
         }
         for (Pause pause : Pause.values()) {
-            if (pause != Pause.NONE) {
+            // the monthly quota pauses through the budget (its own gauges), not as a global pause
+            if (pause != Pause.NONE && pause != Pause.MONTHLY_QUOTA) {
                 globalPauses(pause.name());
             }
         }
