@@ -32,7 +32,10 @@ class DashboardTest {
         String titles = String.join("\n", panels(dashboard).stream().map(p -> p.path("title").asText()).toList());
         assertThat(titles).contains("rows → changes → notices → delivered", "Dead letters by reason", "Consumer lag per service",
                 "Freshness", "Kingdee call latency", "Kingdee error ratio", "DingTalk call latency", "DingTalk calls by outcome",
-                "budget used", "Heap used", "GC pause");
+                "budget used", "Heap used", "GC pause",
+                "Services up", "DingTalk token fetches", "Global send pause", "projection to month end", "Notices by kind",
+                "Notices by outcome", "Unresolved recipients", "Dead letters written by reason", "Freshness p99",
+                "Extraction jobs: configured and owned", "Rows extracted per job", "Kingdee logins by outcome");
         for (JsonNode panel : panels(dashboard)) {
             if (!panel.path("type").asText().equals("row")) {
                 assertThat(panel.at("/datasource/uid").asText()).as("%s data source", panel.path("title").asText()).isEqualTo("${datasource}");

@@ -87,6 +87,28 @@ class DockerfileTest {
 
     @ParameterizedTest
     @FieldSource("SERVICES")
+    void imageCarriesTheOciAnnotations(String service) throws IOException {
+        Map<String, String> labels = new LinkedHashMap<>();
+        java.util.regex.Pattern pair = java.util.regex.Pattern.compile("(org\\.opencontainers\\.image\\.[a-z.]+)=\"([^\"]*)\"");
+        for (String line : effective(stages(), service)) {
+            if (line.startsWith("LABEL ")) {
+                java.util.regex.Matcher m = pair.matcher(line);
+                while (m.find()) {
+                    labels.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        assertThat(labels).as("%s image labels", service)
+                .containsEntry("org.opencontainers.image.title", "kdpipe-" + service)
+                .containsKeys("org.opencontainers.image.description", "org.opencontainers.image.source",
+                        "org.opencontainers.image.version", "org.opencontainers.image.revision", "org.opencontainers.image.created",
+                        "org.opencontainers.image.vendor", "org.opencontainers.image.base.name");
+        assertThat(labels.get("org.opencontainers.image.description")).contains(service);
+        assertThat(labels.get("org.opencontainers.image.source")).startsWith("https://");
+    }
+
+    @ParameterizedTest
+    @FieldSource("SERVICES")
     void copiedPathsExistAfterPackageAndTheJarStarts(String service) throws Exception {
         List<String> copies = stages().get(service).stream().filter(l -> l.startsWith("COPY ")).toList();
         assertThat(copies).as("%s copies its jar and its lib directory", service).hasSize(2);

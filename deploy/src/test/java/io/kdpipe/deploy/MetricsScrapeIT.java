@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -43,8 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole pipeline in one JVM (three services, both sandboxes, the embedded broker): customers
  * flow to DingTalk, one unreadable row and one unreadable notice are dead-lettered, and then every
- * metric name the alert rules and the dashboards query must be in some service's {@code /metrics}.
- * A rule or panel that queries a metric nobody exports fails here.
+ * metric name the alert rules and the dashboards query must be in some service's {@code /metrics},
+ * with every label the query selects or groups by. A rule or panel that queries a metric or a label
+ * nobody exports fails here, and so does a metric that overwrites its service's {@code service} label.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class MetricsScrapeIT {
@@ -83,12 +86,25 @@ class MetricsScrapeIT {
                 assertThat(scrape(transformer)).contains("kdpipe_transformer_dead_letters_total{");
             });
 
+            // freshness has samples once notices are delivered: the histogram's count moved
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape(notifier))
+                    .containsPattern("kdpipe_notifier_freshness_seconds_count\\{[^}]*\\} [1-9]"));
+
             Map<String, Set<String>> exported = new TreeMap<>();
+            Map<String, Set<String>> labels = new TreeMap<>();
             for (var e : services.entrySet()) {
                 String text = scrape(e.getValue());
                 Files.writeString(Path.of("target", "scrape-" + e.getKey() + ".txt"), text, StandardCharsets.UTF_8);
                 MetricNames.inScrape(text).forEach(name -> exported.computeIfAbsent(name, n -> new TreeSet<>()).add(e.getKey()));
+                MetricNames.labelsInScrape(text).forEach((name, names) -> labels.computeIfAbsent(name, n -> new TreeSet<>()).addAll(names));
+                // every sample keeps the common tag naming its own service (nothing overwrites it)
+                List<Map<String, String>> samples = MetricNames.samples(text);
+                assertThat(samples).as("%s exports samples", e.getKey()).isNotEmpty();
+                assertThat(samples.stream().filter(sample -> !e.getKey().equals(sample.get("service"))).map(sample -> sample.get("__name__") + sample)
+                        .limit(5).toList()).as("%s samples whose service label is not %s", e.getKey(), e.getKey()).isEmpty();
             }
+            assertThat(labels.get("kdpipe_extractor_kingdee_calls_total")).as("the Kingdee API is the api label")
+                    .contains("api", "outcome", "service");
 
             Map<String, Set<String>> queried = new TreeMap<>();
             for (Path rules : DeployFiles.ruleFiles()) {
@@ -105,6 +121,18 @@ class MetricsScrapeIT {
                 assertThat(missing).as("metrics %s queries that no service exports (scrapes in deploy/target/scrape-*.txt)", file)
                         .isEmpty();
             });
+            List<String> labelProblems = new ArrayList<>();
+            List<Path> files = new ArrayList<>(DeployFiles.ruleFiles());
+            files.addAll(DeployFiles.dashboards());
+            int checked = 0;
+            for (Path file : files) {
+                for (String query : MetricNames.queries(file)) {
+                    checked++;
+                    MetricNames.missingLabels(query, labels).forEach(p -> labelProblems.add(DeployFiles.DEPLOY.relativize(file) + ": " + p));
+                }
+            }
+            assertThat(checked).as("queries checked for labels").isGreaterThan(40);
+            assertThat(labelProblems).as("labels the rules and dashboards use that the queried metrics do not carry").isEmpty();
         }
     }
 

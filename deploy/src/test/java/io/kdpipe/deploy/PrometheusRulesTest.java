@@ -19,9 +19,13 @@ import org.junit.jupiter.api.Test;
 class PrometheusRulesTest {
 
     private static final Set<String> REQUIRED_ALERTS = Set.of(
-            "KdpipeDeadLettersRising", "KdpipeDeadLetterProduceFailing", "KdpipeConsumerLagGrowing",
-            "KdpipeExtractorStale", "KdpipeKingdeeErrorRatioHigh", "KdpipeDingTalkErrorRatioHigh",
-            "KdpipeDingTalkBudgetOver80Percent", "KdpipeTransformerNotRunning", "KdpipeFreshnessSloBreached");
+            "KdpipeTargetDown", "KdpipeServiceAbsent",
+            "KdpipeDeadLettersRising", "KdpipeDeadLetterProduceFailing", "KdpipeConsumerLagGrowing", "KdpipeConsumerStalled",
+            "KdpipeExtractorStale", "KdpipeExtractorJobNeverSucceeded", "KdpipeExtractorJobOrphaned",
+            "KdpipeKingdeeErrorRatioHigh", "KdpipeKingdeeLoginRefused",
+            "KdpipeDingTalkErrorRatioHigh", "KdpipeDingTalkTokenFailing", "KdpipeNotifierGlobalPause", "KdpipeNoticesNotDelivered",
+            "KdpipeDingTalkBudgetOver80Percent", "KdpipeDingTalkBudgetExhausted", "KdpipeDingTalkBudgetProjectedExhausted",
+            "KdpipeTransformerNotRunning", "KdpipeFreshnessSloBreached");
 
     @Test
     void promtoolChecksAndUnitTestsPass() {
@@ -44,6 +48,8 @@ class PrometheusRulesTest {
                         assertThat(rule.at("/labels/severity").asText()).as("%s severity", rule.path("alert").asText())
                                 .isIn("warning", "critical");
                         assertThat(rule.at("/annotations/summary").asText()).as("%s summary", rule.path("alert").asText()).isNotBlank();
+                        assertThat(rule.at("/annotations/runbook_url").asText()).as("%s runbook_url", rule.path("alert").asText())
+                                .contains("docs/runbook.md#");
                     }
                 }
             }

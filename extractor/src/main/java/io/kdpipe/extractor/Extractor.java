@@ -53,6 +53,7 @@ public final class Extractor implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.admin = clients.admin();
+        metrics.jobsConfigured(config.jobs().size());
         String prefix = config.kafka().topicPrefix();
         CheckpointReaderFactoryImpl checkpoints = new CheckpointReaderFactoryImpl(admin, clients::checkpointConsumer,
                 Topics.CHECKPOINTS.name(prefix), Duration.ofMinutes(2));

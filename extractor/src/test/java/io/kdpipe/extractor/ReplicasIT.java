@@ -58,12 +58,18 @@ class ReplicasIT {
                 return ownedByA.stream().noneMatch(ownedByB::contains) && union(ownedByA, ownedByB).equals(jobs);
             });
             f.awaitSnapshots(Duration.ofSeconds(60));
+            // each replica reports the start time of exactly the jobs it runs, and how many jobs there are
+            assertThat(startedJobs(a)).isEqualTo(a.ownedJobs());
+            assertThat(startedJobs(b)).isEqualTo(b.ownedJobs());
+            assertThat(a.metrics().registry().get("kdpipe.extractor.jobs.configured").gauge().value()).isEqualTo(jobs.size());
 
             int movedJobs = a.ownedJobs().size();
             long stopped = System.nanoTime();
             a.close();
             await().atMost(SESSION_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> b.ownedJobs().equals(jobs));
             Duration handover = Duration.ofNanos(System.nanoTime() - stopped);
+            assertThat(startedJobs(b)).as("the new owner reports the jobs it took over").isEqualTo(jobs);
+            assertThat(startedJobs(a)).as("the stopped replica no longer reports a job as started").isEmpty();
             System.out.printf("handover of %d job(s) after a clean stop: %d ms%n", movedJobs, handover.toMillis());
 
             for (int i = 0; i < 30; i++) {
@@ -197,5 +203,11 @@ class ReplicasIT {
         Set<String> u = new HashSet<>(x);
         u.addAll(y);
         return u;
+    }
+
+    /** The jobs whose start-time gauge the replica exports. */
+    private static Set<String> startedJobs(Extractor e) {
+        return e.metrics().registry().find("kdpipe.extractor.job.started.timestamp.seconds").gauges().stream()
+                .map(g -> g.getId().getTag("job")).collect(Collectors.toSet());
     }
 }

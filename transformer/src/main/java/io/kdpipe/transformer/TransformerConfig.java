@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.change.FieldLabels;
 import io.kdpipe.transformer.digest.DigestSettings;
@@ -36,6 +37,8 @@ import io.kdpipe.transformer.routing.RecipientList;
  * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
  * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
  * @param rocksDbMemoryMb  {@code KDPIPE_ROCKSDB_MEMORY_MB}: off-heap memory all RocksDB stores share
+ * @param trailToken       {@code KDPIPE_TRAIL_TOKEN}: the bearer token {@code /trail} requires; without it
+ *                         the endpoint is off
  */
 public record TransformerConfig(
         KafkaConfig kafka,
@@ -51,7 +54,8 @@ public record TransformerConfig(
         DigestSettings digest,
         String stateDir,
         int streamThreads,
-        int rocksDbMemoryMb) {
+        int rocksDbMemoryMb,
+        Optional<Secret> trailToken) {
 
     public static final String DEFAULT_WATCHED = "FNumber,FName,FShortName,FSELLER_FNumber,FSALDEPTID_FNumber,"
             + "FCustTypeId_FNumber,FGroup_FNumber,FSETTLETYPEID_FNumber,FRECCONDITIONID_FNumber,FCURRENCYID_FNumber,"
@@ -117,10 +121,12 @@ public record TransformerConfig(
         int rocksDbMemory = r.integer("KDPIPE_ROCKSDB_MEMORY_MB", 32, 8, 65_536,
                 "off-heap memory in MiB shared by all RocksDB state stores: one block cache, holding index/filter blocks and, "
                         + "for at most half of it, the write buffers");
+        Optional<Secret> trailToken = r.optionalSecret("KDPIPE_TRAIL_TOKEN",
+                "bearer token the /trail endpoint requires (it shows customers and salespeople); without it /trail is off");
         r.validate();
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
                 fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
-                rocksDbMemory);
+                rocksDbMemory, trailToken);
     }
 
     private static RecipientList recipients(ConfigReader r, String key, String meaning) {

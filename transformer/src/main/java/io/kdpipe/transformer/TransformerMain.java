@@ -16,6 +16,7 @@ import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.state.RocksDbMemory;
+import io.kdpipe.transformer.trail.TrailAccess;
 import io.kdpipe.transformer.trail.TrailEndpoint;
 import io.kdpipe.transformer.trail.TrailReader;
 import io.kdpipe.transformer.trail.TrailSettings;
@@ -118,7 +119,8 @@ public final class TransformerMain implements AutoCloseable {
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
         TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
-        runtime.route("/trail", new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer));
+        runtime.route("/trail", new TrailAccess(config.trailToken(),
+                new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer)));
         streams.start();
         runtime.start();
         return this;

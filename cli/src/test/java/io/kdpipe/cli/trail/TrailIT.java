@@ -62,6 +62,7 @@ class TrailIT {
 
     private static final String ACCOUNT = "acct1";
     private static final String CUSTOMER = "C0123";
+    private static final String TRAIL_TOKEN = "trail-token-for-tests";
     private static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
     private static final Duration STEP = Duration.ofSeconds(30);
 
@@ -198,7 +199,8 @@ class TrailIT {
 
     private JsonNode get(ServiceRuntime transformer) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + transformer.port() + "/trail?customer=" + CUSTOMER)).build(),
+                URI.create("http://localhost:" + transformer.port() + "/trail?customer=" + CUSTOMER))
+                .header("Authorization", "Bearer " + TRAIL_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
@@ -214,6 +216,7 @@ class TrailIT {
         t.put("KDPIPE_HTTP_PORT", "0");
         t.put("KDPIPE_TRANSFORMER_APPLICATION_ID", appId);
         t.put("KDPIPE_STATE_DIR", stateDir.toString());
+        t.put("KDPIPE_TRAIL_TOKEN", TRAIL_TOKEN);
         t.put("KAFKA_CLIENT_ID", clientId);
         t.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
         return TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(t))));

@@ -16,28 +16,38 @@ import io.micrometer.core.instrument.Timer;
  * The extractor's business metrics, all named {@code kdpipe_extractor_*} in Prometheus:
  * <ul>
  *   <li>{@code kdpipe_extractor_rows_extracted_total{job,phase}}: customers published</li>
- *   <li>{@code kdpipe_extractor_kingdee_calls_total{service,outcome}}: calls by answer ({@code ok},
+ *   <li>{@code kdpipe_extractor_kingdee_calls_total{api,outcome}}: calls by answer ({@code ok},
  *       {@code session_lost}, {@code throttled}, {@code msg_code_N}, {@code http_N},
  *       {@code bad_response}, {@code timeout_or_io}, {@code login_refused})</li>
- *   <li>{@code kdpipe_extractor_kingdee_call_seconds{service}}: call latency histogram</li>
+ *   <li>{@code kdpipe_extractor_kingdee_call_seconds{api}}: call latency histogram</li>
  *   <li>{@code kdpipe_extractor_logins_total{mode,outcome}}</li>
  *   <li>{@code kdpipe_extractor_job_errors_total{job,kind}}: failed job steps</li>
  *   <li>{@code kdpipe_extractor_watermark_lag_seconds{job}}: now minus the job's watermark</li>
  *   <li>{@code kdpipe_extractor_last_success_timestamp_seconds{job}}: last successful poll</li>
+ *   <li>{@code kdpipe_extractor_job_started_timestamp_seconds{job}}: when this replica took the job
+ *       over; present only while it runs the job, so a job that has not succeeded since can be told
+ *       from one that succeeded before</li>
  *   <li>{@code kdpipe_extractor_jobs_owned}: jobs this replica runs now</li>
+ *   <li>{@code kdpipe_extractor_jobs_configured}: jobs the configuration defines; the sum of
+ *       {@code jobs_owned} over the replicas below it means a job has no owner</li>
  * </ul>
+ * The Kingdee API is the {@code api} tag: {@code service} is the common tag naming the kdpipe service.
  */
 public final class ExtractorMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lagSeconds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> started = new ConcurrentHashMap<>();
     private final AtomicLong jobsOwned = new AtomicLong();
+    private final AtomicLong jobsConfigured = new AtomicLong();
 
     public ExtractorMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("kdpipe.extractor.jobs.owned", jobsOwned, AtomicLong::get)
                 .description("extraction jobs this replica owns now").register(registry);
+        Gauge.builder("kdpipe.extractor.jobs.configured", jobsConfigured, AtomicLong::get)
+                .description("extraction jobs the configuration defines").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -49,11 +59,11 @@ public final class ExtractorMetrics {
                 .tag("job", job).tag("phase", phase.name()).register(registry).increment(count);
     }
 
-    public void kingdeeCall(String service, String outcome, Duration latency) {
+    public void kingdeeCall(String api, String outcome, Duration latency) {
         Counter.builder("kdpipe.extractor.kingdee.calls").description("Kingdee WebAPI calls by outcome")
-                .tag("service", service).tag("outcome", outcome).register(registry).increment();
+                .tag("api", api).tag("outcome", outcome).register(registry).increment();
         Timer.builder("kdpipe.extractor.kingdee.call").description("Kingdee WebAPI call latency")
-                .tag("service", service).publishPercentileHistogram()
+                .tag("api", api).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry).record(latency);
     }
@@ -88,6 +98,26 @@ public final class ExtractorMetrics {
 
     public void jobsOwned(int count) {
         jobsOwned.set(count);
+    }
+
+    public void jobsConfigured(int count) {
+        jobsConfigured.set(count);
+    }
+
+    /** This replica took {@code job} over at {@code at}. */
+    public void jobStarted(String job, Instant at) {
+        long seconds = at.getEpochSecond();
+        jobStopped(job);
+        started.put(job, Gauge.builder("kdpipe.extractor.job.started.timestamp.seconds", () -> seconds)
+                .description("Unix time this replica took the job over").tag("job", job).register(registry));
+    }
+
+    /** This replica gave {@code job} up: its start time goes away with it. */
+    public void jobStopped(String job) {
+        Gauge g = started.remove(job);
+        if (g != null) {
+            registry.remove(g);
+        }
     }
 
     /** The sum of a counter over all its tag values that match {@code tags} (pairs of key, value). */

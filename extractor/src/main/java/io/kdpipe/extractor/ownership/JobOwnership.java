@@ -145,6 +145,7 @@ public final class JobOwnership implements AutoCloseable {
                     log.info("Taking job {} (partition {})", id, tp.partition());
                     JobWorker w = workers.apply(job);
                     w.start();
+                    metrics.jobStarted(id, java.time.Instant.now());
                     return w;
                 });
             }
@@ -160,6 +161,7 @@ public final class JobOwnership implements AutoCloseable {
                 JobWorker w = running.remove(job.id());
                 if (w != null) {
                     log.info("Giving up job {} (partition {} {})", job.id(), tp.partition(), why);
+                    metrics.jobStopped(job.id());
                     stopping.add(w);
                 }
             }
@@ -170,6 +172,7 @@ public final class JobOwnership implements AutoCloseable {
 
     private void stopAll() {
         List<JobWorker> all = new ArrayList<>(running.values());
+        running.keySet().forEach(metrics::jobStopped);
         running.clear();
         all.forEach(w -> w.stop(stopTimeout));
         metrics.jobsOwned(0);

@@ -1,9 +1,13 @@
 package io.kdpipe.notifier.metrics;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.kdpipe.notifier.dingtalk.DingTalkEvents;
+import io.kdpipe.notifier.dingtalk.Pause;
 import io.kdpipe.notifier.dingtalk.Verdict;
 import io.kdpipe.notifier.rate.MonthlyBudget;
 import io.micrometer.core.instrument.Counter;
@@ -14,15 +18,33 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The notifier's business metrics, all named {@code kdpipe_notifier_*} in Prometheus. Tags hold
  * DingTalk codes and short reasons, never a userid, token or message text.
+ *
+ * <p>The token-fetch outcomes and the global-pause reasons are registered at zero from the start, so
+ * the first failure is an increase Prometheus can see. {@code kdpipe_notifier_global_pause_remaining_seconds}
+ * is how long every send stays paused (0 while sending).
  */
 public final class NotifierMetrics implements DingTalkEvents {
 
     private final MeterRegistry registry;
     private final Timer limiterWait;
     private final Timer freshness;
+    private final AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
+    private final Clock clock = Clock.systemUTC();
 
     public NotifierMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (String outcome : new String[] {"ok", "failed"}) {
+            tokenRefreshes(outcome);
+        }
+        for (Pause pause : Pause.values()) {
+            // the monthly quota pauses through the budget (its own gauges), not as a global pause
+            if (pause != Pause.NONE && pause != Pause.MONTHLY_QUOTA) {
+                globalPauses(pause.name());
+            }
+        }
+        Gauge.builder("kdpipe.notifier.global.pause.remaining.seconds", this, NotifierMetrics::pauseRemainingSeconds)
+                .description("Seconds every send stays paused after a rate, ban or credentials answer; 0 while sending")
+                .register(registry);
         this.limiterWait = Timer.builder("kdpipe.notifier.limiter.wait")
                 .description("Time a DingTalk call waited for its rate-limiter permit")
                 .register(registry);
@@ -46,8 +68,12 @@ public final class NotifierMetrics implements DingTalkEvents {
 
     @Override
     public void tokenRefreshed(boolean ok) {
-        Counter.builder("kdpipe.notifier.token.refreshes").description("Access-token fetches")
-                .tag("outcome", ok ? "ok" : "failed").register(registry).increment();
+        tokenRefreshes(ok ? "ok" : "failed").increment();
+    }
+
+    private Counter tokenRefreshes(String outcome) {
+        return Counter.builder("kdpipe.notifier.token.refreshes").description("Access-token fetches")
+                .tag("outcome", outcome).register(registry);
     }
 
     @Override
@@ -80,9 +106,20 @@ public final class NotifierMetrics implements DingTalkEvents {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
-    public void globalPause(String reason) {
-        Counter.builder("kdpipe.notifier.global.pauses").description("Pauses of every send after a rate or ban answer")
-                .tag("reason", reason).register(registry).increment();
+    /** Every send pauses until {@code until} because of {@code reason} (a {@link Pause} name). */
+    public void globalPause(String reason, Instant until) {
+        globalPauses(reason).increment();
+        pausedUntil.accumulateAndGet(until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    private Counter globalPauses(String reason) {
+        return Counter.builder("kdpipe.notifier.global.pauses").description("Pauses of every send after a rate or ban answer")
+                .tag("reason", reason).register(registry);
+    }
+
+    private double pauseRemainingSeconds() {
+        Duration left = Duration.between(clock.instant(), pausedUntil.get());
+        return left.isNegative() ? 0 : left.toMillis() / 1000.0;
     }
 
     public void verifiedUsers(String result, int count) {

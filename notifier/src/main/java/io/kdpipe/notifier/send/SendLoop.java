@@ -351,7 +351,7 @@ public final class SendLoop implements Runnable {
         if (until.isAfter(globalPauseUntil)) {
             globalPauseUntil = until;
         }
-        metrics.globalPause(pause.name());
+        metrics.globalPause(pause.name(), globalPauseUntil);
         if (pause != Pause.APP_RATE && pause != Pause.GLOBAL_RATE) {
             dingTalkHealth.down("DingTalk " + pause.name() + ": every send paused until " + globalPauseUntil);
         }
