@@ -42,8 +42,9 @@ public final class ChaosRun {
     static final String JOBS_TOPIC = "kdpipe.extractor.jobs.v1";
     static final int SALESPEOPLE = 24;
     /**
-     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: notices
-     * to them are refused ({@code 33012}) and must end in the notices DLT with a reason.
+     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: the
+     * notifier's free contacts check finds it unknown, and notices to them must end in the notices DLT
+     * with the reason {@code INVALID_USER}, without a counted call.
      */
     static final String UNKNOWN_SELLER = "XSY024";
     /** Markdown and HTML an ERP user could type into a customer name. */

@@ -35,8 +35,8 @@ class ChaosIT {
         assertThat(report.conservation().lost()).as("lost changes " + report.conservation().lostIds()).isZero();
         assertThat(report.conservation().deliveredTwice()).isZero();
         assertThat(report.conservation().delivered()).as("changes delivered").isPositive();
-        assertThat(report.conservation().deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with the reason")
-                .containsKey("notifier: PERMANENT/BAD_USERID");
+        assertThat(report.conservation().deadLettered()).as("changes to a userid DingTalk does not know are dead-lettered with the reason")
+                .containsKey("notifier: PERMANENT/INVALID_USER");
         assertThat(report.failures()).as(md).isEmpty();
     }
 }

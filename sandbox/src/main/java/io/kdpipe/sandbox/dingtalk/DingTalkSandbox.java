@@ -82,6 +82,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private LocalDate day;
     private YearMonth month;
     private long countedThisMonth;
+    private long monthlyQuota;
     private long nextTaskId = 256_271_667_000L;
 
     private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -96,6 +97,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private DingTalkSandbox(SandboxOptions options) throws IOException {
         this.options = options;
         this.tokens = new Tokens(options.clock(), options.tokenTtl());
+        this.monthlyQuota = options.monthlyQuota();
         for (SandboxUser u : options.users()) {
             usersById.put(u.userId(), u);
             userIdByMobile.put(u.mobile(), u.userId());
@@ -173,6 +175,11 @@ public final class DingTalkSandbox implements AutoCloseable {
     public void join(SandboxUser user) {
         usersById.put(user.userId(), user.rejoin());
         userIdByMobile.put(user.mobile(), user.userId());
+    }
+
+    /** Changes the organisation's monthly quota now, e.g. an upgrade after {@code 90020}. */
+    public synchronized void monthlyQuota(long quota) {
+        this.monthlyQuota = quota;
     }
 
     /** The person behind {@code userId}, departed ones included; null when unknown. */
@@ -347,7 +354,7 @@ public final class DingTalkSandbox implements AutoCloseable {
                 return error88("60011", "应用没有权限给该用户发消息: " + id);
             }
         }
-        if (countedThisMonth >= options.monthlyQuota()) {
+        if (countedThisMonth >= monthlyQuota) {
             return error(90020, "本月调用次数已达上限");
         }
         countedThisMonth++;
@@ -403,7 +410,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         if (task == null) {
             return error(40035, "不合法的参数: task_id");
         }
-        if (countedThisMonth >= options.monthlyQuota()) {
+        if (countedThisMonth >= monthlyQuota) {
             return error(90020, "本月调用次数已达上限");
         }
         countedThisMonth++;
