@@ -168,6 +168,10 @@ final class ResultChecks implements LedgerView.CheckListener {
         while (done < PER_ROUND && !due.isEmpty()) {
             String id = due.peek();
             Planned p = planned.get(id);
+            if (p == null) {
+                due.poll();
+                continue;
+            }
             if (p.record.checkDueAt().isAfter(now)) {
                 break;
             }
