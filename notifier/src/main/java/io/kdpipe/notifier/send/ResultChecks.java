@@ -137,6 +137,17 @@ final class ResultChecks implements LedgerView.CheckListener {
         }
     }
 
+    /** Partitions assigned to this replica: their planned checks become due here. */
+    void assigned(java.util.Collection<TopicPartition> partitions) {
+        Set<Integer> mine = new java.util.HashSet<>();
+        partitions.forEach(tp -> mine.add(tp.partition()));
+        planned.forEach((id, p) -> {
+            if (mine.contains(p.partition) && !inFlight.contains(id) && !due.contains(id)) {
+                due.add(id);
+            }
+        });
+    }
+
     /** Forgets the checks of partitions this replica no longer owns. */
     void revoked(java.util.Collection<TopicPartition> partitions) {
         Set<Integer> gone = new java.util.HashSet<>();
@@ -177,8 +188,7 @@ final class ResultChecks implements LedgerView.CheckListener {
             }
             due.poll();
             if (!ownedPartitions.contains(p.partition) || inFlight.contains(id)) {
-                skipped.add(id);
-                continue;
+                continue; // another replica's, or being written: due here again on assignment or after the commit
             }
             if (budget.exhausted()) {
                 skipped.add(id);

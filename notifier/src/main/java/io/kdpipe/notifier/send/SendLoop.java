@@ -357,6 +357,7 @@ public final class SendLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             ledger.catchUp();
+            checks.assigned(partitions);
             limiters.forEach(l -> l.share(consumer.assignment().size()));
             SharedRateLimiter limiter = limiters.get(0);
             log.info("Assigned {} notice partitions; ledger holds {} sent notices, {} planned result checks; rate {} calls/s ({} permits)",
