@@ -30,7 +30,7 @@ class DashboardTest {
         JsonNode dashboard = new ObjectMapper().readTree(OVERVIEW.toFile());
         assertThat(dashboard.path("uid").asText()).isEqualTo("kdpipe-overview");
         String titles = String.join("\n", panels(dashboard).stream().map(p -> p.path("title").asText()).toList());
-        assertThat(titles).contains("rows → changes → notices → delivered", "Dead letters by reason", "Consumer lag per service",
+        assertThat(titles).contains("rows → changes → notices → accepted by DingTalk", "Dead letters by reason", "Consumer lag per service",
                 "Freshness", "Kingdee call latency", "Kingdee error ratio", "DingTalk call latency", "DingTalk calls by outcome",
                 "budget used", "Heap used", "GC pause",
                 "Services up", "DingTalk token fetches", "Global send pause", "projection to month end", "Notices by kind",

@@ -23,7 +23,7 @@ class PrometheusRulesTest {
             "KdpipeDeadLettersRising", "KdpipeDeadLetterProduceFailing", "KdpipeConsumerLagGrowing", "KdpipeConsumerStalled",
             "KdpipeExtractorStale", "KdpipeExtractorJobNeverSucceeded", "KdpipeExtractorJobOrphaned",
             "KdpipeKingdeeErrorRatioHigh", "KdpipeKingdeeLoginRefused",
-            "KdpipeDingTalkErrorRatioHigh", "KdpipeDingTalkTokenFailing", "KdpipeNotifierGlobalPause", "KdpipeNoticesNotDelivered",
+            "KdpipeDingTalkErrorRatioHigh", "KdpipeDingTalkTokenFailing", "KdpipeNotifierGlobalPause", "KdpipeNoticesNotAccepted",
             "KdpipeDingTalkBudgetOver80Percent", "KdpipeDingTalkBudgetExhausted", "KdpipeDingTalkBudgetProjectedExhausted",
             "KdpipeTransformerNotRunning", "KdpipeFreshnessSloBreached");
 

@@ -38,6 +38,13 @@ import io.kdpipe.common.contract.Notice;
  * @param commitBatch            {@code NOTIFIER_COMMIT_BATCH}: notices per ledger transaction
  * @param verifySampleRate       {@code NOTIFIER_VERIFY_SAMPLE_RATE}: fraction of deliveries checked with getsendresult
  * @param verifyKinds            {@code NOTIFIER_VERIFY_KINDS}: notice kinds always checked
+ * @param verifyBudgetShare      {@code NOTIFIER_VERIFY_BUDGET_SHARE}: share of the monthly budget getsendresult checks may use
+ * @param verifyDelay            {@code NOTIFIER_VERIFY_DELAY}: how long after a send its result is asked for
+ * @param checkUsers             {@code NOTIFIER_CHECK_USERS}: check userids with the free contacts API before sending
+ * @param userCheckHorizon       {@code NOTIFIER_USER_CHECK_HORIZON}: how long a member's check is trusted
+ * @param userRecheckAfter       {@code NOTIFIER_USER_RECHECK_AFTER}: how long an unknown/departed finding is trusted
+ * @param ledgerHorizon          {@code NOTIFIER_LEDGER_HORIZON}: how long sent notices are remembered (beyond the notices' retention)
+ * @param quotaProbeInterval     {@code NOTIFIER_QUOTA_PROBE_INTERVAL}: after 90020, how often one notice probes the quota
  * @param groupId                {@code NOTIFIER_GROUP_ID}
  * @param transactionalId        {@code NOTIFIER_TRANSACTIONAL_ID}: stable per replica (e.g. the pod name)
  */
@@ -62,6 +69,13 @@ public record NotifierConfig(
         int commitBatch,
         double verifySampleRate,
         Set<Notice.Kind> verifyKinds,
+        double verifyBudgetShare,
+        Duration verifyDelay,
+        boolean checkUsers,
+        Duration userCheckHorizon,
+        Duration userRecheckAfter,
+        Duration ledgerHorizon,
+        Duration quotaProbeInterval,
         String groupId,
         String transactionalId) {
 
@@ -107,6 +121,24 @@ public record NotifierConfig(
                 r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + java.util.Arrays.toString(Notice.Kind.values()));
             }
         }
+        double share = r.decimal("NOTIFIER_VERIFY_BUDGET_SHARE", 0.1, 0.0, 1.0,
+                "share of the monthly budget that getsendresult checks may use, spread over the month (0: none beyond the kinds and sample)");
+        Duration verifyDelay = r.duration("NOTIFIER_VERIFY_DELAY", Duration.ofMinutes(2),
+                "how long after a send getsendresult is asked (DingTalk fills the result in once the task has finished)");
+        boolean checkUsers = r.bool("NOTIFIER_CHECK_USERS", true,
+                "check userids with DingTalk's contacts API (free of the monthly quota) before sending to them");
+        Duration userHorizon = r.duration("NOTIFIER_USER_CHECK_HORIZON", Duration.ofHours(24),
+                "how long a userid found to be a member is trusted before it is checked again");
+        Duration recheck = r.duration("NOTIFIER_USER_RECHECK_AFTER", Duration.ofMinutes(1),
+                "how long a userid found unknown or departed is trusted before it is checked again");
+        Duration ledgerHorizon = r.duration("NOTIFIER_LEDGER_HORIZON", io.kdpipe.common.topic.Topics.DELIVERIES_RETENTION,
+                "how long sent notices are remembered to skip them if read again; at least the notices topic's retention");
+        Duration probe = r.duration("NOTIFIER_QUOTA_PROBE_INTERVAL", Duration.ofMinutes(30),
+                "after DingTalk's 90020 (quota used up), how often one notice is sent to see whether the quota is back");
+        r.check(ledgerHorizon.compareTo(io.kdpipe.common.topic.Topics.NOTICES_RETENTION) > 0, "NOTIFIER_LEDGER_HORIZON",
+                "must be longer than the notices topic's retention (" + io.kdpipe.common.topic.Topics.NOTICES_RETENTION.toDays() + " days)");
+        r.check(!verifyDelay.isNegative(), "NOTIFIER_VERIFY_DELAY", "must not be negative");
+        r.check(!probe.isZero() && !probe.isNegative(), "NOTIFIER_QUOTA_PROBE_INTERVAL", "must be positive");
         String group = r.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "consumer group of the notifier replicas");
         String host = r.source().get("HOSTNAME").orElse("local");
         String txId = r.string("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-" + host,
@@ -115,6 +147,7 @@ public record NotifierConfig(
         r.check(!timeout.isZero(), "DINGTALK_HTTP_TIMEOUT", "must be positive");
         r.validate();
         return new NotifierConfig(kafka, base, appKey, secret, agentId, rate, headroom, budget, zone, dlOverBudget,
-                deadline, initial, max, ipBan, tempBan, timeout, ahead, batch, sample, kinds, group, txId);
+                deadline, initial, max, ipBan, tempBan, timeout, ahead, batch, sample, kinds, share, verifyDelay, checkUsers,
+                userHorizon, recheck, ledgerHorizon, probe, group, txId);
     }
 }

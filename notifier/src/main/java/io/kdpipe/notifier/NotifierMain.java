@@ -83,7 +83,7 @@ public final class NotifierMain {
         String prefix = config.kafka().topicPrefix();
         try (Admin admin = Admin.create(config.kafka().clientProperties())) {
             new TopicInitializer(admin, prefix, config.kafka().replicationFactor())
-                    .ensure(List.of(Topics.NOTICES, Topics.DELIVERIES, Topics.NOTICES_DLT));
+                    .ensure(List.of(Topics.NOTICES, Topics.DELIVERIES, Topics.NOTICES_DLT, Topics.DIRECTORY));
         }
 
         NotifierMetrics metrics = new NotifierMetrics(runtime.registry());
@@ -91,15 +91,22 @@ public final class NotifierMain {
         metrics.bindBudget(budget);
         SharedRateLimiter limiter = new SharedRateLimiter(config.callsPerSecond(), config.rateHeadroom(),
                 Topics.NOTICES.partitions(), metrics::limiterWaited);
+        // the contacts API is limited per API of its own, at the same rate as the message APIs
+        SharedRateLimiter contactsLimiter = new SharedRateLimiter(config.callsPerSecond(), config.rateHeadroom(),
+                Topics.NOTICES.partitions(), metrics::limiterWaited);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.httpTimeout()).build();
         DingTalkClient dingTalk = new DingTalkClient(config.dingTalkBaseUrl(), config.appKey(), config.appSecret(),
-                config.agentId(), http, clock, config.httpTimeout(), config.tokenRefreshAhead(), limiter, metrics);
+                config.agentId(), http, clock, config.httpTimeout(), config.tokenRefreshAhead(), limiter, contactsLimiter, metrics);
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
                 new ByteArraySerializer(), new ByteArraySerializer());
         KafkaConsumer<byte[], byte[]> ledgerConsumer = new KafkaConsumer<>(ledgerProperties(config),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> directoryConsumer = new KafkaConsumer<>(ledgerProperties(config),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> fetcher = new KafkaConsumer<>(ledgerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer));
         clientMetrics.forEach(m -> m.bindTo(runtime.registry()));
@@ -113,10 +120,13 @@ public final class NotifierMain {
         runtime.health().readiness("dingtalk", dingTalkHealth);
 
         SendSettings settings = new SendSettings(Topics.NOTICES.name(prefix), Topics.DELIVERIES.name(prefix),
-                Topics.NOTICES_DLT.name(prefix), config.deadline(), config.initialBackoff(), config.maxBackoff(),
-                config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(), config.commitBatch(),
-                config.verifySampleRate(), config.verifyKinds(), java.time.Duration.ofMillis(100));
-        SendLoop loop = new SendLoop(consumer, producer, ledgerConsumer, dingTalk, dingTalk::check, limiter, budget,
+                Topics.NOTICES_DLT.name(prefix), Topics.DIRECTORY.name(prefix), config.deadline(), config.initialBackoff(),
+                config.maxBackoff(), config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(),
+                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), java.time.Duration.ofMillis(100),
+                config.verifyBudgetShare(), config.verifyDelay(), config.checkUsers(), config.userCheckHorizon(),
+                config.userRecheckAfter(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
+        SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),
+                dingTalk, dingTalk::check, dingTalk::lookUpUser, List.of(limiter, contactsLimiter), budget,
                 metrics, settings, clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);
         Notifier notifier = new Notifier(loop, clientMetrics, "notifier-send-loop");
         runtime.manage("notifier", notifier);
@@ -147,9 +157,9 @@ public final class NotifierMain {
     static Map<String, Object> ledgerProperties(NotifierConfig config) {
         Map<String, Object> p = new HashMap<>(config.kafka().clientProperties());
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // only committed ledger entries count as sent
+        // only committed ledger entries (and directory entries, notices) are read
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // the ledger view assigns partitions itself and keeps no offsets
+        // the views assign partitions themselves and keep no offsets
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return p;
     }

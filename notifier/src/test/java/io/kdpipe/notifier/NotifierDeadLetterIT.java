@@ -57,7 +57,9 @@ class NotifierDeadLetterIT {
 
     @Test
     void shouldDeadLetterPermanentErrorsAfterOneAttemptWithTheirContext() {
-        fixture(SandboxOptions.builder());
+        // DingTalk's synchronous 33012 for an unknown userid, with the free check off so the send meets it
+        fixture(SandboxOptions.builder().invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012));
+        fx.set("NOTIFIER_CHECK_USERS", "false");
         Notice badUser = NotifierFixture.notice("bad-user", List.of("user-0001", "nobody"));
         Notice tooLong = NotifierFixture.notice("too-long", List.of("user-0002"), NotifierFixture.text("长".repeat(700)));
         Notice noPermission = NotifierFixture.notice("no-permission", List.of("outsider"));

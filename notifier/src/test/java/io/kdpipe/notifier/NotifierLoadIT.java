@@ -80,7 +80,7 @@ class NotifierLoadIT {
         long start = System.nanoTime();
         var notifier = fx.start("a");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> notifier.counter("kdpipe.notifier.notices", "outcome", "delivered") >= NOTICES);
+                .until(() -> notifier.counter("kdpipe.notifier.notices", "outcome", "accepted") >= NOTICES);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         var stats = fx.sandbox.stats();

@@ -49,9 +49,9 @@ class NotifierTwoInstancesIT {
         fx.publish(notices);
 
         var a = fx.start("a");
-        await().atMost(Duration.ofSeconds(60)).until(() -> a.counter("kdpipe.notifier.notices", "outcome", "delivered") >= 100);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.counter("kdpipe.notifier.notices", "outcome", "accepted") >= 100);
         var b = fx.start("b"); // the group rebalances while A is sending
-        await().atMost(Duration.ofSeconds(60)).until(() -> b.counter("kdpipe.notifier.notices", "outcome", "delivered") >= 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.counter("kdpipe.notifier.notices", "outcome", "accepted") >= 20);
 
         // notices republished after they were delivered (an upstream replay) must be skipped by the ledger
         List<Notice> delivered = fx.ledger().stream().map(DeliveryRecord::noticeId).limit(100)
@@ -70,8 +70,8 @@ class NotifierTwoInstancesIT {
             assertThat(fx.copiesIn(n.recipients().userIds().get(0), n.msg())).as(n.id()).isEqualTo(1);
         }
         assertThat(fx.ledger()).hasSize(NOTICES);
-        assertThat(a.counter("kdpipe.notifier.notices", "outcome", "delivered")
-                + b.counter("kdpipe.notifier.notices", "outcome", "delivered")).isEqualTo(NOTICES);
+        assertThat(a.counter("kdpipe.notifier.notices", "outcome", "accepted")
+                + b.counter("kdpipe.notifier.notices", "outcome", "accepted")).isEqualTo(NOTICES);
         assertThat(fx.deadLetters()).isEmpty();
     }
 }

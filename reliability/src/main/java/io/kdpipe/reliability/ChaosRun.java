@@ -51,11 +51,12 @@ public final class ChaosRun {
     static final String JOBS_TOPIC = "kdpipe.extractor.jobs.v1";
     static final int SALESPEOPLE = 24;
     /**
-     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: notices
-     * to them are refused ({@code 33012}) and must end in the notices DLT with {@link #UNKNOWN_USER_REASON}.
+     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: the
+     * notifier's free contacts check finds it unknown, and notices to them must end in the notices DLT
+     * with the reason {@code INVALID_USER}, without a counted call.
      */
     static final String UNKNOWN_SELLER = "XSY024";
-    static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/BAD_USERID";
+    static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/INVALID_USER";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
     /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */

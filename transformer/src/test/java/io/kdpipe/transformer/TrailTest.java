@@ -89,25 +89,53 @@ class TrailTest {
                 List.of("zhangwei"), 1, 1, t.plusSeconds(61), t.plusSeconds(62), t, null);
         List<DeliveryRecord> deliveries = new ArrayList<>(List.of(sent));
         assertThat(conclusion(trail, List.of(original), deliveries, List.of(dead), List.of(redrive)))
-                .isEqualTo("delivered to 张伟 (zhangwei) 2026-11-28 10:01:02, task 123");
+                .as("accepted is not delivered")
+                .isEqualTo("accepted by DingTalk for 张伟 (zhangwei) 2026-11-28 10:01:02, task 123; not confirmed as delivered");
 
         Notice resend = notice("n-2", "n-1", t.plusSeconds(120));
         JsonNode replay = audit("replay", t.plusSeconds(121), Map.of("noticeIds", List.of("n-1"), "resentIds", List.of("n-2")));
         assertThat(conclusion(trail, List.of(original, resend), deliveries, List.of(dead), List.of(redrive, replay)))
                 .isEqualTo("resent by replay 2026-11-28 10:02:01 as n-2, waiting for the notifier");
-        deliveries.add(new DeliveryRecord(DeliveryRecord.VERSION, "n-2", DeliveryRecord.Status.SENT, List.of(124L),
-                List.of("zhangwei"), 1, 1, t.plusSeconds(122), t.plusSeconds(123), t, null));
+        DeliveryRecord accepted = new DeliveryRecord(DeliveryRecord.VERSION, "n-2", DeliveryRecord.Status.SENT, List.of(124L),
+                List.of("zhangwei"), 1, 1, t.plusSeconds(122), t.plusSeconds(123), t, null, null, null, 9L, t.plusSeconds(180));
+        deliveries.add(accepted);
+        assertThat(conclusion(trail, List.of(original, resend), deliveries, List.of(dead), List.of(redrive, replay)))
+                .isEqualTo("accepted by DingTalk for 张伟 (zhangwei) 2026-11-28 10:02:03, task 124 (resend of n-1); "
+                        + "not confirmed as delivered yet");
+        deliveries.add(accepted.checked(DeliveryRecord.Delivery.DELIVERED, null,
+                new DeliveryRecord.Verification(List.of(), List.of(), List.of(), t.plusSeconds(183)), 1, t.plusSeconds(183), null));
         TrailSources all = sources(trail, List.of(original, resend), deliveries, List.of(dead), List.of(redrive, replay));
         assertThat(STORY.build(all, customer("C1")).orElseThrow().conclusion())
-                .isEqualTo("delivered to 张伟 (zhangwei) 2026-11-28 10:02:03, task 124 (resend of n-1)");
+                .isEqualTo("delivered to 张伟 (zhangwei) 2026-11-28 10:03:03, task 124 (resend of n-1)");
 
         Trail one = STORY.build(all, new TrailStory.Query(null, null, "n-1", 50, Duration.ofDays(90))).orElseThrow();
         assertThat(one.events()).extracting(Trail.Entry::type)
-                .containsExactly("row", "notice", "dead-letter", "redrive", "delivered", "resend", "replay", "delivered");
+                .containsExactly("row", "notice", "dead-letter", "redrive", "accepted", "resend", "replay", "accepted", "delivered");
         Trail limited = STORY.build(all, new TrailStory.Query("C1", null, null, 3, Duration.ofDays(90))).orElseThrow();
         assertThat(limited.events()).hasSize(3);
-        assertThat(limited.omitted()).isEqualTo(5);
+        assertThat(limited.omitted()).isEqualTo(6);
         assertThat(STORY.build(all, customer("C404"))).isEmpty();
+    }
+
+    @Test
+    void aNoticeDingTalkAcceptedForAGhostIsNeverConcludedDelivered() {
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        Notice n = notice("n-1", null, t);
+        List<TrailEvent> trail = List.of(
+                new TrailEvent(TrailEvent.VERSION, "A:1", TrailEvent.Type.ROW, t, "C1", "100", null, t, List.of("CHANGED"),
+                        null, "XSY007", null, null, List.of(), List.of(), List.of()),
+                TrailEvent.notice("A:1", n));
+        DeliveryRecord accepted = new DeliveryRecord(DeliveryRecord.VERSION, "n-1", DeliveryRecord.Status.SENT, List.of(123L),
+                List.of("zhangwei"), 1, 1, t.plusSeconds(1), t.plusSeconds(2), t, null, null, null, 7L, t.plusSeconds(120));
+        List<DeliveryRecord> deliveries = new ArrayList<>(List.of(accepted));
+        assertThat(conclusion(trail, List.of(n), deliveries, List.of(), List.of())).startsWith("accepted by DingTalk for 张伟")
+                .doesNotContain("delivered to");
+        deliveries.add(accepted.checked(DeliveryRecord.Delivery.NOT_DELIVERED, DeliveryRecord.INVALID_USER,
+                new DeliveryRecord.Verification(List.of("zhangwei"), List.of(), List.of(), t.plusSeconds(121)), 1, t.plusSeconds(121), null));
+        assertThat(conclusion(trail, List.of(n), deliveries, List.of(), List.of()))
+                .isEqualTo("not delivered to 张伟 (zhangwei): INVALID_USER (getsendresult 2026-11-28 10:02:01), dead-lettered, waiting for a redrive");
+        Trail story = STORY.build(sources(trail, List.of(n), deliveries, List.of(), List.of()), customer("C1")).orElseThrow();
+        assertThat(story.events()).extracting(Trail.Entry::type).containsExactly("row", "notice", "accepted", "not-delivered");
     }
 
     private static String conclusion(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,

@@ -160,6 +160,20 @@ final class FlowLog implements AutoCloseable {
             } else if (topic.equals(deliveries)) {
                 if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
                     DeliveryRecord d = ok.value();
+                    if (d.quotaMarker()) {
+                        if (caughtUp) {
+                            say("DingTalk says the monthly quota is used up (90020): sending waits for a probe or the new month");
+                        }
+                        continue;
+                    }
+                    if (d.status() == DeliveryRecord.Status.SENT && d.delivery() != DeliveryRecord.Delivery.ACCEPTED) {
+                        if (caughtUp) {
+                            String title = titles.getOrDefault(d.noticeId(), d.noticeId());
+                            say((d.delivery() == DeliveryRecord.Delivery.DELIVERED ? "delivered " : "not delivered (" + d.reason() + ") ")
+                                    + title + " (getsendresult)");
+                        }
+                        continue;
+                    }
                     boolean first = false;
                     if (d.status() == DeliveryRecord.Status.SENT) {
                         delivered++;
@@ -172,7 +186,7 @@ final class FlowLog implements AutoCloseable {
                     }
                     if (caughtUp) {
                         String title = titles.getOrDefault(d.noticeId(), d.noticeId());
-                        say((d.status() == DeliveryRecord.Status.SENT ? "sent      " : "not sent  ") + title
+                        say((d.status() == DeliveryRecord.Status.SENT ? "accepted  " : "not sent  ") + title
                                 + " → " + String.join(",", d.userIds())
                                 + (d.sourceModifiedAt() == null ? "" : " (" + seconds(Duration.between(d.sourceModifiedAt(), d.completedAt())) + " after the save)"));
                     }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The pipeline at a glance: consumer lag per service, each extraction job's watermark and last
- * checkpoint, dead letters waiting by reason, and the DingTalk calls used this month against the budget.
+ * checkpoint, dead letters waiting by reason, notices by what is known of their delivery, and the
+ * DingTalk calls used this month against the budget (with DingTalk's own word when it has refused).
  * It only reads.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
@@ -70,12 +71,21 @@ public final class StatusCommand extends OperateCommand {
     public record DeadLetters(String topic, String errorClass, long count) {
     }
 
-    /** DingTalk calls counted this month, from the delivery ledger. */
-    public record Budget(String month, String zone, long used, long budget, long remaining) {
+    /**
+     * DingTalk calls counted this month, from the delivery ledger. {@code refusedByDingTalk}: DingTalk
+     * answered {@code 90020} this month and no call has succeeded since, so nothing is left whatever
+     * the count says. {@code verifyUsed}: the {@code getsendresult} checks among the calls.
+     */
+    public record Budget(String month, String zone, long used, long budget, long remaining, boolean refusedByDingTalk,
+                         Instant refusedAt, long verifyUsed) {
+    }
+
+    /** Notices by what is known of their delivery, from the ledger's latest entry per notice. */
+    public record Deliveries(long accepted, long delivered, long notDelivered, Map<String, Long> notDeliveredByReason) {
     }
 
     public record Report(Instant at, List<Lag> lag, List<Job> extractorJobs, List<String> extractorMetricsProblems,
-            List<DeadLetters> deadLetters, long deadLettersTotal, Budget dingtalk) {
+            List<DeadLetters> deadLetters, long deadLettersTotal, Budget dingtalk, Deliveries deliveries) {
     }
 
     @Override
@@ -107,8 +117,10 @@ public final class StatusCommand extends OperateCommand {
         try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
             ExtractorPolls.Result polls = ExtractorPolls.read(endpoints, connection.timeout());
             List<DeadLetters> dead = deadLetters(kafka);
+            Map<String, DeliveryRecord> ledger = ledger(kafka);
             Report report = new Report(context.clock().instant(), lag(kafka, groups), jobs(kafka, polls.lastSuccess()),
-                    polls.problems(), dead, dead.stream().mapToLong(DeadLetters::count).sum(), budget(kafka, budget, zone));
+                    polls.problems(), dead, dead.stream().mapToLong(DeadLetters::count).sum(), budget(ledger, budget, zone),
+                    deliveries(ledger));
             if (json) {
                 printJson(report);
             } else {
@@ -181,8 +193,7 @@ public final class StatusCommand extends OperateCommand {
         return out;
     }
 
-    private Budget budget(KafkaAccess kafka, int budget, ZoneId zone) {
-        YearMonth month = YearMonth.from(context.clock().instant().atZone(zone));
+    private static Map<String, DeliveryRecord> ledger(KafkaAccess kafka) {
         Map<String, DeliveryRecord> latest = new HashMap<>();
         kafka.scan(kafka.name(Topics.DELIVERIES), r -> {
             if (r.key() == null) {
@@ -195,10 +206,40 @@ public final class StatusCommand extends OperateCommand {
                 latest.put(key, ok.value());
             }
         });
-        long used = latest.values().stream()
-                .filter(d -> YearMonth.from(d.completedAt().atZone(zone)).equals(month))
-                .mapToLong(DeliveryRecord::calls).sum();
-        return new Budget(month.toString(), zone.getId(), used, budget, Math.max(0, budget - used));
+        return latest;
+    }
+
+    private Budget budget(Map<String, DeliveryRecord> latest, int budget, ZoneId zone) {
+        YearMonth month = YearMonth.from(context.clock().instant().atZone(zone));
+        List<DeliveryRecord> thisMonth = latest.values().stream()
+                .filter(d -> YearMonth.from(d.completedAt().atZone(zone)).equals(month)).toList();
+        long used = thisMonth.stream().mapToLong(DeliveryRecord::calls).sum();
+        long verifyUsed = thisMonth.stream().filter(d -> !d.quotaMarker()).mapToLong(d -> Math.max(0, d.calls() - d.taskIds().size())).sum();
+        DeliveryRecord marker = latest.get(DeliveryRecord.quotaMarkerKey(month));
+        boolean refused = marker != null;
+        return new Budget(month.toString(), zone.getId(), used, budget, refused ? 0 : Math.max(0, budget - used), refused,
+                refused ? marker.completedAt() : null, verifyUsed);
+    }
+
+    private static Deliveries deliveries(Map<String, DeliveryRecord> latest) {
+        long accepted = 0;
+        long delivered = 0;
+        long notDelivered = 0;
+        Map<String, Long> reasons = new TreeMap<>();
+        for (DeliveryRecord d : latest.values()) {
+            if (d.quotaMarker()) {
+                continue;
+            }
+            switch (d.delivery()) {
+                case ACCEPTED -> accepted++;
+                case DELIVERED -> delivered++;
+                case NOT_DELIVERED -> {
+                    notDelivered++;
+                    reasons.merge(d.reason() == null ? "UNKNOWN" : d.reason(), 1L, Long::sum);
+                }
+            }
+        }
+        return new Deliveries(accepted, delivered, notDelivered, reasons);
     }
 
     private void printJson(Report report) {
@@ -236,7 +277,18 @@ public final class StatusCommand extends OperateCommand {
             out().printf("  %-40s %-20s %8d%n", d.topic(), d.errorClass(), d.count());
         }
         out().println();
+        Deliveries d = r.deliveries();
+        out().printf("Notices in the ledger: %d delivered (confirmed by getsendresult), %d accepted by DingTalk (not confirmed), "
+                + "%d not delivered%n", d.delivered(), d.accepted(), d.notDelivered());
+        d.notDeliveredByReason().forEach((reason, n) -> out().printf("  %-40s %8d%n", reason, n));
+        out().println();
         Budget b = r.dingtalk();
-        out().printf("DingTalk calls %s (%s): %d of %d used, %d left%n", b.month(), b.zone(), b.used(), b.budget(), b.remaining());
+        if (b.refusedByDingTalk()) {
+            out().printf("DingTalk calls %s (%s): DingTalk says the quota is used up (errcode 90020 at %s); %d of %d counted by kdpipe, "
+                    + "0 left%n", b.month(), b.zone(), b.refusedAt(), b.used(), b.budget());
+        } else {
+            out().printf("DingTalk calls %s (%s): %d of %d used, %d left%n", b.month(), b.zone(), b.used(), b.budget(), b.remaining());
+        }
+        out().printf("  of which getsendresult checks: %d%n", b.verifyUsed());
     }
 }

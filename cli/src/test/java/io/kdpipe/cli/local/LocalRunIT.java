@@ -89,7 +89,7 @@ class LocalRunIT {
                     .contains("&lt;b&gt;世纪大道&lt;/b&gt;")
                     .doesNotContain("<b>世纪大道");
             assertThat(get(run, "/")).contains("notices sent").contains("/metrics").contains("/health/ready");
-            assertThat(console).anyMatch(l -> l.contains("sent") && l.contains(expected.get("approve").title()));
+            assertThat(console).anyMatch(l -> l.contains("accepted") && l.contains(expected.get("approve").title()));
         }
 
         // the same data directory again: checkpoints, Streams state and the ledger carry over

@@ -32,15 +32,28 @@ public final class Topics {
             "kdpipe.extractor.checkpoints.v1", Serdes.String(), Checkpoint.CODEC.serde(), 1,
             compacted());
 
+    /** How long notices are kept. */
+    public static final Duration NOTICES_RETENTION = Duration.ofDays(7);
+
+    /**
+     * How long ledger entries are kept: longer than the notices (a notice still readable always has its
+     * entry) and than a month (the monthly budget is counted from it).
+     */
+    public static final Duration DELIVERIES_RETENTION = Duration.ofDays(35);
+
     /** Notices to send, keyed by recipient group; kept a week so they can be replayed. */
     public static final Topic<String, Notice> NOTICES = new Topic<>(
             "dingtalk.notices.v1", Serdes.String(), Notice.CODEC.serde(), PIPELINE_PARTITIONS,
-            deleteAfter(Duration.ofDays(7)));
+            deleteAfter(NOTICES_RETENTION));
 
-    /** The delivery ledger, keyed by notice id. */
+    /**
+     * The delivery ledger, keyed by notice id: compacted to the latest entry per notice, and entries
+     * older than {@link #DELIVERIES_RETENTION} deleted, so it stays bounded however long it runs.
+     */
     public static final Topic<String, DeliveryRecord> DELIVERIES = new Topic<>(
             "dingtalk.deliveries.v1", Serdes.String(), DeliveryRecord.CODEC.serde(), PIPELINE_PARTITIONS,
-            compacted());
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DELIVERIES_RETENTION.toMillis())));
 
     /** Notices that could not be delivered: original bytes plus context headers. */
     public static final Topic<byte[], byte[]> NOTICES_DLT = new Topic<>(

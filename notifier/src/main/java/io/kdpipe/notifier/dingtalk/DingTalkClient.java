@@ -34,6 +34,7 @@ public final class DingTalkClient implements WorkNotifier {
     static final String TOKEN_PATH = "/gettoken";
     static final String SEND_PATH = "/topapi/message/corpconversation/asyncsend_v2";
     static final String RESULT_PATH = "/topapi/message/corpconversation/getsendresult";
+    static final String USER_GET_PATH = "/topapi/v2/user/get";
 
     private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -44,6 +45,7 @@ public final class DingTalkClient implements WorkNotifier {
     private final HttpClient http;
     private final Duration timeout;
     private final Throttle throttle;
+    private final Throttle contactsThrottle;
     private final DingTalkEvents events;
     private final AccessTokens tokens;
 
@@ -52,6 +54,16 @@ public final class DingTalkClient implements WorkNotifier {
      */
     public DingTalkClient(URI baseUrl, String appKey, Secret appSecret, long agentId, HttpClient http, Clock clock,
                           Duration timeout, Duration refreshAhead, Throttle throttle, DingTalkEvents events) {
+        this(baseUrl, appKey, appSecret, agentId, http, clock, timeout, refreshAhead, throttle, Throttle.NONE, events);
+    }
+
+    /**
+     * @param throttle          paces the message calls
+     * @param contactsThrottle  paces the contacts calls, which DingTalk limits per API of their own
+     */
+    public DingTalkClient(URI baseUrl, String appKey, Secret appSecret, long agentId, HttpClient http, Clock clock,
+                          Duration timeout, Duration refreshAhead, Throttle throttle, Throttle contactsThrottle,
+                          DingTalkEvents events) {
         String b = baseUrl.toString();
         this.baseUrl = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
         this.appKey = appKey;
@@ -60,6 +72,7 @@ public final class DingTalkClient implements WorkNotifier {
         this.http = http;
         this.timeout = timeout;
         this.throttle = throttle;
+        this.contactsThrottle = contactsThrottle;
         this.events = events;
         this.tokens = new AccessTokens(this::fetchToken, clock, refreshAhead, events);
     }
@@ -79,7 +92,7 @@ public final class DingTalkClient implements WorkNotifier {
         }
         body.put("to_all_user", false);
         body.set("msg", msg);
-        Posted p = postWithToken(SEND_PATH, body);
+        Posted p = postWithToken(SEND_PATH, body, throttle);
         if (!p.verdict().ok()) {
             return new SendAnswer(p.verdict(), null, 0, p.requests());
         }
@@ -92,9 +105,9 @@ public final class DingTalkClient implements WorkNotifier {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("agent_id", agentId);
         body.put("task_id", taskId);
-        Posted p = postWithToken(RESULT_PATH, body);
+        Posted p = postWithToken(RESULT_PATH, body, throttle);
         if (!p.verdict().ok()) {
-            return new ResultCheck(p.verdict(), List.of(), List.of(), List.of(), Map.of());
+            return new ResultCheck(p.verdict(), List.of(), List.of(), List.of(), Map.of(), List.of());
         }
         JsonNode r = p.body().path("send_result");
         Map<String, String> codes = new LinkedHashMap<>();
@@ -103,18 +116,36 @@ public final class DingTalkClient implements WorkNotifier {
         }
         List<String> forbidden = new ArrayList<>(texts(r.path("forbidden_user_id_list")));
         codes.keySet().stream().filter(u -> !forbidden.contains(u)).forEach(forbidden::add);
+        List<String> reached = new ArrayList<>(texts(r.path("read_user_id_list")));
+        reached.addAll(texts(r.path("unread_user_id_list")));
         return new ResultCheck(p.verdict(), texts(r.path("invalid_user_id_list")), List.copyOf(forbidden),
-                texts(r.path("failed_user_id_list")), codes);
+                texts(r.path("failed_user_id_list")), codes, List.copyOf(reached));
     }
 
-    private Posted postWithToken(String path, JsonNode body) {
+    /** Asks the contacts API ({@code user/get}, free of the monthly quota) whether {@code userId} is a member. */
+    public UserLookup lookUpUser(String userId) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("userid", userId);
+        Posted p = postWithToken(USER_GET_PATH, body, contactsThrottle);
+        Verdict v = p.verdict();
+        if (v.ok()) {
+            return new UserLookup(UserLookup.Found.MEMBER, v);
+        }
+        long code = v.errcode() == null ? 0 : v.errcode();
+        if (code == 60121 || code == 33012 || code == 40003) {
+            return new UserLookup(UserLookup.Found.NOT_FOUND, v);
+        }
+        return new UserLookup(UserLookup.Found.NO_ANSWER, v);
+    }
+
+    private Posted postWithToken(String path, JsonNode body, Throttle throttle) {
         String token;
         try {
             token = tokens.current();
         } catch (TokenException e) {
             return new Posted(e.verdict(), null, 0);
         }
-        Posted first = post(path, token, body);
+        Posted first = post(path, token, body, throttle);
         if (first.verdict().errorClass() != ErrorClass.REFRESH_TOKEN) {
             return first;
         }
@@ -123,12 +154,12 @@ public final class DingTalkClient implements WorkNotifier {
         } catch (TokenException e) {
             return new Posted(e.verdict(), null, 1);
         }
-        Posted second = post(path, token, body);
+        Posted second = post(path, token, body, throttle);
         return new Posted(second.verdict(), second.body(), 2);
     }
 
     @SuppressWarnings("try") // the permit is only closed
-    private Posted post(String path, String token, JsonNode body) {
+    private Posted post(String path, String token, JsonNode body, Throttle throttle) {
         URI uri = URI.create(baseUrl + path + "?access_token=" + enc(token));
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param forbidden       userids DingTalk did not deliver to because of a limit
  * @param failed          userids the delivery failed for
  * @param forbiddenCodes  per forbidden userid, the limit code ({@code 143106} duplicate content, {@code 143105} daily cap …)
+ * @param reached         userids listed as read or unread: the message is in their DingTalk
  */
 public record ResultCheck(Verdict verdict, List<String> invalid, List<String> forbidden, List<String> failed,
-                          Map<String, String> forbiddenCodes) {
+                          Map<String, String> forbiddenCodes, List<String> reached) {
 }

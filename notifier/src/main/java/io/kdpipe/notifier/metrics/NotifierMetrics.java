@@ -64,6 +64,38 @@ public final class NotifierMetrics implements DingTalkEvents {
                 .description("DingTalk calls left in this month's budget").register(registry);
         Gauge.builder("kdpipe.notifier.budget.limit", budget, MonthlyBudget::limit)
                 .description("The monthly DingTalk call budget").register(registry);
+        Gauge.builder("kdpipe.notifier.budget.refused", budget, b -> b.refused() ? 1 : 0)
+                .description("1 while DingTalk says this month's quota is used up (errcode 90020)").register(registry);
+        Gauge.builder("kdpipe.notifier.budget.verify.used", budget, MonthlyBudget::verifyUsed)
+                .description("getsendresult calls counted toward this month's quota").register(registry);
+    }
+
+    /** Planned result checks and remembered sent notices: both bounded. */
+    public void bindQueues(java.util.function.IntSupplier plannedChecks, java.util.function.IntSupplier ledgerIds) {
+        Gauge.builder("kdpipe.notifier.checks.planned", plannedChecks, s -> s.getAsInt())
+                .description("getsendresult checks planned and not yet done").register(registry);
+        Gauge.builder("kdpipe.notifier.ledger.remembered", ledgerIds, s -> s.getAsInt())
+                .description("Sent notice ids held to skip a notice read again").register(registry);
+    }
+
+    /** What a getsendresult check concluded: delivered, or not delivered with the reason. */
+    public void delivery(String state, String reason) {
+        Counter.builder("kdpipe.notifier.deliveries").description("Notices whose delivery getsendresult confirmed or refuted")
+                .tag("state", state).tag("reason", reason).register(registry).increment();
+    }
+
+    /** Free contacts-API lookups made. */
+    public void contactsChecks(int lookups) {
+        if (lookups > 0) {
+            Counter.builder("kdpipe.notifier.contacts.checks").description("Userids checked with the free contacts API")
+                    .register(registry).increment(lookups);
+        }
+    }
+
+    /** A recipient left out because the contacts API does not find them. */
+    public void recipientDropped(String status) {
+        Counter.builder("kdpipe.notifier.recipients.dropped").description("Userids left out of a send: departed or unknown")
+                .tag("status", status).register(registry).increment();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.notifier.dingtalk.Verdict;
+import io.kdpipe.notifier.directory.UserChecks;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** A notice read but not yet committed, with what its attempts so far achieved. */
@@ -24,6 +25,8 @@ final class InFlight {
     Instant firstFailureAt;
     Instant nextAttemptAt = Instant.MIN;
     Verdict lastFailure;
+    /** The recipients after the free check, decided once per notice. */
+    UserChecks.Screen screen;
 
     InFlight(ConsumerRecord<byte[], byte[]> record) {
         this.record = record;

@@ -1,6 +1,7 @@
 package io.kdpipe.notifier.send;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Set;
 
 import io.kdpipe.common.contract.Notice;
@@ -11,6 +12,7 @@ import io.kdpipe.common.contract.Notice;
  * @param noticesTopic          where notices come from
  * @param deliveriesTopic       the ledger, co-partitioned with the notices
  * @param deadLetterTopic       where undeliverable notices go
+ * @param directoryTopic        the DingTalk directory, read as a table and updated with what the free checks find
  * @param deadline              how long a notice is retried after its first failure before it is dead-lettered
  * @param initialBackoff        the first retry delay; it doubles per attempt, with jitter
  * @param maxBackoff            the longest retry delay
@@ -21,11 +23,20 @@ import io.kdpipe.common.contract.Notice;
  * @param verifySampleRate      fraction of deliveries checked with {@code getsendresult} (each check is a counted call)
  * @param verifyKinds           notice kinds always checked
  * @param pollTimeout           how long a poll waits when nothing is ready to send
+ * @param verifyBudgetShare     share of the monthly budget that {@code getsendresult} checks may use, spread over the month
+ * @param verifyDelay           how long after a send its result is first asked for
+ * @param checkUsers            whether userids are checked with the (free) contacts API before a send
+ * @param userCheckHorizon      how long a userid found to be a member is trusted
+ * @param userRecheckAfter      how long a userid found unknown or departed is trusted before asking again
+ * @param ledgerHorizon         how long a sent notice is remembered; longer than the notices topic's retention
+ * @param quotaZone             the zone of DingTalk's months
+ * @param quotaProbeInterval    after a {@code 90020}, how often one notice is let through to see whether the quota is back
  */
 public record SendSettings(
         String noticesTopic,
         String deliveriesTopic,
         String deadLetterTopic,
+        String directoryTopic,
         Duration deadline,
         Duration initialBackoff,
         Duration maxBackoff,
@@ -35,7 +46,15 @@ public record SendSettings(
         int commitBatch,
         double verifySampleRate,
         Set<Notice.Kind> verifyKinds,
-        Duration pollTimeout) {
+        Duration pollTimeout,
+        double verifyBudgetShare,
+        Duration verifyDelay,
+        boolean checkUsers,
+        Duration userCheckHorizon,
+        Duration userRecheckAfter,
+        Duration ledgerHorizon,
+        ZoneId quotaZone,
+        Duration quotaProbeInterval) {
 
     public SendSettings {
         verifyKinds = Set.copyOf(verifyKinds);

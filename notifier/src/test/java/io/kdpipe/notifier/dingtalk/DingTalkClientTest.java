@@ -47,7 +47,9 @@ class DingTalkClientTest {
 
     @BeforeEach
     void start() {
+        // the synchronous 33012 answer for unknown userids; the DingTalk-like default is tested below
         sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5))
+                .invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012).resultDelay(Duration.ZERO)
                 .user(new SandboxUser("outsider", "外部", "13900000000", false)).build());
     }
 
@@ -173,5 +175,23 @@ class DingTalkClientTest {
         assertThat(check.forbidden()).containsExactly("user-0004");
         assertThat(check.forbiddenCodes()).containsEntry("user-0004", "143106");
         assertThat(sandbox.inbox("user-0004")).hasSize(1);
+    }
+
+    @Test
+    void shouldSeeUnknownUsersOnlyInTheResultWhenDingTalkAcceptsThem() {
+        sandbox.close();
+        sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5))
+                .resultDelay(Duration.ZERO).build());
+        DingTalkClient client = client(sandbox.options().appSecret(), Duration.ofSeconds(5));
+        SendAnswer answer = client.send(List.of("user-0001", "nobody"), List.of(), text("x"));
+        assertThat(answer.verdict().ok()).as("accepted, as DingTalk does").isTrue();
+        ResultCheck check = client.check(answer.taskId());
+        assertThat(check.invalid()).containsExactly("nobody");
+        assertThat(check.reached()).containsExactly("user-0001");
+        assertThat(client.lookUpUser("user-0001").found()).isEqualTo(UserLookup.Found.MEMBER);
+        assertThat(client.lookUpUser("nobody").found()).isEqualTo(UserLookup.Found.NOT_FOUND);
+        sandbox.depart("user-0002");
+        assertThat(client.lookUpUser("user-0002").found()).isEqualTo(UserLookup.Found.NOT_FOUND);
+        assertThat(sandbox.stats().countedCalls()).as("contacts lookups are free").isEqualTo(2);
     }
 }

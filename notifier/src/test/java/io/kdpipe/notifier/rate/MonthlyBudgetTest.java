@@ -34,8 +34,36 @@ class MonthlyBudgetTest {
     @Test
     void shouldStopForTheMonthWhenDingTalkRefuses() {
         MonthlyBudget budget = new MonthlyBudget(5000, SHANGHAI, clock);
+        budget.fromLedger("n1", Instant.parse("2026-11-02T00:00:00Z"), 163);
         budget.refusedByDingTalk();
         assertThat(budget.exhausted()).isTrue();
-        assertThat(budget.remaining()).isEqualTo(5000);
+        assertThat(budget.remaining()).as("DingTalk's word, not the count").isZero();
+        assertThat(budget.used()).isEqualTo(163);
+        budget.quotaBack();
+        assertThat(budget.exhausted()).isFalse();
+        assertThat(budget.remaining()).isEqualTo(4837);
+    }
+
+    @Test
+    void shouldStartOverAtTheMonthsTurnInTheQuotaZoneAndForgetLastMonth() {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                Instant.parse("2026-11-30T15:59:00Z"));
+        Clock moving = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId z) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        MonthlyBudget budget = new MonthlyBudget(100, SHANGHAI, moving);
+        budget.fromLedger("n1", Instant.parse("2026-11-30T15:00:00Z"), 40, 10);
+        budget.refusedByDingTalk();
+        assertThat(budget.remaining()).isZero();
+        assertThat(budget.verifyUsed()).isEqualTo(10);
+        now.set(Instant.parse("2026-11-30T16:00:01Z")); // December 1st in Shanghai
+        assertThat(budget.exhausted()).isFalse();
+        assertThat(budget.remaining()).isEqualTo(100);
+        assertThat(budget.size()).as("last month's entries are dropped").isZero();
+        budget.fromLedger("old", Instant.parse("2026-11-29T00:00:00Z"), 5);
+        assertThat(budget.used()).isZero();
+        assertThat(budget.size()).isZero();
     }
 }

@@ -34,9 +34,15 @@ import io.kdpipe.common.runtime.HttpServers;
 
 /**
  * A stand-in for DingTalk's open platform ({@code oapi}) work-notification APIs: a real HTTP server
- * speaking {@code gettoken}, {@code asyncsend_v2}, {@code getsendresult} and {@code getbymobile},
- * with DingTalk's limits (rate, same-content-once-a-day, per-user daily cap, monthly quota), an
- * inbox per user and switchable {@link Faults}.
+ * speaking {@code gettoken}, {@code asyncsend_v2}, {@code getsendresult} and the contacts API
+ * ({@code user/get}, {@code getbymobile}, {@code department/get}, {@code department/listsub}, free of
+ * the monthly quota), with DingTalk's limits (rate, same-content-once-a-day, per-user daily cap,
+ * monthly quota), an inbox per user and switchable {@link Faults}.
+ *
+ * <p>As DingTalk does, a send to an unknown or departed userid is accepted ({@code errcode 0} with a
+ * {@code task_id}) and reaches nobody; only {@code getsendresult} tells, and only once the task has
+ * finished ({@link SandboxOptions#resultDelay()}); until then its lists are empty. The synchronous
+ * {@code 33012} answer is {@link SandboxOptions.InvalidUsers#REFUSE_33012}.
  *
  * <p>Besides the DingTalk endpoints it serves {@code GET /sandbox/inbox/{userid}} and
  * {@code GET /sandbox/stats} as JSON. Start it with {@link #start(SandboxOptions)}; point a client
@@ -47,6 +53,9 @@ public final class DingTalkSandbox implements AutoCloseable {
     static final String SEND_PATH = "/topapi/message/corpconversation/asyncsend_v2";
     static final String RESULT_PATH = "/topapi/message/corpconversation/getsendresult";
     static final String BY_MOBILE_PATH = "/topapi/v2/user/getbymobile";
+    static final String USER_GET_PATH = "/topapi/v2/user/get";
+    static final String DEPT_GET_PATH = "/topapi/v2/department/get";
+    static final String DEPT_LISTSUB_PATH = "/topapi/v2/department/listsub";
     static final int MAX_USERIDS = 100;
     static final int MAX_MSG_BYTES = 2048;
 
@@ -57,8 +66,10 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final SandboxOptions options;
     private final Faults faults = new Faults();
     private final Tokens tokens;
-    private final Map<String, SandboxUser> usersById = new HashMap<>();
-    private final Map<String, String> userIdByMobile = new HashMap<>();
+    private final Map<String, SandboxUser> usersById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> userIdByMobile = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, SandboxDepartment> departments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong contactsCalls = new AtomicLong();
     private final Map<String, RateWindow> windows = new HashMap<>();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -67,10 +78,11 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final Map<String, List<InboxMessage>> inboxes = new HashMap<>();
     private final Set<String> deliveredToday = new HashSet<>();
     private final Map<String, Integer> dailyCount = new HashMap<>();
-    private final Map<Long, ObjectNode> taskResults = new HashMap<>();
+    private final Map<Long, Task> taskResults = new HashMap<>();
     private LocalDate day;
     private YearMonth month;
     private long countedThisMonth;
+    private long monthlyQuota;
     private long nextTaskId = 256_271_667_000L;
 
     private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -85,10 +97,12 @@ public final class DingTalkSandbox implements AutoCloseable {
     private DingTalkSandbox(SandboxOptions options) throws IOException {
         this.options = options;
         this.tokens = new Tokens(options.clock(), options.tokenTtl());
+        this.monthlyQuota = options.monthlyQuota();
         for (SandboxUser u : options.users()) {
             usersById.put(u.userId(), u);
             userIdByMobile.put(u.mobile(), u.userId());
         }
+        options.departments().forEach(d -> departments.put(d.deptId(), d));
         this.server = HttpServers.create(new InetSocketAddress("127.0.0.1", options.port()), 0);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dingtalk-sandbox");
@@ -152,6 +166,32 @@ public final class DingTalkSandbox implements AutoCloseable {
         }
     }
 
+    /** {@code userId} leaves the organisation: the contacts API no longer finds them, and sends reach nobody. */
+    public void depart(String userId) {
+        usersById.computeIfPresent(userId, (k, u) -> u.leave());
+    }
+
+    /** Adds a person, or brings back one who left. */
+    public void join(SandboxUser user) {
+        usersById.put(user.userId(), user.rejoin());
+        userIdByMobile.put(user.mobile(), user.userId());
+    }
+
+    /** Changes the organisation's monthly quota now, e.g. an upgrade after {@code 90020}. */
+    public synchronized void monthlyQuota(long quota) {
+        this.monthlyQuota = quota;
+    }
+
+    /** The person behind {@code userId}, departed ones included; null when unknown. */
+    public SandboxUser user(String userId) {
+        return usersById.get(userId);
+    }
+
+    /** Contacts API calls answered so far (none of them counted toward the monthly quota). */
+    public long contactsCalls() {
+        return contactsCalls.get();
+    }
+
     /** Invalidates the current access token now: the next call with it is answered {@code 88}/{@code 40014}. */
     public void invalidateToken() {
         tokens.invalidate();
@@ -188,7 +228,7 @@ public final class DingTalkSandbox implements AutoCloseable {
                 case "/gettoken" -> getToken(ex, query);
                 case SEND_PATH -> messageCall(ex, query, SEND_PATH, true);
                 case RESULT_PATH -> messageCall(ex, query, RESULT_PATH, false);
-                case BY_MOBILE_PATH -> byMobile(ex, query);
+                case BY_MOBILE_PATH, USER_GET_PATH, DEPT_GET_PATH, DEPT_LISTSUB_PATH -> contacts(ex, query, path);
                 case "/sandbox/stats" -> json(ex, 200, MAPPER.valueToTree(stats()));
                 default -> {
                     if (path.startsWith("/sandbox/inbox/")) {
@@ -300,16 +340,21 @@ public final class DingTalkSandbox implements AutoCloseable {
         if (userIds.size() > MAX_USERIDS) {
             return error(41029, "超过最大接收人数");
         }
+        Set<String> invalid = new java.util.LinkedHashSet<>();
         for (String id : userIds) {
             SandboxUser user = usersById.get(id);
-            if (user == null) {
-                return error(33012, "无效的USERID: " + id);
+            if (user == null || user.departed()) {
+                if (options.invalidUsers() == SandboxOptions.InvalidUsers.REFUSE_33012) {
+                    return error(33012, "无效的USERID: " + id);
+                }
+                invalid.add(id);
+                continue;
             }
             if (!user.inScope()) {
                 return error88("60011", "应用没有权限给该用户发消息: " + id);
             }
         }
-        if (countedThisMonth >= options.monthlyQuota()) {
+        if (countedThisMonth >= monthlyQuota) {
             return error(90020, "本月调用次数已达上限");
         }
         countedThisMonth++;
@@ -319,6 +364,9 @@ public final class DingTalkSandbox implements AutoCloseable {
         ArrayNode forbidden = MAPPER.createArrayNode();
         ArrayNode read = MAPPER.createArrayNode();
         for (String id : new java.util.LinkedHashSet<>(userIds)) {
+            if (invalid.contains(id)) {
+                continue;
+            }
             if (!deliveredToday.add(id + "\u0000" + content)) {
                 duplicates.incrementAndGet();
                 forbidden.add(forbiddenEntry(id, 143106));
@@ -335,7 +383,9 @@ public final class DingTalkSandbox implements AutoCloseable {
             read.add(id);
         }
         ObjectNode result = MAPPER.createObjectNode();
-        result.set("invalid_user_id_list", MAPPER.createArrayNode());
+        ArrayNode invalidIds = MAPPER.createArrayNode();
+        invalid.forEach(invalidIds::add);
+        result.set("invalid_user_id_list", invalidIds);
         ArrayNode forbiddenIds = MAPPER.createArrayNode();
         forbidden.forEach(f -> forbiddenIds.add(f.get("userid").asText()));
         result.set("forbidden_user_id_list", forbiddenIds);
@@ -344,7 +394,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         result.set("unread_user_id_list", read);
         result.set("invalid_dept_id_list", MAPPER.createArrayNode());
         result.set("forbidden_list", forbidden);
-        taskResults.put(taskId, result);
+        taskResults.put(taskId, new Task(result, now.plus(options.resultDelay())));
         ObjectNode ok = error(0, "ok");
         ok.put("task_id", taskId);
         ok.put("request_id", Long.toHexString(taskId));
@@ -356,23 +406,41 @@ public final class DingTalkSandbox implements AutoCloseable {
         if (request.path("agent_id").asLong() != options.agentId()) {
             return error(40056, "不合法的agentid");
         }
-        ObjectNode result = taskResults.get(request.path("task_id").asLong());
-        if (result == null) {
+        Task task = taskResults.get(request.path("task_id").asLong());
+        if (task == null) {
             return error(40035, "不合法的参数: task_id");
         }
-        if (countedThisMonth >= options.monthlyQuota()) {
+        if (countedThisMonth >= monthlyQuota) {
             return error(90020, "本月调用次数已达上限");
         }
         countedThisMonth++;
         countedCalls.incrementAndGet();
         ObjectNode ok = error(0, "ok");
-        ok.set("send_result", result.deepCopy());
+        ok.set("send_result", options.clock().instant().isBefore(task.readyAt()) ? unfinished() : task.result().deepCopy());
         return ok;
     }
 
-    private void byMobile(HttpExchange ex, Map<String, String> query) throws IOException {
-        JsonNode request = MAPPER.readTree(readBody(ex));
-        if (!window(BY_MOBILE_PATH).tryAdmit(System.nanoTime())) {
+    /** A task's result and when DingTalk has it filled in. */
+    private record Task(ObjectNode result, Instant readyAt) {
+    }
+
+    private static ObjectNode unfinished() {
+        ObjectNode r = MAPPER.createObjectNode();
+        for (String list : List.of("invalid_user_id_list", "forbidden_user_id_list", "failed_user_id_list",
+                "read_user_id_list", "unread_user_id_list", "invalid_dept_id_list", "forbidden_list")) {
+            r.set(list, MAPPER.createArrayNode());
+        }
+        return r;
+    }
+
+    private void contacts(HttpExchange ex, Map<String, String> query, String path) throws IOException {
+        JsonNode request;
+        try {
+            request = MAPPER.readTree(readBody(ex));
+        } catch (IOException e) {
+            request = null;
+        }
+        if (!window(path).tryAdmit(System.nanoTime())) {
             qpsViolations.incrementAndGet();
             json(ex, 200, error88("90018", "请求的QPS超过了应用限制"));
             return;
@@ -381,14 +449,74 @@ public final class DingTalkSandbox implements AutoCloseable {
             json(ex, 200, error88("40014", "不合法的access_token"));
             return;
         }
-        String userId = request == null ? null : userIdByMobile.get(request.path("mobile").asText(""));
-        if (userId == null) {
-            json(ex, 200, error(60121, "找不到该用户"));
+        contactsCalls.incrementAndGet();
+        if (request == null || !request.isObject()) {
+            json(ex, 200, error(40035, "不合法的参数"));
             return;
+        }
+        json(ex, 200, switch (path) {
+            case BY_MOBILE_PATH -> byMobile(request.path("mobile").asText(""));
+            case USER_GET_PATH -> userGet(request.path("userid").asText(""));
+            case DEPT_GET_PATH -> departmentGet(request.path("dept_id").asLong(-1));
+            default -> departmentListSub(request.path("dept_id").asLong(1));
+        });
+    }
+
+    private ObjectNode byMobile(String mobile) {
+        String userId = userIdByMobile.get(mobile);
+        SandboxUser user = userId == null ? null : usersById.get(userId);
+        if (user == null || user.departed()) {
+            return error(60121, "找不到该用户");
         }
         ObjectNode ok = error(0, "ok");
         ok.putObject("result").put("userid", userId);
-        json(ex, 200, ok);
+        return ok;
+    }
+
+    private ObjectNode userGet(String userId) {
+        SandboxUser user = usersById.get(userId);
+        if (user == null || user.departed()) {
+            return error(60121, "找不到该用户");
+        }
+        ObjectNode ok = error(0, "ok");
+        ObjectNode r = ok.putObject("result");
+        r.put("userid", user.userId());
+        r.put("name", user.name());
+        r.put("mobile", user.mobile());
+        r.put("active", true);
+        ArrayNode depts = r.putArray("dept_id_list");
+        user.deptIds().forEach(depts::add);
+        return ok;
+    }
+
+    private ObjectNode departmentGet(long deptId) {
+        SandboxDepartment d = departments.get(deptId);
+        if (d == null) {
+            return error(60003, "部门不存在");
+        }
+        ObjectNode ok = error(0, "ok");
+        ObjectNode r = ok.putObject("result");
+        r.put("dept_id", d.deptId());
+        r.put("name", d.name());
+        if (d.parentId() != null) {
+            r.put("parent_id", d.parentId());
+        }
+        ArrayNode managers = r.putArray("dept_manager_userid_list");
+        d.managerUserIds().forEach(managers::add);
+        return ok;
+    }
+
+    private ObjectNode departmentListSub(long parentId) {
+        if (parentId != 1 && !departments.containsKey(parentId)) {
+            return error(60003, "部门不存在");
+        }
+        ObjectNode ok = error(0, "ok");
+        ArrayNode list = ok.putArray("result");
+        departments.values().stream()
+                .filter(d -> d.parentId() != null && d.parentId() == parentId)
+                .sorted(java.util.Comparator.comparingLong(SandboxDepartment::deptId))
+                .forEach(d -> list.addObject().put("dept_id", d.deptId()).put("name", d.name()).put("parent_id", parentId));
+        return ok;
     }
 
     private void inboxJson(HttpExchange ex, String userId) throws IOException {

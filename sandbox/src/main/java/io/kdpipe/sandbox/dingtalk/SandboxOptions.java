@@ -19,8 +19,12 @@ import java.util.Objects;
  * @param perUserDailyCap  messages per user per day before {@code 143105}
  * @param monthlyQuota     counted calls per month before {@code 90020}
  * @param zone             the zone whose days and months the limits count in
- * @param users            who exists in the organisation
+ * @param users            who exists in the organisation, departed people included
  * @param clock            time for tokens, days and months
+ * @param invalidUsers     how {@code asyncsend_v2} answers an unknown or departed userid
+ * @param resultDelay      how long after a send {@code getsendresult} still reports the task as unfinished
+ *                         (every list empty)
+ * @param departments      the organisation's departments, for the contacts API
  */
 public record SandboxOptions(
         int port,
@@ -33,7 +37,21 @@ public record SandboxOptions(
         int monthlyQuota,
         ZoneId zone,
         List<SandboxUser> users,
-        Clock clock) {
+        Clock clock,
+        InvalidUsers invalidUsers,
+        Duration resultDelay,
+        List<SandboxDepartment> departments) {
+
+    /** How a send naming an unknown or departed userid is answered; DingTalk's documentation allows both. */
+    public enum InvalidUsers {
+        /**
+         * As DingTalk does in practice: {@code errcode 0} with a {@code task_id}, and the userid appears
+         * later in {@code getsendresult}'s {@code invalid_user_id_list}. The default.
+         */
+        ACCEPT_AND_REPORT,
+        /** The whole call is refused with {@code 33012}. */
+        REFUSE_33012
+    }
 
     public SandboxOptions {
         Objects.requireNonNull(appKey, "appKey");
@@ -42,6 +60,9 @@ public record SandboxOptions(
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(clock, "clock");
         users = List.copyOf(users);
+        Objects.requireNonNull(invalidUsers, "invalidUsers");
+        Objects.requireNonNull(resultDelay, "resultDelay");
+        departments = List.copyOf(departments);
     }
 
     public static Builder builder() {
@@ -69,6 +90,9 @@ public record SandboxOptions(
         private ZoneId zone = ZoneId.of("Asia/Shanghai");
         private final List<SandboxUser> users = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private InvalidUsers invalidUsers = InvalidUsers.ACCEPT_AND_REPORT;
+        private Duration resultDelay = Duration.ofSeconds(30);
+        private final List<SandboxDepartment> departments = new ArrayList<>();
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder appKey(String appKey) { this.appKey = appKey; return this; }
@@ -82,10 +106,13 @@ public record SandboxOptions(
         public Builder user(SandboxUser user) { this.users.add(user); return this; }
         public Builder users(List<SandboxUser> users) { this.users.addAll(users); return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder invalidUsers(InvalidUsers answer) { this.invalidUsers = answer; return this; }
+        public Builder resultDelay(Duration delay) { this.resultDelay = delay; return this; }
+        public Builder department(SandboxDepartment department) { this.departments.add(department); return this; }
 
         public SandboxOptions build() {
             return new SandboxOptions(port, appKey, appSecret, agentId, tokenTtl, qps, perUserDailyCap, monthlyQuota,
-                    zone, users, clock);
+                    zone, users, clock, invalidUsers, resultDelay, departments);
         }
     }
 }

@@ -78,7 +78,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldDeliverOnceADayAndFlagLaterCopies() throws Exception {
-        start(SandboxOptions.builder());
+        start(SandboxOptions.builder().resultDelay(Duration.ZERO));
         String token = token();
         JsonNode first = send(token, "user-0001,user-0002", "客户 A 已审核");
         JsonNode second = send(token, "user-0001", "客户 A 已审核");
@@ -100,7 +100,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldRefuseInvalidSends() throws Exception {
-        start(SandboxOptions.builder());
+        start(SandboxOptions.builder().invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012));
         String token = token();
         String tooMany = IntStream.rangeClosed(1, 101).mapToObj(i -> String.format("user-%04d", i)).collect(Collectors.joining(","));
         assertThat(send(token, tooMany, "x").get("errcode").asInt()).isEqualTo(41029);
@@ -113,6 +113,82 @@ class DingTalkSandboxTest {
         badAgent.putObject("msg").put("msgtype", "text").putObject("text").put("content", "x");
         assertThat(MAPPER.readTree(post(DingTalkSandbox.SEND_PATH, token, badAgent).body()).get("errcode").asInt()).isEqualTo(40056);
         assertThat(sandbox.inboxes()).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptUnknownAndDepartedUsersAndReportThemOnlyOnceTheTaskHasFinished() throws Exception {
+        MutableClock clock = new MutableClock();
+        start(SandboxOptions.builder().clock(clock).resultDelay(Duration.ofSeconds(60)));
+        sandbox.depart("user-0002");
+        String token = token();
+        JsonNode sent = send(token, "user-0001,user-0002,ghost", "客户 B 已审核");
+        assertThat(sent.get("errcode").asInt()).as("accepted as DingTalk does").isZero();
+        assertThat(sandbox.inbox("user-0001")).hasSize(1);
+        assertThat(sandbox.inbox("user-0002")).isEmpty();
+
+        ObjectNode q = MAPPER.createObjectNode().put("agent_id", sandbox.options().agentId()).put("task_id", sent.get("task_id").asLong());
+        JsonNode early = MAPPER.readTree(post(DingTalkSandbox.RESULT_PATH, token, q).body());
+        assertThat(early.at("/send_result/invalid_user_id_list")).as("not filled in yet").isEmpty();
+        assertThat(early.at("/send_result/unread_user_id_list")).isEmpty();
+
+        clock.advance(Duration.ofSeconds(61));
+        JsonNode late = MAPPER.readTree(post(DingTalkSandbox.RESULT_PATH, token, q).body());
+        assertThat(late.at("/send_result/invalid_user_id_list")).extracting(JsonNode::asText).containsExactly("user-0002", "ghost");
+        assertThat(late.at("/send_result/unread_user_id_list")).extracting(JsonNode::asText).containsExactly("user-0001");
+        assertThat(sandbox.stats().countedCalls()).as("one send, two result checks").isEqualTo(3);
+    }
+
+    @Test
+    void shouldAnswerTheContactsApiForFreeAndNotFindDepartedPeople() throws Exception {
+        sandbox = DingTalkSandbox.start(SandboxOptions.builder()
+                .user(SandboxUser.of("zhangwei", "张伟", "13800000001").inDepartments(java.util.List.of(301L)))
+                .user(SandboxUser.of("lisi", "李四", "13800000002"))
+                .department(new SandboxDepartment(300, "销售部", 1L, java.util.List.of("lisi")))
+                .department(new SandboxDepartment(301, "华东销售", 300L, java.util.List.of("zhangwei")))
+                .monthlyQuota(1).build());
+        String token = token();
+        JsonNode user = MAPPER.readTree(post(DingTalkSandbox.USER_GET_PATH, token, MAPPER.createObjectNode().put("userid", "zhangwei")).body());
+        assertThat(user.at("/result/name").asText()).isEqualTo("张伟");
+        assertThat(user.at("/result/dept_id_list/0").asLong()).isEqualTo(301);
+        sandbox.depart("zhangwei");
+        assertThat(MAPPER.readTree(post(DingTalkSandbox.USER_GET_PATH, token, MAPPER.createObjectNode().put("userid", "zhangwei")).body())
+                .get("errcode").asInt()).isEqualTo(60121);
+        assertThat(MAPPER.readTree(post(DingTalkSandbox.BY_MOBILE_PATH, token, MAPPER.createObjectNode().put("mobile", "13800000001")).body())
+                .get("errcode").asInt()).isEqualTo(60121);
+        JsonNode dept = MAPPER.readTree(post(DingTalkSandbox.DEPT_GET_PATH, token, MAPPER.createObjectNode().put("dept_id", 301)).body());
+        assertThat(dept.at("/result/name").asText()).isEqualTo("华东销售");
+        assertThat(dept.at("/result/dept_manager_userid_list/0").asText()).isEqualTo("zhangwei");
+        JsonNode subs = MAPPER.readTree(post(DingTalkSandbox.DEPT_LISTSUB_PATH, token, MAPPER.createObjectNode().put("dept_id", 300)).body());
+        assertThat(subs.get("result")).extracting(n -> n.get("name").asText()).containsExactly("华东销售");
+        sandbox.join(SandboxUser.of("zhangwei", "张伟", "13800000001"));
+        assertThat(MAPPER.readTree(post(DingTalkSandbox.USER_GET_PATH, token, MAPPER.createObjectNode().put("userid", "zhangwei")).body())
+                .get("errcode").asInt()).isZero();
+        assertThat(sandbox.contactsCalls()).isEqualTo(6);
+        assertThat(sandbox.stats().countedCalls()).as("contacts calls are free").isZero();
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-28T02:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     @Test

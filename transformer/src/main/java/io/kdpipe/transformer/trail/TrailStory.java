@@ -181,18 +181,22 @@ public final class TrailStory {
                     continue;
                 }
                 String key = keyOf(d.noticeId());
+                if (d.quotaMarker()) {
+                    continue;
+                }
                 if (d.status() == DeliveryRecord.Status.SENT) {
-                    StringBuilder line = new StringBuilder("delivered " + d.noticeId() + " to " + recipients(d.userIds(), List.of())
-                            + ", task " + tasks(d.taskIds()) + ", " + d.attempts() + " attempt(s)");
-                    if (d.verification() != null) {
-                        DeliveryRecord.Verification v = d.verification();
-                        List<String> bad = new ArrayList<>();
-                        bad.addAll(v.invalidUserIds());
-                        bad.addAll(v.forbiddenUserIds());
-                        bad.addAll(v.failedUserIds());
-                        line.append(bad.isEmpty() ? ", verified" : ", verification: not received by " + String.join(", ", bad));
+                    String to = recipients(d.userIds(), List.of());
+                    String tasks = ", task " + tasks(d.taskIds());
+                    switch (d.delivery()) {
+                        case DELIVERED -> add(d.completedAt(), "delivered", key, d.noticeId(), "delivered " + d.noticeId() + " to "
+                                + reachedText(d) + tasks + " (confirmed by getsendresult)" + notReachedSuffix(d), 4, null);
+                        case NOT_DELIVERED -> add(d.completedAt(), "not-delivered", key, d.noticeId(), "not delivered "
+                                + d.noticeId() + " to " + to + ": " + d.reason() + tasks + " (getsendresult)", 4, null);
+                        default -> add(d.completedAt(), "accepted", key, d.noticeId(), "accepted by DingTalk " + d.noticeId()
+                                + " for " + to + tasks + ", " + d.attempts() + " attempt(s)"
+                                + (d.checkDueAt() == null ? ", delivery not checked" : ", delivery check due " + time.format(d.checkDueAt()))
+                                + notReachedSuffix(d), 4, null);
                     }
-                    add(d.completedAt(), "delivered", key, d.noticeId(), line.toString(), 4, null);
                 } else if (!deadLettered.contains(d.noticeId())) {
                     add(d.completedAt(), "dead-letter", key, d.noticeId(), "dead-lettered " + d.noticeId() + " after "
                             + d.attempts() + " attempt(s)", 3, null);
@@ -270,11 +274,20 @@ public final class TrailStory {
             String when = time.format(latest.entry().at());
             return switch (latest.entry().type()) {
                 case "delivered" -> {
-                    DeliveryRecord d = s.deliveries().stream()
-                            .filter(r -> r.noticeId().equals(id) && r.status() == DeliveryRecord.Status.SENT)
-                            .reduce((a, b) -> b).orElseThrow();
-                    yield "delivered to " + recipients(d.userIds(), List.of()) + " " + when + ", task " + tasks(d.taskIds()) + origin
-                            + (unresolved.isEmpty() ? "" : "; not sent to: " + unresolvedText(unresolved));
+                    DeliveryRecord d = lastSent(id);
+                    yield "delivered to " + reachedText(d) + " " + when + ", task " + tasks(d.taskIds()) + origin
+                            + notReachedSuffix(d) + (unresolved.isEmpty() ? "" : "; not sent to: " + unresolvedText(unresolved));
+                }
+                case "accepted" -> {
+                    DeliveryRecord d = lastSent(id);
+                    yield "accepted by DingTalk for " + recipients(d.userIds(), List.of()) + " " + when + ", task " + tasks(d.taskIds())
+                            + origin + "; not confirmed as delivered" + (d.checkDueAt() == null ? "" : " yet")
+                            + notReachedSuffix(d) + (unresolved.isEmpty() ? "" : "; not sent to: " + unresolvedText(unresolved));
+                }
+                case "not-delivered" -> {
+                    DeliveryRecord d = lastSent(id);
+                    yield "not delivered to " + recipients(d.userIds(), List.of()) + ": " + d.reason() + " (getsendresult " + when
+                            + ")" + origin + ", dead-lettered, waiting for a redrive";
                 }
                 case "dead-letter" -> {
                     TrailSources.DeadLetter d = s.deadLetters().stream().filter(x -> x.notice().id().equals(id))
@@ -294,6 +307,32 @@ public final class TrailStory {
                             : "notice " + id + " built " + when + origin + ", not delivered yet";
                 }
             };
+        }
+
+        private DeliveryRecord lastSent(String id) {
+            return s.deliveries().stream().filter(r -> r.noticeId().equals(id) && r.status() == DeliveryRecord.Status.SENT)
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+
+        /** Who the message reached, by getsendresult: every recipient it did not report as not reached. */
+        private String reachedText(DeliveryRecord d) {
+            List<String> missed = notReached(d);
+            return recipients(d.userIds().stream().filter(u -> !missed.contains(u)).toList(), List.of());
+        }
+
+        private String notReachedSuffix(DeliveryRecord d) {
+            List<String> missed = notReached(d);
+            return missed.isEmpty() ? "" : "; not received by " + recipients(missed, List.of());
+        }
+
+        private List<String> notReached(DeliveryRecord d) {
+            if (d.verification() == null) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>(d.verification().invalidUserIds());
+            out.addAll(d.verification().forbiddenUserIds());
+            out.addAll(d.verification().failedUserIds());
+            return out;
         }
 
         private List<String> unresolved(String id) {

@@ -1,0 +1,306 @@
+package io.kdpipe.cli.operate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.cli.Kdpipe;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.contract.DirectoryEntry;
+import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.TopicInitializer;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.notifier.NotifierConfig;
+import io.kdpipe.notifier.NotifierMain;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.InboxMessage;
+import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.SandboxUser;
+import io.kdpipe.testkit.KafkaBroker;
+import io.kdpipe.testkit.KafkaBrokerExtension;
+import io.kdpipe.testkit.TestNames;
+import io.kdpipe.testkit.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/**
+ * The notifier against the DingTalk sandbox in its DingTalk-like mode (unknown and departed userids
+ * accepted with {@code errcode 0}, reported only by {@code getsendresult} after a delay), on a real
+ * broker, read back through {@code kdpipe trail} and {@code kdpipe status}.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class DeliveryTruthIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aGhostOrADepartedSalespersonIsNeverConcludedDeliveredAndARedriveAfterTheFixDeliversOnce(KafkaBroker broker) throws Exception {
+        String prefix = TestNames.topicPrefix();
+        Map<String, String> env = env(broker, prefix);
+        Instant now = Instant.now();
+        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
+                .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
+                .user(SandboxUser.of("wangwu", "王五", "13800000003")).build());
+        sandbox.depart("wangwu");
+        List<AutoCloseable> running = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer(broker)) {
+            // checked as a member two days ago, gone since: the free check before the send catches it
+            person(producer, prefix, new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, "XSY010", "王五", null,
+                    "wangwu", null, now.minus(Duration.ofDays(2)), DirectoryEntry.Status.ACTIVE, now.minus(Duration.ofDays(2)), null));
+            // mapped to a userid nobody has: never checked
+            person(producer, prefix, entry("XSY011", "赵六", "ghost0000001", now));
+            // checked a minute ago as a member (trusted), but DingTalk does not know it: only getsendresult tells
+            person(producer, prefix, new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, "XSY012", "李四", null,
+                    "lisi", null, now.minusSeconds(60), DirectoryEntry.Status.ACTIVE, now.minusSeconds(60), null));
+            person(producer, prefix, entry("XSY007", "张伟", "zhangwei", now));
+
+            Map<String, String> n = notifierEnv(env, sandbox);
+            n.put("NOTIFIER_VERIFY_KINDS", "APPROVED");
+            n.put("NOTIFIER_VERIFY_DELAY", "1s");
+            running.add(notifier(n));
+
+            Notice departed = notice("n-departed", "wangwu", "王五的客户已审核");
+            Notice ghost = notice("n-ghost", "ghost0000001", "赵六的客户已审核");
+            Notice unknownButTrusted = notice("n-lisi", "lisi", "李四的客户已审核");
+            Notice ok = notice("n-ok", "zhangwei", "张伟的客户已审核");
+            publish(producer, prefix, List.of(departed, ghost, unknownButTrusted, ok));
+
+            List<String> lisiConclusions = new ArrayList<>();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                String c = conclusion(env, "n-lisi");
+                lisiConclusions.add(c);
+                return c.startsWith("not delivered") || c.startsWith("dead-lettered");
+            });
+            assertThat(lisiConclusions).as("accepted by DingTalk, then found not delivered; never called delivered")
+                    .noneMatch(c -> c.startsWith("delivered")).anyMatch(c -> c.startsWith("accepted by DingTalk for 李四 (lisi)"));
+            await().atMost(WAIT).until(() -> conclusion(env, "n-ok").startsWith("delivered to 张伟 (zhangwei)"));
+            await().atMost(WAIT).until(() -> deadLetters(broker, prefix).size() == 3);
+
+            assertThat(conclusion(env, "n-departed")).startsWith("dead-lettered").contains("DEPARTED").doesNotContain("delivered to");
+            assertThat(conclusion(env, "n-ghost")).startsWith("dead-lettered").contains("INVALID_USER").contains("errcode 60121");
+            assertThat(conclusion(env, "n-lisi")).doesNotStartWith("delivered");
+            Map<String, String> reasons = new HashMap<>();
+            deadLetters(broker, prefix).forEach(r -> reasons.put(Notice.CODEC.decode(r.value()).id(),
+                    io.kdpipe.common.deadletter.DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason")));
+            assertThat(reasons).containsEntry("n-departed", "DEPARTED").containsEntry("n-ghost", "INVALID_USER")
+                    .containsEntry("n-lisi", "INVALID_USER");
+            assertThat(sandbox.stats().countedCalls()).as("n-ok and n-lisi: one send and one check each; the free check "
+                    + "caught the departed and the unknown userid without a counted call").isEqualTo(4);
+            assertThat(sandbox.contactsCalls()).isGreaterThanOrEqualTo(2);
+            Map<String, DirectoryEntry> directory = directory(broker, prefix);
+            assertThat(directory.get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.DEPARTED);
+            assertThat(directory.get("person:XSY011").status()).isEqualTo(DirectoryEntry.Status.UNKNOWN);
+            Result status = kdpipe(env, "status");
+            assertThat(status.out()).contains("1 delivered (confirmed by getsendresult)").contains("3 not delivered");
+
+            // the directory is fixed: the same userids become valid in DingTalk and the entries are imported again
+            sandbox.join(SandboxUser.of("wangwu", "王五", "13800000003"));
+            sandbox.join(SandboxUser.of("ghost0000001", "赵六", "13800000004"));
+            sandbox.join(SandboxUser.of("lisi", "李四", "13800000005"));
+            Instant fixed = Instant.now();
+            person(producer, prefix, entry("XSY010", "王五", "wangwu", fixed));
+            person(producer, prefix, entry("XSY011", "赵六", "ghost0000001", fixed));
+            person(producer, prefix, entry("XSY012", "李四", "lisi", fixed));
+            Result redrive = kdpipe(env, "redrive", "--yes");
+            assertThat(redrive.exit()).as(redrive.toString()).isZero();
+
+            for (String[] c : new String[][] {{"n-departed", "王五 (wangwu)"}, {"n-ghost", "赵六 (ghost0000001)"}, {"n-lisi", "李四 (lisi)"}}) {
+                await().atMost(WAIT).until(() -> conclusion(env, c[0]).startsWith("delivered to " + c[1]));
+            }
+            assertThat(copies(sandbox, "wangwu", departed)).isEqualTo(1);
+            assertThat(copies(sandbox, "ghost0000001", ghost)).isEqualTo(1);
+            assertThat(copies(sandbox, "lisi", unknownButTrusted)).isEqualTo(1);
+            assertThat(copies(sandbox, "zhangwei", ok)).isEqualTo(1);
+            assertThat(sandbox.stats().sendCalls()).as("one more send per redriven notice, no more").isEqualTo(5);
+        } finally {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).close();
+            }
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void whenDingTalkSaysTheQuotaIsUsedUpMetricsStatusAndReadinessAgreeAndSendingResumesWithoutARestart(KafkaBroker broker)
+            throws Exception {
+        String prefix = TestNames.topicPrefix();
+        Map<String, String> env = env(broker, prefix);
+        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().monthlyQuota(3)
+                .users(SandboxOptions.numberedUsers(6)).build());
+        List<AutoCloseable> running = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer(broker)) {
+            Map<String, String> n = notifierEnv(env, sandbox);
+            n.put("DINGTALK_MONTHLY_BUDGET", "5000"); // kdpipe's own count has room: only DingTalk knows better
+            n.put("NOTIFIER_QUOTA_PROBE_INTERVAL", "2s");
+            n.put("NOTIFIER_VERIFY_BUDGET_SHARE", "0");
+            ServiceRuntime notifier = notifier(n);
+            running.add(notifier);
+            List<Notice> notices = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                notices.add(notice("q-" + i, String.format("user-%04d", i), "客户 " + i + " 已审核"));
+            }
+            publish(producer, prefix, notices);
+
+            await().atMost(WAIT).until(() -> metric(notifier, "kdpipe_notifier_budget_refused") == 1.0);
+            assertThat(metric(notifier, "kdpipe_notifier_budget_remaining")).isZero();
+            HttpResponse<String> ready = health(notifier);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("DingTalk says the quota is used up");
+            await().atMost(WAIT).until(() -> kdpipe(env, "status").out().contains("DingTalk says the quota is used up"));
+            assertThat(kdpipe(env, "status", "--json").out()).contains("\"refusedByDingTalk\" : true").contains("\"remaining\" : 0");
+            assertThat(sandbox.inboxes()).hasSize(3);
+
+            sandbox.monthlyQuota(100); // the organisation upgrades; nothing is restarted
+            await().atMost(WAIT).until(() -> sandbox.inboxes().size() == 6);
+            await().atMost(WAIT).until(() -> health(notifier).statusCode() == 200);
+            assertThat(metric(notifier, "kdpipe_notifier_budget_refused")).isZero();
+            assertThat(metric(notifier, "kdpipe_notifier_budget_remaining")).isGreaterThan(0);
+            await().atMost(WAIT).until(() -> !kdpipe(env, "status").out().contains("DingTalk says the quota is used up"));
+            for (Notice x : notices) {
+                assertThat(copies(sandbox, x.recipients().userIds().get(0), x)).as(x.id()).isEqualTo(1);
+            }
+        } finally {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).close();
+            }
+            sandbox.close();
+        }
+    }
+
+    // ---- helpers
+
+    private static Map<String, String> env(KafkaBroker broker, String prefix) {
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KDPIPE_TOPIC_PREFIX", prefix);
+        env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
+        return env;
+    }
+
+    private static Map<String, String> notifierEnv(Map<String, String> env, DingTalkSandbox sandbox) {
+        Map<String, String> n = new HashMap<>(env);
+        n.put("KDPIPE_HTTP_PORT", "0");
+        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
+        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
+        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
+        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
+        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
+        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
+        n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
+        return n;
+    }
+
+    private static ServiceRuntime notifier(Map<String, String> n) {
+        return NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(n))));
+    }
+
+    private static KafkaProducer<String, byte[]> producer(KafkaBroker broker) {
+        return new KafkaProducer<>(broker.clientConfig(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static DirectoryEntry entry(String number, String name, String userId, Instant at) {
+        return new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, number, name, null, userId, null, at);
+    }
+
+    private static void person(KafkaProducer<String, byte[]> producer, String prefix, DirectoryEntry e) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.DIRECTORY.name(prefix), e.key(), DirectoryEntry.CODEC.encode(e))).get(30, TimeUnit.SECONDS);
+    }
+
+    private static Notice notice(String id, String userId, String text) {
+        ObjectNode msg = Json.mapper().createObjectNode().put("msgtype", "text");
+        msg.putObject("text").put("content", text);
+        return new Notice(Notice.VERSION, id, Notice.Kind.APPROVED, List.of("acct:" + id),
+                new Notice.Recipients(List.of(userId), List.of(), List.of()), msg,
+                new Notice.Provenance("kingdee.customers.v1", 0, 0, Instant.now().minusSeconds(5), null), Instant.now());
+    }
+
+    private static void publish(KafkaProducer<String, byte[]> producer, String prefix, List<Notice> notices) throws Exception {
+        for (Notice n : notices) {
+            producer.send(new ProducerRecord<>(Topics.NOTICES.name(prefix), n.id(), Notice.CODEC.encode(n))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaBroker broker, String prefix) {
+        return new TopicReader<>(broker, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readAll(Topics.NOTICES_DLT.name(prefix));
+    }
+
+    private static Map<String, DirectoryEntry> directory(KafkaBroker broker, String prefix) {
+        Map<String, DirectoryEntry> out = new HashMap<>();
+        new TopicReader<>(broker, new StringDeserializer(), Topics.DIRECTORY.valueSerde().deserializer())
+                .readAll(Topics.DIRECTORY.name(prefix)).forEach(r -> out.put(r.key(), r.value()));
+        return out;
+    }
+
+    private static long copies(DingTalkSandbox sandbox, String userId, Notice n) {
+        return sandbox.inbox(userId).stream().map(InboxMessage::msg).filter(n.msg()::equals).count();
+    }
+
+    private static String conclusion(Map<String, String> env, String noticeId) {
+        Result r = kdpipe(env, "trail", "--notice", noticeId, "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                "--topic-prefix", env.get("KDPIPE_TOPIC_PREFIX"));
+        return r.exit() == 0 ? r.out().lines().findFirst().orElse("") : "";
+    }
+
+    private double metric(ServiceRuntime runtime, String name) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + runtime.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(Double.NaN);
+    }
+
+    private HttpResponse<String> health(ServiceRuntime runtime) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + runtime.port() + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    static Result kdpipe(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Kdpipe.commandLine(OperateContext.of(env, new StringReader(""), Clock.systemUTC()));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
