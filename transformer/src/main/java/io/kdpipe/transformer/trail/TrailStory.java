@@ -127,7 +127,7 @@ public final class TrailStory {
             for (TrailEvent e : s.trail()) {
                 if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
                     add(e.at(), "notice", e.customerKey(), e.noticeId(), "notice " + e.noticeId() + " (" + e.noticeKind()
-                            + ") built for " + recipients(e.userIds(), e.deptIds()) + unresolvedSuffix(e.unresolved()), 0, null);
+                            + ") built for " + recipients(e.userIds(), e.deptIds()) + routingSuffix(e.routing(), e.unresolved()), 0, null);
                     continue;
                 }
                 if (e.type() != TrailEvent.Type.ROW || !keys.contains(e.customerKey())) {
@@ -168,7 +168,7 @@ public final class TrailStory {
                     } else {
                         add(n.createdAt(), "notice", key, id, "notice " + id + " (" + n.kind() + ") built for "
                                 + recipients(n.recipients().userIds(), n.recipients().deptIds())
-                                + unresolvedSuffix(n.recipients().unresolved()), 1, null);
+                                + routingSuffix(n.routing() == null ? List.of() : n.routing().notes(), n.recipients().unresolved()), 1, null);
                     }
                 }
             }
@@ -280,7 +280,7 @@ public final class TrailStory {
                     TrailSources.DeadLetter d = s.deadLetters().stream().filter(x -> x.notice().id().equals(id))
                             .reduce((a, b) -> b).orElse(null);
                     if (d != null && "NO_RECIPIENTS".equals(d.reason()) && !unresolved.isEmpty()) {
-                        yield "not sent: " + unresolvedText(unresolved);
+                        yield "not sent: " + gapText(id, unresolved);
                     }
                     yield "dead-lettered " + when + ": " + (d == null ? "" : d.reason()
                             + (d.errcode() == null ? "" : " (errcode " + d.errcode() + ")")) + origin + ", waiting for a redrive";
@@ -290,7 +290,7 @@ public final class TrailStory {
                 default -> {
                     boolean none = n != null ? n.recipients().isEmpty()
                             : built.get(id) != null && built.get(id).userIds().isEmpty() && built.get(id).deptIds().isEmpty();
-                    yield none && !unresolved.isEmpty() ? "not sent: " + unresolvedText(unresolved)
+                    yield none && !unresolved.isEmpty() ? "not sent: " + gapText(id, unresolved)
                             : "notice " + id + " built " + when + origin + ", not delivered yet";
                 }
             };
@@ -308,6 +308,13 @@ public final class TrailStory {
                 return n.recipients().unresolved();
             }
             return unresolved(n.provenance().replayOf());
+        }
+
+        /** The notice's routing notes where it has them (they say why), else its unresolved numbers told plainly. */
+        private String gapText(String id, List<String> unresolved) {
+            List<String> notes = built.containsKey(id) ? built.get(id).routing()
+                    : notices.get(id) != null && notices.get(id).routing() != null ? notices.get(id).routing().notes() : List.of();
+            return notes.isEmpty() ? unresolvedText(unresolved) : String.join("; ", notes);
         }
 
         private Instant modifiedAt(String id) {
@@ -343,6 +350,11 @@ public final class TrailStory {
 
     private static String unresolvedSuffix(List<String> unresolved) {
         return unresolved.isEmpty() ? "" : "; unresolved: " + unresolvedText(unresolved);
+    }
+
+    /** The routing notes of a notice (why its recipients are who they are), or its unresolved numbers. */
+    private static String routingSuffix(List<String> notes, List<String> unresolved) {
+        return notes.isEmpty() ? unresolvedSuffix(unresolved) : "; routing: " + String.join("; ", notes);
     }
 
     /** {@code person:XSY007} → "salesperson XSY007 has no DingTalk userid". */
