@@ -138,6 +138,12 @@ class RoutingIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> sent(fx, id));
             assertThat(sandbox.inbox("user-0003")).hasSize(1);
             assertThat(text(sandbox.inbox("user-0003").get(0))).contains("CUST-7001").doesNotContain(GAP_TEXT);
+            Cli.Result trail = fx.run("trail", "--notice", id, "-b", broker.bootstrapServers(), "--topic-prefix", fx.prefix);
+            assertThat(trail.exitCode()).as(trail.toString()).isZero();
+            assertThat(trail.out().lines().findFirst().orElseThrow()).startsWith("delivered to 赵六 (user-0003)")
+                    .as("the gap the notice was built with is closed").doesNotContain("not sent to");
+            assertThat(trail.out()).contains("routing: salesperson XSY030 is not in the directory")
+                    .contains("re-routed to 赵六 (user-0003)");
 
             Map<TopicPartition, Long> before = fx.endOffsets();
             Cli.Result again = fx.run("redrive", "--reroute", "--yes");

@@ -237,7 +237,8 @@ public final class TrailStory {
                     for (JsonNode m : a.path("moved")) {
                         if (coordinates.contains(m.asText())) {
                             String id = idAt.get(m.asText());
-                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who, 2, null);
+                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who
+                                    + (a.path("selection").path("reroute").asBoolean(false) ? rerouted(id) : ""), 2, null);
                         }
                     }
                     for (JsonNode m : a.path("parked")) {
@@ -266,7 +267,8 @@ public final class TrailStory {
             Notice n = notices.get(id);
             String replayOf = n == null ? null : n.provenance().replayOf();
             String origin = replayOf == null ? "" : " (resend of " + replayOf + ")";
-            List<String> unresolved = unresolved(id);
+            Notice rerouted = reroutedCopy(id);
+            List<String> unresolved = rerouted != null ? rerouted.recipients().unresolved() : unresolved(id);
             String when = time.format(latest.entry().at());
             return switch (latest.entry().type()) {
                 case "delivered" -> {
@@ -308,6 +310,27 @@ public final class TrailStory {
                 return n.recipients().unresolved();
             }
             return unresolved(n.provenance().replayOf());
+        }
+
+        /** ", re-routed to …": the copy of the notice a re-routed redrive wrote. */
+        private String rerouted(String id) {
+            Notice copy = reroutedCopy(id);
+            return copy == null ? ", re-routed to the same recipients"
+                    : ", re-routed to " + recipients(copy.recipients().userIds(), copy.recipients().deptIds());
+        }
+
+        /** A copy of the notice on the notices topic with other recipients than it was built with (re-routed); or null. */
+        private Notice reroutedCopy(String id) {
+            TrailEvent b = built.get(id);
+            Notice first = notices.get(id);
+            List<String> users = b != null ? b.userIds() : first == null ? List.of() : first.recipients().userIds();
+            List<String> depts = b != null ? b.deptIds() : first == null ? List.of() : first.recipients().deptIds();
+            for (Notice n : s.notices()) {
+                if (n.id().equals(id) && (!n.recipients().userIds().equals(users) || !n.recipients().deptIds().equals(depts))) {
+                    return n;
+                }
+            }
+            return null;
         }
 
         /** The notice's routing notes where it has them (they say why), else its unresolved numbers told plainly. */
