@@ -126,6 +126,12 @@ public final class ReplayCommand extends OperateCommand {
             List<Selected> selected = select(kafka, selection, customerKeys);
             if (reroute) {
                 selected = reroute(Rerouting.load(policy, kafka), selected);
+                List<Selected> nobody = selected.stream().filter(x -> x.notice().recipients().isEmpty()).toList();
+                if (!nobody.isEmpty()) {
+                    out().println(nobody.size() + " notice(s) still reach nobody with the current directory; they are not resent:");
+                    nobody.forEach(x -> out().println("  " + x.notice().id()));
+                    selected = selected.stream().filter(x -> !x.notice().recipients().isEmpty()).toList();
+                }
             }
             print(selected, zone);
             if (selected.isEmpty()) {
