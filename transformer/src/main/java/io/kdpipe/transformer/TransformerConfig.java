@@ -3,7 +3,6 @@ package io.kdpipe.transformer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +11,11 @@ import java.util.Optional;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
-import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.change.FieldLabels;
 import io.kdpipe.transformer.digest.DigestSettings;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.kdpipe.transformer.notice.NoticeTemplates;
-import io.kdpipe.transformer.routing.RecipientList;
+import io.kdpipe.common.routing.RoutingPolicy;
 
 /**
  * The transformer's validated settings.
@@ -31,8 +29,7 @@ import io.kdpipe.transformer.routing.RecipientList;
  * @param templates        templates from {@code KDPIPE_TEMPLATES_DIR} and {@code KDPIPE_TEMPLATE_*}
  * @param labels           field labels, defaults plus {@code KDPIPE_FIELD_LABELS}
  * @param zone             {@code KDPIPE_DISPLAY_ZONE}: zone times are shown in
- * @param fixedRecipients  {@code KDPIPE_RECIPIENTS_<KIND>}: fixed recipients per kind
- * @param fallback         {@code KDPIPE_RECIPIENTS_FALLBACK}: used when no salesperson or department resolves
+ * @param routing          {@code KDPIPE_ROUTE_*} and {@code KDPIPE_RECIPIENTS_*}: who each kind of notice goes to
  * @param digest           {@code KDPIPE_DIGEST_*}
  * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
  * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
@@ -49,8 +46,7 @@ public record TransformerConfig(
         NoticeTemplates templates,
         FieldLabels labels,
         ZoneId zone,
-        Map<Notice.Kind, RecipientList> fixedRecipients,
-        RecipientList fallback,
+        RoutingPolicy routing,
         DigestSettings digest,
         String stateDir,
         int streamThreads,
@@ -63,7 +59,6 @@ public record TransformerConfig(
 
     public TransformerConfig {
         watchedFields = List.copyOf(watchedFields);
-        fixedRecipients = Map.copyOf(fixedRecipients);
     }
 
     /** Reads every setting and throws one exception naming every problem. */
@@ -91,16 +86,7 @@ public record TransformerConfig(
         }
         ZoneId zone = r.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown in");
 
-        Map<Notice.Kind, RecipientList> fixed = new EnumMap<>(Notice.Kind.class);
-        for (Notice.Kind kind : Notice.Kind.values()) {
-            if (kind == Notice.Kind.DIGEST) {
-                continue;
-            }
-            String key = "KDPIPE_RECIPIENTS_" + kind.name();
-            fixed.put(kind, recipients(r, key, "fixed recipients of " + kind + " notices: userids and dept:<id>"));
-        }
-        RecipientList fallback = recipients(r, "KDPIPE_RECIPIENTS_FALLBACK",
-                "recipients when neither the salesperson nor the department resolves: userids and dept:<id>");
+        RoutingPolicy routing = RoutingPolicy.read(r);
 
         boolean digestOn = r.bool("KDPIPE_DIGEST_ENABLED", true, "fold bursts per recipient group into digests");
         Duration window = r.duration("KDPIPE_DIGEST_WINDOW", Duration.ofSeconds(60), "digest window per recipient group");
@@ -125,14 +111,8 @@ public record TransformerConfig(
                 "bearer token the /trail endpoint requires (it shows customers and salespeople); without it /trail is off");
         r.validate();
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
-                fixed, fallback, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
+                routing, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
                 rocksDbMemory, trailToken);
-    }
-
-    private static RecipientList recipients(ConfigReader r, String key, String meaning) {
-        List<String> entries = r.list(key, "", meaning);
-        RecipientList.problems(entries).forEach(p -> r.check(false, key, p));
-        return RecipientList.parse(entries);
     }
 
     /** The name of a declared topic in this deployment. */

@@ -6,6 +6,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
+import io.kdpipe.common.routing.Router;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.Detection;
@@ -19,7 +20,7 @@ import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import io.kdpipe.transformer.routing.RecipientResolver;
-import io.kdpipe.transformer.routing.Resolution;
+import io.kdpipe.transformer.routing.BuildNotice;
 import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,7 +28,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -41,8 +41,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * kingdee.customers.v1 ─ detect-changes [customer-state] ─ trail-verdict ─ kdpipe.trail.v1
- *     ─ each-change ─ resolve-salesperson ─ resolve-department
- *     (GlobalKTable dingtalk.directory.v1 [directory]) ─ build-notice ─ trail-notice ─ kdpipe.trail.v1
+ *     ─ each-change ─ build-notice (routed by the GlobalKTable dingtalk.directory.v1 [directory])
+ *     ─ trail-notice ─ kdpipe.trail.v1
  *                                                                   ─ key-by-recipients
  *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
  * </pre>
@@ -70,14 +70,14 @@ public final class TransformerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
                 Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()));
 
-        GlobalKTable<String, DirectoryEntry> directory = builder.globalTable(config.topic(Topics.DIRECTORY),
+        builder.globalTable(config.topic(Topics.DIRECTORY),
                 Consumed.with(Serdes.String(), DirectoryEntry.CODEC.serde()).withName("directory-source"),
                 Materialized.<String, DirectoryEntry, KeyValueStore<Bytes, byte[]>>as(DIRECTORY_STORE)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(DirectoryEntry.CODEC.serde()));
 
         NoticeBuilder notices = new NoticeBuilder(config.templates(), config.format(), config.zone(),
-                new RecipientResolver(config.fixedRecipients(), config.fallback(), metrics), new MessageFitter(), metrics);
+                new RecipientResolver(config.routing(), metrics), new MessageFitter(), metrics);
         DigestBuilder digests = new DigestBuilder(config.templates(), config.format(), config.zone(), new MessageFitter(),
                 config.digest().maxItems());
 
@@ -91,20 +91,10 @@ public final class TransformerTopology {
 
         KStream<String, RoutedNotice> built = detected
                 .flatMapValues(Detection::changes, Named.as("each-change"))
-                .leftJoin(directory,
-                        (key, change) -> change.salesperson() == null ? null
-                                : DirectoryEntry.key(DirectoryEntry.Type.PERSON, change.salesperson()),
-                        (change, entry) -> new Resolution(change, entry, null),
-                        Named.as("resolve-salesperson"))
-                .leftJoin(directory,
-                        (key, resolution) -> resolution.change().department() == null ? null
-                                : DirectoryEntry.key(DirectoryEntry.Type.DEPARTMENT, resolution.change().department()),
-                        Resolution::withDepartment,
-                        Named.as("resolve-department"))
-                .mapValues(notices::build, Named.as("build-notice"));
+                .processValues(() -> new BuildNotice(DIRECTORY_STORE, notices), Named.as("build-notice"));
         built.mapValues((key, routed) -> TrailEvent.notice(key, routed.notice()), Named.as("trail-notice"))
                 .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink"));
-        built.selectKey((key, routed) -> RecipientResolver.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
+        built.selectKey((key, routed) -> Router.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
                 .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(InternalSerdes.ROUTED_NOTICE.serde()))

@@ -54,7 +54,9 @@ class DigestTest {
                         .contains("本时段共 799 条")
                         .doesNotContain(MessageFitter.MARKER);
                 assertThat(d.recipients().userIds()).containsExactly("zhangwei");
-                assertThat(d.recipients().deptIds()).containsExactly("4021");
+                assertThat(d.recipients().deptIds()).as("the department only when configured").isEmpty();
+                assertThat(d.routing()).as("one salesperson: the digest can be re-routed")
+                        .isEqualTo(new Notice.Routing(Notice.Kind.CREATED, "XSY007", null, "BM01", List.of()));
             }
             // every customer is told about exactly once, in input order
             List<String> told = new ArrayList<>();
@@ -106,6 +108,7 @@ class DigestTest {
     @Test
     void shouldListItemsUnderAHeadingPerKindInTheirOrder() {
         try (TransformerHarness h = TransformerHarness.start(DEFAULTS)) {
+            h.person("XSY007", "zhangwei");
             for (int i = 1; i <= 3; i++) {
                 h.send(Rows.customer("700" + i));
             }
@@ -135,6 +138,7 @@ class DigestTest {
     void shouldLeaveTheKindToAnItemTemplateThatShowsIt() {
         try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_DIGEST_ENABLED", "true", "KDPIPE_NOTICE_FORMAT", "text",
                 "KDPIPE_TEMPLATE_DIGEST_ITEM_TEXT", "{{kindLabel}}：{{FName}}"))) {
+            h.person("XSY007", "zhangwei");
             for (int i = 1; i <= 3; i++) {
                 h.send(Rows.customer("800" + i));
             }

@@ -33,7 +33,8 @@ class TrailTest {
 
     @Test
     void everyRowLeavesAVerdictAndEveryNoticeIsRecorded() {
-        try (TransformerHarness h = TransformerHarness.start()) {
+        // the new salesperson only, so a change to one the directory lacks reaches nobody
+        try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_ROUTE_CHANGED", "salesperson"))) {
             h.person("XSY007", "zhangwei");
             h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).snapshot());
             h.send(Rows.customer("1001").with("FSALDEPTID_FNumber", null).minutesLater(1));
@@ -60,11 +61,13 @@ class TrailTest {
             assertThat(story.conclusion()).startsWith("not sent: out of order");
             assertThat(story.events()).hasSize(5);
             assertThat(story.text(SHANGHAI)).contains("no notice — noise-only edit (only FModifyDate moved)")
-                    .contains("unresolved: salesperson XSY099 has no DingTalk userid");
+                    .contains("routing: salesperson XSY099 is not in the directory; no fallback step (department-manager, list) "
+                            + "reached anyone");
 
             Trail upToTheChange = STORY.build(sources(trail.subList(0, 4), List.of(), List.of(), List.of(), List.of()),
                     customer("C1001")).orElseThrow();
-            assertThat(upToTheChange.conclusion()).isEqualTo("not sent: salesperson XSY099 has no DingTalk userid");
+            assertThat(upToTheChange.conclusion()).isEqualTo("not sent: salesperson XSY099 is not in the directory; "
+                    + "no fallback step (department-manager, list) reached anyone");
         }
     }
 

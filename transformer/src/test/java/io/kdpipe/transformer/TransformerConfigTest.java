@@ -10,6 +10,7 @@ import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.routing.RoutingPolicy;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,10 @@ class TransformerConfigTest {
         assertThat(c.digest().window()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.digest().threshold()).isEqualTo(1);
         assertThat(c.digest().maxItems()).isEqualTo(100);
-        assertThat(c.fallback().isEmpty()).isTrue();
+        assertThat(c.routing().fallbackList().isEmpty()).isTrue();
+        assertThat(c.routing().route(Notice.Kind.CHANGED))
+                .containsExactly(RoutingPolicy.Target.SALESPERSON, RoutingPolicy.Target.PREVIOUS_SALESPERSON);
+        assertThat(c.routing().fallback()).containsExactly(RoutingPolicy.Step.DEPARTMENT_MANAGER, RoutingPolicy.Step.LIST);
     }
 
     @Test
@@ -41,9 +45,9 @@ class TransformerConfigTest {
                 "KDPIPE_DIGEST_WINDOW", "2m",
                 "KDPIPE_DIGEST_THRESHOLD", "10",
                 "KDPIPE_WATCHED_FIELDS", "FName,FTEL"));
-        assertThat(c.fixedRecipients().get(Notice.Kind.APPROVED).userIds()).containsExactly("finance01");
-        assertThat(c.fixedRecipients().get(Notice.Kind.APPROVED).deptIds()).containsExactly("900");
-        assertThat(c.fallback().userIds()).containsExactly("admin01");
+        assertThat(c.routing().fixed(Notice.Kind.APPROVED).userIds()).containsExactly("finance01");
+        assertThat(c.routing().fixed(Notice.Kind.APPROVED).deptIds()).containsExactly("900");
+        assertThat(c.routing().fallbackList().userIds()).containsExactly("admin01");
         assertThat(c.digest().window()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.digest().threshold()).isEqualTo(10);
         assertThat(c.watchedFields()).containsExactly("FName", "FTEL");
@@ -57,16 +61,20 @@ class TransformerConfigTest {
                 "KDPIPE_NOTICE_FORMAT", "html",
                 "KDPIPE_TEMPLATES_DIR", "/no/such/dir",
                 "KDPIPE_RECIPIENTS_FALLBACK", "dept:abc",
+                "KDPIPE_ROUTE_CHANGED", "salesperson,boss",
+                "KDPIPE_ROUTE_FALLBACK", "department,salesperson",
                 "KDPIPE_DIGEST_WINDOW", "soon",
                 "KDPIPE_DIGEST_THRESHOLD", "-1")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .hasSize(8)
+                        .hasSize(10)
                         .anySatisfy(p -> assertThat(p).startsWith("KAFKA_BOOTSTRAP_SERVERS: is required"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_TRANSFORMER_APPLICATION_ID:"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_NOTIFY_SNAPSHOT:"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_NOTICE_FORMAT:"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_TEMPLATES_DIR:"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_RECIPIENTS_FALLBACK:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_ROUTE_CHANGED: 'boss' is not one of"))
+                        .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_ROUTE_FALLBACK: 'salesperson' is not one of"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_DIGEST_WINDOW:"))
                         .anySatisfy(p -> assertThat(p).startsWith("KDPIPE_DIGEST_THRESHOLD:")));
     }

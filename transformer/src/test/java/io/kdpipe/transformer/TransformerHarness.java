@@ -103,6 +103,10 @@ final class TransformerHarness implements AutoCloseable {
         directory.pipeInput(e.key(), e);
     }
 
+    void entry(DirectoryEntry e) {
+        directory.pipeInput(e.key(), e);
+    }
+
     List<Notice> readNotices() {
         return notices.readValuesToList();
     }

@@ -18,7 +18,9 @@ import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.kdpipe.transformer.notice.NoticeTemplates;
-import io.kdpipe.transformer.routing.RecipientList;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.routing.RoutingPolicy;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.routing.Resolution;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,7 +40,8 @@ public final class Fixtures {
     public static NoticeBuilder noticeBuilder() {
         TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
         return new NoticeBuilder(NoticeTemplates.defaults(), NoticeFormat.MARKDOWN, ZoneId.of("Asia/Shanghai"),
-                new RecipientResolver(Map.of(), RecipientList.EMPTY, metrics), new MessageFitter(), metrics);
+                new RecipientResolver(RoutingPolicy.read(new ConfigReader(ConfigSource.of(Map.of()))), metrics), new MessageFitter(),
+                metrics);
     }
 
     public static Resolution resolution() {
@@ -50,7 +53,7 @@ public final class Fixtures {
                 "kingdee.customers.v1", 3, 123_456L, row.modifiedAt().toEpochMilli());
         DirectoryEntry seller = new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, row.text("FSELLER_FNumber"),
                 "销售员", "13800000001", "user-0001", null, Instant.EPOCH);
-        return new Resolution(change, seller, null);
+        return Resolution.of(change, seller);
     }
 
     public static Notice notice() {

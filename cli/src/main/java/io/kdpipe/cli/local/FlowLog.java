@@ -41,6 +41,7 @@ final class FlowLog implements AutoCloseable {
 
     private static final int RECENT_LINES = 40;
     private static final int REMEMBERED_TITLES = 10_000;
+    private static final int REMEMBERED_GAPS = 100;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -60,6 +61,14 @@ final class FlowLog implements AutoCloseable {
             return size() > REMEMBERED_TITLES;
         }
     };
+    // directory entries notices could not go to (person:XSY009 → notices), the most recently seen kept
+    private final Map<String, Long> gaps = new LinkedHashMap<>(128, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED_GAPS;
+        }
+    };
+    private long noticesWithGaps;
     private Map<TopicPartition, Long> history;
     private boolean caughtUp;
     private volatile boolean running = true;
@@ -153,8 +162,14 @@ final class FlowLog implements AutoCloseable {
                     noticeCounts.merge(n.kind(), 1L, Long::sum);
                     String title = MessageHtml.title(n.msg());
                     titles.put(n.id(), title);
+                    List<String> unresolved = n.recipients().unresolved();
+                    if (!unresolved.isEmpty() && n.provenance().replayOf() == null) {
+                        noticesWithGaps++;
+                        unresolved.forEach(u -> gaps.merge(u, 1L, Long::sum));
+                    }
                     if (caughtUp) {
-                        say("notice    " + n.kind() + " " + title + " → " + String.join(",", n.recipients().userIds()));
+                        say("notice    " + n.kind() + " " + title + " → " + String.join(",", n.recipients().userIds())
+                                + (unresolved.isEmpty() ? "" : " (directory gap: " + String.join(", ", unresolved) + ")"));
                     }
                 }
             } else if (topic.equals(deliveries)) {
@@ -242,7 +257,7 @@ final class FlowLog implements AutoCloseable {
     /** Counts per stage since the cluster began. */
     record Counts(long rowsSnapshot, long rowsIncremental, Map<Notice.Kind, Long> noticesByKind, long delivered,
                   long ledgerDeadLettered, long noticeDeadLetters, long rowDeadLetters, boolean caughtUp,
-                  Duration firstDeliveryAfterStart, List<String> recent) {
+                  Duration firstDeliveryAfterStart, List<String> recent, long noticesWithGaps, Map<String, Long> gaps) {
         long notices() {
             return noticesByKind.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -251,7 +266,8 @@ final class FlowLog implements AutoCloseable {
     synchronized Counts counts() {
         return new Counts(rowCounts.getOrDefault(CustomerRow.Phase.SNAPSHOT, 0L),
                 rowCounts.getOrDefault(CustomerRow.Phase.INCREMENTAL, 0L), Map.copyOf(noticeCounts), delivered,
-                ledgerDeadLettered, noticeDeadLetters, rowDeadLetters, caughtUp, firstDeliveryAfterStart, List.copyOf(recent));
+                ledgerDeadLettered, noticeDeadLetters, rowDeadLetters, caughtUp, firstDeliveryAfterStart, List.copyOf(recent),
+                noticesWithGaps, new java.util.TreeMap<>(gaps));
     }
 
     @Override

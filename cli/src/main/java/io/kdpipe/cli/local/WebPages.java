@@ -120,7 +120,8 @@ final class WebPages implements AutoCloseable {
                 .append(row("rows extracted (changes)", c.rowsIncremental()))
                 .append(row("notices built", c.notices()));
         c.noticesByKind().forEach((kind, n) -> b.append(row("&nbsp;&nbsp;" + kind, n)));
-        b.append(row("notices sent", c.delivered()))
+        b.append(row("notices with a directory gap", c.noticesWithGaps()))
+                .append(row("notices sent", c.delivered()))
                 .append(row("notices dead-lettered", c.noticeDeadLetters()))
                 .append(row("rows dead-lettered", c.rowDeadLetters()))
                 .append("</table>");
@@ -129,6 +130,14 @@ final class WebPages implements AutoCloseable {
                     .append(String.format("%.1f", c.firstDeliveryAfterStart().toMillis() / 1000.0)).append(" s after start</p>");
         }
         b.append("</div>");
+        if (!c.gaps().isEmpty()) {
+            b.append("<div class=\"card\"><div class=\"title\">Directory gaps</div><p class=\"meta\">Kingdee numbers notices could "
+                    + "not go to (not in dingtalk.directory.v1, no DingTalk id, or departed or unknown to DingTalk). "
+                    + "Fix them with kdpipe directory import, then kdpipe redrive --reroute; kdpipe trail tells each notice's "
+                    + "routing.</p><table><tr><th>entry</th><th>notices</th></tr>");
+            c.gaps().forEach((key, n) -> b.append(row(MessageHtml.escape(key), n)));
+            b.append("</table></div>");
+        }
         b.append("<div class=\"card\"><div class=\"title\">Services</div><table><tr><th>service</th><th>metrics</th><th>readiness</th><th>liveness</th></tr>");
         for (ServiceLink s : services) {
             String base = "http://localhost:" + s.port();
@@ -165,6 +174,8 @@ final class WebPages implements AutoCloseable {
         m.put("sent", c.delivered());
         m.put("noticeDeadLetters", c.noticeDeadLetters());
         m.put("rowDeadLetters", c.rowDeadLetters());
+        m.put("noticesWithDirectoryGaps", c.noticesWithGaps());
+        m.put("directoryGaps", c.gaps());
         m.put("firstSentAfterStartMillis", c.firstDeliveryAfterStart() == null ? null : c.firstDeliveryAfterStart().toMillis());
         List<Map<String, Object>> inboxes = new ArrayList<>();
         if (dingTalk != null) {

@@ -14,7 +14,10 @@ import java.util.UUID;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.contract.Decoded;
+import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
+import io.kdpipe.common.routing.RoutingPolicy;
 import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Option;
  * run's audit record (which lists every dead letter it handled) commit in one Kafka transaction, so a
  * run either happens completely or not at all, and later runs skip what earlier runs handled. All
  * runs share one transactional id: a second run started while one is under way fences it, and its
- * moves are aborted.
+ * moves are aborted. With {@code --reroute}, a notice's recipients are resolved again from the current
+ * directory before it moves (see {@link Rerouting}).
  */
 @Command(name = "redrive", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Move dead letters from dingtalk.notices.dlt.v1 and kdpipe.rows.dlt.v1 back to their origin topic.",
@@ -47,8 +51,11 @@ import picocli.CommandLine.Option;
                 "      move back the notices that ran out of retries in the last two hours, 5 per second",
                 "  kdpipe redrive --errcode 90018 --limit 100 --yes",
                 "      move back at most 100 notices DingTalk refused for rate, without asking",
+                "  kdpipe redrive --reroute --config transformer.properties",
+                "      after fixing the directory: send dead-lettered notices to whom the directory names now",
                 "",
-                "Exit status: 0 done, 1 failed, 2 bad arguments, 3 refused (foreign target or not confirmed), 4 Kafka unreachable."})
+                "Exit status: 0 done, 1 failed, 2 bad arguments, 3 refused (foreign target or not confirmed), 4 Kafka unreachable, "
+                        + "5 some notices still reach nobody after --reroute (they stay)."})
 public final class RedriveCommand extends OperateCommand {
 
     /** Headers kept on a redriven record's way back (the error context is the dead letter's, not the record's). */
@@ -74,6 +81,11 @@ public final class RedriveCommand extends OperateCommand {
             description = "park a dead letter already redriven K times (default: KDPIPE_REDRIVE_MAX or 3)")
     Integer maxRedrives;
 
+    @Option(names = "--reroute", description = "resolve the recipients of redriven notices again from the current directory "
+            + "and the routing settings (KDPIPE_ROUTE_*, KDPIPE_RECIPIENTS_*, as the transformer reads them); a notice that "
+            + "still reaches nobody stays in the dead-letter topic")
+    boolean reroute;
+
     @Option(names = "--dry-run", description = "print what would be moved; change nothing")
     boolean dryRun;
 
@@ -87,9 +99,15 @@ public final class RedriveCommand extends OperateCommand {
     /** The longest transaction a broker allows by default ({@code transaction.max.timeout.ms}), less a margin. */
     private static final Duration MAX_RUN = Duration.ofMinutes(14);
 
-    enum Action { MOVE, PARK, REFUSE }
+    enum Action { MOVE, PARK, REFUSE, STAY }
 
-    record Planned(ConsumerRecord<byte[], byte[]> record, String target, int count, Action action) {
+    /**
+     * @param key    the key to write (the record's own, or the new recipient group's after re-routing)
+     * @param value  the value to write (the record's own, or the re-routed notice)
+     * @param route  after re-routing: whom it goes to now; else null
+     */
+    record Planned(ConsumerRecord<byte[], byte[]> record, String target, int count, Action action, byte[] key, byte[] value,
+                   String route) {
         String coordinate() {
             return coordinate(record);
         }
@@ -108,6 +126,7 @@ public final class RedriveCommand extends OperateCommand {
                 : reader.integer("KDPIPE_REDRIVE_MAX", 3, 1, 1000, "redrives of one dead letter before it is parked");
         String txId = reader.string("KDPIPE_REDRIVE_TRANSACTIONAL_ID", "kdpipe-redrive",
                 "transactional id shared by every redrive run, so two runs never move the same dead letter");
+        RoutingPolicy policy = reroute ? Rerouting.policy(reader) : null;
         reader.validate();
         if (k < 1) {
             throw usage("--max-redrives must be at least 1");
@@ -135,18 +154,20 @@ public final class RedriveCommand extends OperateCommand {
                     producer.initTransactions();
                 }
                 Set<String> handled = handledBefore(kafka);
-                List<Planned> plan = plan(kafka, handled, allowed, from, k);
+                Rerouting rerouting = reroute ? Rerouting.load(policy, kafka) : null;
+                List<Planned> plan = plan(kafka, handled, allowed, from, k, rerouting);
                 print(plan, k);
                 if (plan.isEmpty()) {
                     out().println("Nothing to redrive.");
                     return ExitCodes.OK;
                 }
                 long refused = plan.stream().filter(p -> p.action() == Action.REFUSE).count();
+                long staying = plan.stream().filter(p -> p.action() == Action.STAY).count();
                 if (dryRun) {
                     out().println("Dry run: nothing was moved.");
-                    return refused > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+                    return refused > 0 ? ExitCodes.REFUSED : staying > 0 ? ExitCodes.INCOMPLETE : ExitCodes.OK;
                 }
-                List<Planned> work = plan.stream().filter(p -> p.action() != Action.REFUSE).toList();
+                List<Planned> work = plan.stream().filter(p -> p.action() == Action.MOVE || p.action() == Action.PARK).toList();
                 if (!work.isEmpty() && work.size() > confirmAbove && !yes
                         && !confirm("Move " + work.size() + " dead letters?")) {
                     throw new OperateException(ExitCodes.REFUSED, "not confirmed; nothing was moved");
@@ -158,6 +179,11 @@ public final class RedriveCommand extends OperateCommand {
                     err().println("kdpipe redrive: refused " + refused + " dead letter(s) whose origin is not a pipeline topic "
                             + allowed + "; they stay in the dead-letter topic");
                     return ExitCodes.REFUSED;
+                }
+                if (staying > 0) {
+                    err().println("kdpipe redrive: " + staying + " notice(s) still reach nobody with the current directory; they stay "
+                            + "in the dead-letter topic (fix the directory, then run again)");
+                    return ExitCodes.INCOMPLETE;
                 }
                 return ExitCodes.OK;
             } finally {
@@ -179,8 +205,10 @@ public final class RedriveCommand extends OperateCommand {
         return handled;
     }
 
-    private List<Planned> plan(KafkaAccess kafka, Set<String> handled, Set<String> allowed, Instant from, int k) {
+    private List<Planned> plan(KafkaAccess kafka, Set<String> handled, Set<String> allowed, Instant from, int k,
+                               Rerouting rerouting) {
         List<Planned> plan = new ArrayList<>();
+        String notices = kafka.name(Topics.NOTICES);
         for (String dlt : List.of(kafka.name(Topics.NOTICES_DLT), kafka.name(Topics.ROWS_DLT))) {
             kafka.scan(dlt, r -> {
                 if (plan.size() >= limit || handled.contains(Planned.coordinate(r)) || !matches(r, from)) {
@@ -190,7 +218,20 @@ public final class RedriveCommand extends OperateCommand {
                 int count = redriveCount(r.headers());
                 Action action = target == null || !allowed.contains(target) ? Action.REFUSE
                         : count >= k ? Action.PARK : Action.MOVE;
-                plan.add(new Planned(r, action == Action.PARK ? kafka.name(Topics.PARKED) : target, count, action));
+                if (action == Action.MOVE && rerouting != null && notices.equals(target)
+                        && Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
+                    Rerouting.Outcome outcome = rerouting.reroute(ok.value());
+                    if (outcome.rerouted()) {
+                        Notice n = outcome.notice();
+                        plan.add(new Planned(r, target, count, n.recipients().isEmpty() ? Action.STAY : Action.MOVE,
+                                Rerouting.key(n).getBytes(StandardCharsets.UTF_8), Notice.CODEC.encode(n), outcome.summary()));
+                        return;
+                    }
+                    plan.add(new Planned(r, target, count, action, r.key(), r.value(), outcome.summary()));
+                    return;
+                }
+                plan.add(new Planned(r, action == Action.PARK ? kafka.name(Topics.PARKED) : target, count, action, r.key(), r.value(),
+                        null));
             });
         }
         return plan;
@@ -226,7 +267,9 @@ public final class RedriveCommand extends OperateCommand {
             out().printf("  %-44s %-16s %-8s %-8d %-7s %s%n", p.coordinate(),
                     orDash(DeadLetterHeaders.text(h, DeadLetterHeaders.ERROR_CLASS)),
                     orDash(DeadLetterHeaders.text(h, DeadLetterHeaders.DINGTALK_ERRCODE)), p.count(), p.action(),
-                    p.action() == Action.REFUSE ? "refused: " + orDash(p.target()) : p.target());
+                    p.action() == Action.REFUSE ? "refused: " + orDash(p.target())
+                            : p.action() == Action.STAY ? "stays: still reaches nobody"
+                            : p.target() + (p.route() == null ? "" : ", re-routed " + p.route()));
         }
     }
 
@@ -245,7 +288,7 @@ public final class RedriveCommand extends OperateCommand {
                 pacer.await();
                 ConsumerRecord<byte[], byte[]> r = p.record();
                 if (p.action() == Action.MOVE) {
-                    producer.send(new ProducerRecord<>(p.target(), null, r.key(), r.value(), backHeaders(r.headers(), p.count() + 1)));
+                    producer.send(new ProducerRecord<>(p.target(), null, p.key(), p.value(), backHeaders(r.headers(), p.count() + 1)));
                     moved.add(p.coordinate());
                 } else {
                     producer.send(new ProducerRecord<>(p.target(), null, r.key(), r.value(), r.headers()));
@@ -263,6 +306,9 @@ public final class RedriveCommand extends OperateCommand {
                 selection.put("since", since);
             }
             selection.put("limit", String.valueOf(limit));
+            if (reroute) {
+                selection.put("reroute", "true");
+            }
             AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, "redrive", AuditLog.user(), AuditLog.host(),
                     context.clock().instant(), selection, plan.size(), moved.size() + parked.size(),
                     List.of(), List.of(), moved, parked);

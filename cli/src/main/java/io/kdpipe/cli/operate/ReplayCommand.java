@@ -22,6 +22,7 @@ import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.routing.RoutingPolicy;
 import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
  * Resends notices: each selected notice is published again to {@code dingtalk.notices.v1} with a new
  * id, {@code provenance.replayOf} set to the original id and a visible resend marker, so neither the
  * delivery ledger nor DingTalk's same-day rule swallows it. Notices that are themselves resends are
- * never selected. A notice resent before is resent again only with {@code --again}.
+ * never selected. A notice resent before is resent again only with {@code --again}. With
+ * {@code --reroute} the resend goes to whom the current directory names (see {@link Rerouting}).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Resend notices from dingtalk.notices.v1 with a visible （重发） marker and a new id.",
@@ -47,6 +49,8 @@ import picocli.CommandLine.Option;
                 "      resend one notice without asking",
                 "  kdpipe replay --customer CUST0042 --again",
                 "      resend notices that were already resent once (asks to confirm)",
+                "  kdpipe replay --notice n-3f2a9c... --reroute --config transformer.properties",
+                "      resend one notice to whom the current directory names, not to its original recipients",
                 "",
                 "Exit status: 0 done, 1 failed, 2 bad arguments, 3 refused or not confirmed, 4 Kafka unreachable."})
 public final class ReplayCommand extends OperateCommand {
@@ -62,6 +66,11 @@ public final class ReplayCommand extends OperateCommand {
 
     @Option(names = "--notice", paramLabel = "ID", split = ",", description = "notices with these ids")
     List<String> noticeIds;
+
+    @Option(names = "--reroute", description = "resolve the recipients again from the current directory and the routing "
+            + "settings (KDPIPE_ROUTE_*, KDPIPE_RECIPIENTS_*, as the transformer reads them) instead of resending to the "
+            + "original ones")
+    boolean reroute;
 
     @Option(names = "--dry-run", description = "print what would be resent; change nothing")
     boolean dryRun;
@@ -79,8 +88,22 @@ public final class ReplayCommand extends OperateCommand {
             description = "ask for confirmation when more than N notices would be sent (default: ${DEFAULT-VALUE})")
     int confirmAbove;
 
-    /** One notice selected, and the resends made of it before. */
-    record Selected(String key, Notice notice, List<String> earlierResends) {
+    /**
+     * One notice selected, and the resends made of it before.
+     *
+     * @param route  with {@code --reroute}: whom re-routing found; else null
+     */
+    record Selected(String key, Notice notice, List<String> earlierResends, String route) {
+    }
+
+    private List<Selected> reroute(Rerouting rerouting, List<Selected> selected) {
+        List<Selected> out = new ArrayList<>();
+        for (Selected s : selected) {
+            Rerouting.Outcome o = rerouting.reroute(s.notice());
+            out.add(o.rerouted() ? new Selected(Rerouting.key(o.notice()), o.notice(), s.earlierResends(), o.summary())
+                    : new Selected(s.key(), s.notice(), s.earlierResends(), o.summary()));
+        }
+        return out;
     }
 
     @Override
@@ -88,6 +111,7 @@ public final class ReplayCommand extends OperateCommand {
         ConfigReader reader = connection.reader(context);
         KafkaConfig kafkaConfig = KafkaConfig.read(reader);
         ZoneId zone = reader.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown and read in");
+        RoutingPolicy policy = reroute ? Rerouting.policy(reader) : null;
         reader.validate();
         Selection selection = selection(zone);
         if (rate <= 0) {
@@ -100,6 +124,15 @@ public final class ReplayCommand extends OperateCommand {
                         + kafka.name(Topics.CUSTOMERS));
             }
             List<Selected> selected = select(kafka, selection, customerKeys);
+            if (reroute) {
+                selected = reroute(Rerouting.load(policy, kafka), selected);
+                List<Selected> nobody = selected.stream().filter(x -> x.notice().recipients().isEmpty()).toList();
+                if (!nobody.isEmpty()) {
+                    out().println(nobody.size() + " notice(s) still reach nobody with the current directory; they are not resent:");
+                    nobody.forEach(x -> out().println("  " + x.notice().id()));
+                    selected = selected.stream().filter(x -> !x.notice().recipients().isEmpty()).toList();
+                }
+            }
             print(selected, zone);
             if (selected.isEmpty()) {
                 out().println("Nothing to resend.");
@@ -148,6 +181,9 @@ public final class ReplayCommand extends OperateCommand {
             throw usage("choose exactly one selection: --from/--to, --customer or --notice (see --help)");
         }
         Map<String, String> described = new TreeMap<>();
+        if (reroute) {
+            described.put("reroute", "true");
+        }
         if (from != null || to != null) {
             if (from == null || to == null) {
                 throw usage("--from and --to go together");
@@ -208,7 +244,7 @@ public final class ReplayCommand extends OperateCommand {
             }
         });
         List<Selected> out = new ArrayList<>();
-        originals.forEach((id, n) -> out.add(new Selected(keys.get(id), n, resends.getOrDefault(id, List.of()))));
+        originals.forEach((id, n) -> out.add(new Selected(keys.get(id), n, resends.getOrDefault(id, List.of()), null)));
         return out;
     }
 
@@ -223,6 +259,9 @@ public final class ReplayCommand extends OperateCommand {
             out().printf("  %-36s %-9s %-19s %-10d %s%n", n.id(), n.kind(),
                     n.createdAt().atZone(zone).toLocalDateTime().withNano(0).toString().replace('T', ' '),
                     n.recipients().userIds().size() + n.recipients().deptIds().size(), String.join(",", n.customerKeys()));
+            if (s.route() != null) {
+                out().println("    re-routed " + s.route());
+            }
         }
     }
 
@@ -243,7 +282,7 @@ public final class ReplayCommand extends OperateCommand {
                         n.recipients(), ResendMarker.mark(n.msg(), n.createdAt(), now, zone),
                         new Notice.Provenance(n.provenance().sourceTopic(), n.provenance().partition(),
                                 n.provenance().offset(), n.provenance().sourceModifiedAt(), n.id()),
-                        now);
+                        now, n.routing());
                 sends.add(producer.send(new ProducerRecord<>(topic,
                         s.key() == null ? null : s.key().getBytes(StandardCharsets.UTF_8), Notice.CODEC.encode(resend))));
                 originals.add(n.id());

@@ -87,6 +87,26 @@ class OperateCliTest {
     }
 
     @Test
+    void aBadDepartmentCsvIsRefusedWithEveryProblemBeforeKafkaIsTouched(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("departments.csv");
+        Files.writeString(csv, "编码,名称,钉钉部门ID,主管\nBM01,华东销售部,4021,mgr01\nBM02,华南销售部\n,空,4023,\n"
+                + "BM04,华北销售部,dept-4024,\nBM01,重复,4025,\n", StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run(NO_BROKER, "directory", "import", "--departments", csv.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("4 problem(s)").contains("line 3: expected number,name,deptid[,manager_userid]")
+                .contains("line 4: department number is empty").contains("line 5: DingTalk department id 'dept-4024' of BM04")
+                .contains("line 6: department number BM01 appears more than once");
+    }
+
+    @Test
+    void badRoutingSettingsAreListedBeforeARerouteTouchesKafka() {
+        Cli.Result r = Cli.run(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "KDPIPE_ROUTE_CHANGED", "salesman",
+                "KDPIPE_RECIPIENTS_FALLBACK", "dept:x"), "redrive", "--reroute", "--dry-run");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("KDPIPE_ROUTE_CHANGED: 'salesman' is not one of").contains("KDPIPE_RECIPIENTS_FALLBACK:");
+    }
+
+    @Test
     void theResendMarkerIsVisibleAndTheMessageStaysWithinDingTalksLimit() {
         ObjectNode md = Json.mapper().createObjectNode().put("msgtype", "markdown");
         md.putObject("markdown").put("title", "客户已修改").put("text", "客".repeat(3000));

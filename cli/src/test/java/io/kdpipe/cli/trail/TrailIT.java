@@ -78,6 +78,8 @@ class TrailIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KDPIPE_TOPIC_PREFIX", prefix);
         env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        // only the current salesperson, so a change to one without a userid reaches nobody
+        env.put("KDPIPE_ROUTE_CHANGED", "salesperson");
 
         List<AutoCloseable> running = new ArrayList<>();
         DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
@@ -107,7 +109,8 @@ class TrailIT {
 
             // 3. a change whose salesperson has no DingTalk userid
             row(producer, prefix, T0.plusSeconds(120), "XSY099");
-            awaitConclusion(env, prefix, c -> c.equals("not sent: salesperson XSY099 has no DingTalk userid"));
+            awaitConclusion(env, prefix, c -> c.equals("not sent: salesperson XSY099 is not in the directory; "
+                    + "no fallback step (department-manager, list) reached anyone"));
             await().atMost(STEP).until(() -> trailText(env, prefix).contains("NO_RECIPIENTS"));
 
             // 4. a userid DingTalk does not know: the free contacts check dead-letters it without a counted call

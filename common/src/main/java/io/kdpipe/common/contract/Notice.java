@@ -3,6 +3,7 @@ package io.kdpipe.common.contract;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  *                      at most 2048 bytes of UTF-8 once serialized
  * @param provenance    where it came from, for tracing, freshness and replays
  * @param createdAt     when the notice was built
+ * @param routing       what the recipients were resolved from, so they can be resolved again from
+ *                      the current directory ({@code kdpipe redrive --reroute}); null on notices
+ *                      built before notices carried it, and on digests whose items differ in it:
+ *                      those keep their recipients
  */
 public record Notice(
         int schemaVersion,
@@ -27,7 +32,8 @@ public record Notice(
         Recipients recipients,
         JsonNode msg,
         Provenance provenance,
-        Instant createdAt) implements Versioned {
+        Instant createdAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Routing routing) implements Versioned {
 
     public static final int VERSION = 1;
     public static final Codec<Notice> CODEC = new Codec<>(Notice.class, VERSION);
@@ -44,6 +50,17 @@ public record Notice(
         Require.present(createdAt, "createdAt");
     }
 
+    /** A notice without routing inputs: its recipients are final. */
+    public Notice(int schemaVersion, String id, Kind kind, List<String> customerKeys, Recipients recipients, JsonNode msg,
+                  Provenance provenance, Instant createdAt) {
+        this(schemaVersion, id, kind, customerKeys, recipients, msg, provenance, createdAt, null);
+    }
+
+    /** This notice sent to other recipients, routed as {@code newRouting} says. */
+    public Notice rerouted(Recipients newRecipients, Routing newRouting) {
+        return new Notice(schemaVersion, id, kind, customerKeys, newRecipients, msg, provenance, createdAt, newRouting);
+    }
+
     /**
      * @param userIds     DingTalk userids
      * @param deptIds     DingTalk department ids
@@ -58,6 +75,37 @@ public record Notice(
 
         public boolean isEmpty() {
             return userIds.isEmpty() && deptIds.isEmpty();
+        }
+    }
+
+    /**
+     * The inputs recipients are resolved from, and what the resolution found.
+     *
+     * @param kind                 the kind of change the routing policy is chosen by (for a digest:
+     *                             the kind of all its items)
+     * @param salesperson          the Kingdee salesperson number ({@code FSELLER.FNumber}), or null
+     * @param previousSalesperson  on a change of salesperson: the one before, or null
+     * @param department           the Kingdee sales department number ({@code FSALDEPTID.FNumber}), or null
+     * @param notes                why the recipients are who they are where the directory did not
+     *                             simply answer: gaps, departed or unknown users, fallbacks taken.
+     *                             For the trail and operators; never shown to recipients.
+     */
+    public record Routing(Kind kind, String salesperson, String previousSalesperson, String department, List<String> notes) {
+        public Routing {
+            Require.present(kind, "routing.kind");
+            notes = Require.list(notes);
+        }
+
+        /** The same inputs, with other notes. */
+        public Routing withNotes(List<String> newNotes) {
+            return new Routing(kind, salesperson, previousSalesperson, department, newNotes);
+        }
+
+        /** True when both route from the same inputs, whatever their notes. */
+        public boolean sameInputs(Routing other) {
+            return other != null && kind == other.kind && java.util.Objects.equals(salesperson, other.salesperson)
+                    && java.util.Objects.equals(previousSalesperson, other.previousSalesperson)
+                    && java.util.Objects.equals(department, other.department);
         }
     }
 

@@ -3,6 +3,8 @@ package io.kdpipe.common.contract;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One step of a customer's trail on {@code kdpipe.trail.v1}, keyed by the customer key
  * {@code {account}:{FCUSTID}}. The transformer writes one {@link Type#ROW} event per row version it
@@ -26,7 +28,9 @@ import java.util.List;
  * @param noticeKind   NOTICE: its kind
  * @param userIds      NOTICE: DingTalk userids it goes to
  * @param deptIds      NOTICE: DingTalk department ids it goes to
- * @param unresolved   NOTICE: person and department numbers without a DingTalk id ({@code person:XSY007})
+ * @param unresolved   NOTICE: person and department numbers it could not go to ({@code person:XSY007})
+ * @param routing      NOTICE: why its recipients are who they are, where the directory did not simply
+ *                     answer (gaps, departed users, fallbacks); empty on events written before it was recorded
  */
 public record TrailEvent(
         int schemaVersion,
@@ -44,7 +48,8 @@ public record TrailEvent(
         String noticeKind,
         List<String> userIds,
         List<String> deptIds,
-        List<String> unresolved) implements Versioned {
+        List<String> unresolved,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> routing) implements Versioned {
 
     public static final int VERSION = 1;
     public static final Codec<TrailEvent> CODEC = new Codec<>(TrailEvent.class, VERSION);
@@ -59,6 +64,15 @@ public record TrailEvent(
         userIds = Require.list(userIds);
         deptIds = Require.list(deptIds);
         unresolved = Require.list(unresolved);
+        routing = Require.list(routing);
+    }
+
+    /** An event without routing notes. */
+    public TrailEvent(int schemaVersion, String customerKey, Type type, Instant at, String number, String org,
+                      CustomerRow.Phase phase, Instant modifiedAt, List<String> kinds, String suppressed, String salesperson,
+                      String noticeId, String noticeKind, List<String> userIds, List<String> deptIds, List<String> unresolved) {
+        this(schemaVersion, customerKey, type, at, number, org, phase, modifiedAt, kinds, suppressed, salesperson, noticeId,
+                noticeKind, userIds, deptIds, unresolved, List.of());
     }
 
     /** What the transformer concluded about one row version. */
@@ -78,7 +92,7 @@ public record TrailEvent(
         return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), null, null, null,
                 notice.provenance().sourceModifiedAt(), List.of(), null, null,
                 notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
-                notice.recipients().unresolved());
+                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
     }
 
     private static String org(CustomerRow row) {

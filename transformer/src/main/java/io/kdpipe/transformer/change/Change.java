@@ -19,15 +19,35 @@ import io.kdpipe.common.contract.Notice;
 public record Change(Notice.Kind kind, CustomerRow row, List<FieldChange> changes, String topic, int partition,
         long offset, long timestamp) {
 
+    static final String SALESPERSON = "FSELLER_FNumber";
+
     public Change {
         changes = List.copyOf(changes);
     }
 
     public String salesperson() {
-        return row.text("FSELLER_FNumber");
+        return row.text(SALESPERSON);
     }
 
     public String department() {
         return row.text("FSALDEPTID_FNumber");
+    }
+
+    /**
+     * On a change of salesperson: the one before, from the watched {@code FSELLER_FNumber}'s old value;
+     * otherwise null.
+     */
+    public String previousSalesperson() {
+        for (FieldChange c : changes) {
+            if (SALESPERSON.equals(c.field())) {
+                return c.oldValue();
+            }
+        }
+        return null;
+    }
+
+    /** The routing inputs of this change's notice. */
+    public Notice.Routing routing() {
+        return new Notice.Routing(kind, salesperson(), previousSalesperson(), department(), List.of());
     }
 }

@@ -131,6 +131,19 @@ public final class DigestBuilder {
         Notice.Provenance p = newest.provenance();
         return new Notice(Notice.VERSION, NoticeIds.digest(ids), Notice.Kind.DIGEST, List.copyOf(customers), recipients,
                 msg.msg(), new Notice.Provenance(p.sourceTopic(), p.partition(), p.offset(), p.sourceModifiedAt(), null),
-                createdAt);
+                createdAt, commonRouting(part));
+    }
+
+    /** The items' routing when they all route from the same inputs (so the digest can be re-routed); else null. */
+    private static Notice.Routing commonRouting(List<RoutedNotice> part) {
+        Notice.Routing first = part.get(0).notice().routing();
+        for (RoutedNotice r : part) {
+            if (first == null || !first.sameInputs(r.notice().routing())) {
+                return null;
+            }
+        }
+        LinkedHashSet<String> notes = new LinkedHashSet<>();
+        part.forEach(r -> notes.addAll(r.notice().routing().notes()));
+        return first.withNotes(List.copyOf(notes));
     }
 }

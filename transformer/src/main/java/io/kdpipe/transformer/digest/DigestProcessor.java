@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * lasts {@link DigestSettings#window()}. The first {@link DigestSettings#threshold()} notices of a
  * window pass at once, unchanged; later ones are held in {@code digest-pending} and go out as
  * {@code DIGEST} notices when the window ends (or early, when {@code maxPending} are held). A
- * window that ends with a single held notice sends that notice as it was.
+ * window that ends with a single held notice sends that notice as it was. A notice without
+ * recipients is never folded: it passes alone, so it can be re-routed on its own later.
  *
  * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
  * resumes with every held notice and sends none of them twice.
@@ -61,7 +62,8 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
     public void process(Record<String, RoutedNotice> record) {
         String group = record.key();
         RoutedNotice routed = record.value();
-        if (!settings.enabled()) {
+        // a notice that reaches nobody is dead-lettered; alone, it can be re-routed once the directory is fixed
+        if (!settings.enabled() || routed.notice().recipients().isEmpty()) {
             emit(record.withValue(routed.notice()));
             return;
         }

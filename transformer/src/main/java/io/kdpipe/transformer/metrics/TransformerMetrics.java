@@ -56,13 +56,15 @@ public final class TransformerMetrics {
                 "stage", stage, "reason", reason).increment();
     }
 
-    public void unresolved(String type) {
-        counter("recipients.unresolved", "Salespeople or departments with no DingTalk id in the directory",
-                "type", type.toLowerCase(Locale.ROOT)).increment();
+    /** A directory target that reached nobody: {@code reason} missing, no-id, departed or unknown. */
+    public void unresolved(String type, String reason) {
+        counter("recipients.unresolved", "Salespeople or departments a notice could not go to, by why: not in the directory, "
+                        + "no DingTalk id, departed or unknown to DingTalk's contacts",
+                "type", type.toLowerCase(Locale.ROOT), "reason", reason).increment();
     }
 
     public void fallbackUsed() {
-        counter("recipients.fallback", "Notices routed to the fallback list because nothing resolved").increment();
+        counter("recipients.fallback", "Notices routed by a fallback step because no directory target reached anyone").increment();
     }
 
     public void truncated() {

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.routing.Router;
 import io.kdpipe.transformer.change.Change;
 import io.kdpipe.transformer.change.FieldChange;
 import io.kdpipe.transformer.digest.RoutedNotice;
@@ -17,8 +18,8 @@ import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.routing.Resolution;
 
 /**
- * Turns a resolved change into a {@link Notice}: recipients, the rendered and size-fitted message,
- * the deterministic id and the provenance. The same change always yields the same bytes.
+ * Turns a resolved change into a {@link Notice}: recipients and the routing inputs they came from, the
+ * rendered and size-fitted message, the deterministic id and the provenance. The same change always yields the same bytes.
  */
 public final class NoticeBuilder {
 
@@ -45,7 +46,8 @@ public final class NoticeBuilder {
     public RoutedNotice build(Resolution resolution) {
         Change change = resolution.change();
         CustomerRow row = change.row();
-        Notice.Recipients recipients = resolver.resolve(resolution);
+        Router.Routed routed = resolver.resolve(resolution);
+        Notice.Recipients recipients = routed.recipients();
 
         // sized for every field plus the computed values, so it is never rehashed
         Map<String, String> values = new HashMap<>((row.fields().size() + 16) * 4 / 3 + 1);
@@ -62,7 +64,8 @@ public final class NoticeBuilder {
         values.put("kindLabel", DefaultTemplates.kindLabel(change.kind()));
         Map<String, String> verbatim = new HashMap<>();
         verbatim.put("changes", changes(change.changes()));
-        verbatim.put("unresolvedNote", unresolvedNote(recipients.unresolved()));
+        // directory gaps go to the trail and the metrics, never into a recipient's message
+        verbatim.put("unresolvedNote", "");
 
         NoticeTemplates.KindTemplates t = templates.of(change.kind());
         String title = t.title().render(values, Map.of(), NoticeFormat.TEXT);
@@ -80,7 +83,8 @@ public final class NoticeBuilder {
                 recipients,
                 fitted.msg(),
                 new Notice.Provenance(change.topic(), change.partition(), change.offset(), row.modifiedAt(), null),
-                Instant.ofEpochMilli(change.timestamp()));
+                Instant.ofEpochMilli(change.timestamp()),
+                routed.routing());
         return RoutedNotice.of(notice, digestLine);
     }
 
@@ -100,15 +104,5 @@ public final class NoticeBuilder {
                     .append(Escaping.escape(c.label(), format)).append("：").append(before).append(" → ").append(after);
         }
         return sb.toString();
-    }
-
-    private String unresolvedNote(List<String> unresolved) {
-        if (unresolved.isEmpty()) {
-            return "";
-        }
-        String names = Escaping.escape(String.join("、", unresolved), format);
-        return format == NoticeFormat.MARKDOWN
-                ? "\n\n> 未在钉钉通讯录中找到：" + names
-                : "\n（未在钉钉通讯录中找到：" + names + "）";
     }
 }

@@ -85,6 +85,32 @@ public final class InternalSerdes {
         writeInstant(out, p.sourceModifiedAt());
         writeString(out, p.replayOf());
         writeInstant(out, n.createdAt());
+        writeRouting(out, n.routing());
+    }
+
+    /**
+     * Appended after the notice's other fields (values written before notices carried routing end
+     * before it and read as null): a presence byte, then kind, salesperson, previous salesperson,
+     * department and notes.
+     */
+    private static void writeRouting(DataOutputStream out, Notice.Routing r) throws IOException {
+        if (r == null) {
+            return;
+        }
+        out.writeByte(1);
+        writeString(out, r.kind().name());
+        writeString(out, r.salesperson());
+        writeString(out, r.previousSalesperson());
+        writeString(out, r.department());
+        writeStrings(out, r.notes());
+    }
+
+    private static Notice.Routing readRouting(DataInputStream in) throws IOException {
+        if (in.available() == 0 || in.readByte() != 1) {
+            return null;
+        }
+        return new Notice.Routing(Notice.Kind.valueOf(readString(in)), readString(in), readString(in), readString(in),
+                readStrings(in));
     }
 
     private static RoutedNotice readRouted(DataInputStream in) throws IOException {
@@ -98,7 +124,8 @@ public final class InternalSerdes {
         var msg = readJson(in);
         Notice.Provenance provenance = new Notice.Provenance(readString(in), in.readInt(), in.readLong(), readInstant(in),
                 readString(in));
-        Notice notice = new Notice(noticeVersion, id, kind, customerKeys, recipients, msg, provenance, readInstant(in));
+        Notice notice = new Notice(noticeVersion, id, kind, customerKeys, recipients, msg, provenance, readInstant(in),
+                readRouting(in));
         return new RoutedNotice(version, notice, digestLine);
     }
 

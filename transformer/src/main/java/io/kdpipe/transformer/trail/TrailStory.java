@@ -127,7 +127,7 @@ public final class TrailStory {
             for (TrailEvent e : s.trail()) {
                 if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
                     add(e.at(), "notice", e.customerKey(), e.noticeId(), "notice " + e.noticeId() + " (" + e.noticeKind()
-                            + ") built for " + recipients(e.userIds(), e.deptIds()) + unresolvedSuffix(e.unresolved()), 0, null);
+                            + ") built for " + recipients(e.userIds(), e.deptIds()) + routingSuffix(e.routing(), e.unresolved()), 0, null);
                     continue;
                 }
                 if (e.type() != TrailEvent.Type.ROW || !keys.contains(e.customerKey())) {
@@ -168,7 +168,7 @@ public final class TrailStory {
                     } else {
                         add(n.createdAt(), "notice", key, id, "notice " + id + " (" + n.kind() + ") built for "
                                 + recipients(n.recipients().userIds(), n.recipients().deptIds())
-                                + unresolvedSuffix(n.recipients().unresolved()), 1, null);
+                                + routingSuffix(n.routing() == null ? List.of() : n.routing().notes(), n.recipients().unresolved()), 1, null);
                     }
                 }
             }
@@ -241,7 +241,8 @@ public final class TrailStory {
                     for (JsonNode m : a.path("moved")) {
                         if (coordinates.contains(m.asText())) {
                             String id = idAt.get(m.asText());
-                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who, 2, null);
+                            add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who
+                                    + (a.path("selection").path("reroute").asBoolean(false) ? rerouted(id) : ""), 2, null);
                         }
                     }
                     for (JsonNode m : a.path("parked")) {
@@ -270,7 +271,8 @@ public final class TrailStory {
             Notice n = notices.get(id);
             String replayOf = n == null ? null : n.provenance().replayOf();
             String origin = replayOf == null ? "" : " (resend of " + replayOf + ")";
-            List<String> unresolved = unresolved(id);
+            Notice rerouted = reroutedCopy(id);
+            List<String> unresolved = rerouted != null ? rerouted.recipients().unresolved() : unresolved(id);
             String when = time.format(latest.entry().at());
             return switch (latest.entry().type()) {
                 case "delivered" -> {
@@ -293,7 +295,7 @@ public final class TrailStory {
                     TrailSources.DeadLetter d = s.deadLetters().stream().filter(x -> x.notice().id().equals(id))
                             .reduce((a, b) -> b).orElse(null);
                     if (d != null && "NO_RECIPIENTS".equals(d.reason()) && !unresolved.isEmpty()) {
-                        yield "not sent: " + unresolvedText(unresolved);
+                        yield "not sent: " + gapText(id, unresolved);
                     }
                     yield "dead-lettered " + when + ": " + (d == null ? "" : d.reason()
                             + (d.errcode() == null ? "" : " (errcode " + d.errcode() + ")")) + origin + ", waiting for a redrive";
@@ -303,7 +305,7 @@ public final class TrailStory {
                 default -> {
                     boolean none = n != null ? n.recipients().isEmpty()
                             : built.get(id) != null && built.get(id).userIds().isEmpty() && built.get(id).deptIds().isEmpty();
-                    yield none && !unresolved.isEmpty() ? "not sent: " + unresolvedText(unresolved)
+                    yield none && !unresolved.isEmpty() ? "not sent: " + gapText(id, unresolved)
                             : "notice " + id + " built " + when + origin + ", not delivered yet";
                 }
             };
@@ -349,6 +351,34 @@ public final class TrailStory {
             return unresolved(n.provenance().replayOf());
         }
 
+        /** ", re-routed to …": the copy of the notice a re-routed redrive wrote. */
+        private String rerouted(String id) {
+            Notice copy = reroutedCopy(id);
+            return copy == null ? ", re-routed to the same recipients"
+                    : ", re-routed to " + recipients(copy.recipients().userIds(), copy.recipients().deptIds());
+        }
+
+        /** A copy of the notice on the notices topic with other recipients than it was built with (re-routed); or null. */
+        private Notice reroutedCopy(String id) {
+            TrailEvent b = built.get(id);
+            Notice first = notices.get(id);
+            List<String> users = b != null ? b.userIds() : first == null ? List.of() : first.recipients().userIds();
+            List<String> depts = b != null ? b.deptIds() : first == null ? List.of() : first.recipients().deptIds();
+            for (Notice n : s.notices()) {
+                if (n.id().equals(id) && (!n.recipients().userIds().equals(users) || !n.recipients().deptIds().equals(depts))) {
+                    return n;
+                }
+            }
+            return null;
+        }
+
+        /** The notice's routing notes where it has them (they say why), else its unresolved numbers told plainly. */
+        private String gapText(String id, List<String> unresolved) {
+            List<String> notes = built.containsKey(id) ? built.get(id).routing()
+                    : notices.get(id) != null && notices.get(id).routing() != null ? notices.get(id).routing().notes() : List.of();
+            return notes.isEmpty() ? unresolvedText(unresolved) : String.join("; ", notes);
+        }
+
         private Instant modifiedAt(String id) {
             if (built.containsKey(id)) {
                 return built.get(id).modifiedAt();
@@ -382,6 +412,11 @@ public final class TrailStory {
 
     private static String unresolvedSuffix(List<String> unresolved) {
         return unresolved.isEmpty() ? "" : "; unresolved: " + unresolvedText(unresolved);
+    }
+
+    /** The routing notes of a notice (why its recipients are who they are), or its unresolved numbers. */
+    private static String routingSuffix(List<String> notes, List<String> unresolved) {
+        return notes.isEmpty() ? unresolvedSuffix(unresolved) : "; routing: " + String.join("; ", notes);
     }
 
     /** {@code person:XSY007} → "salesperson XSY007 has no DingTalk userid". */

@@ -48,6 +48,17 @@ class InternalSerdesTest {
         assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, routed(null))).isEqualTo(routed(null));
         assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, routed("n-original"))).isEqualTo(routed("n-original"));
         assertThat(roundTrip(InternalSerdes.DIGEST_WINDOW, window)).isEqualTo(window);
+        Notice plain = routed(null).notice();
+        RoutedNotice withRouting = RoutedNotice.of(plain.rerouted(plain.recipients(), new Notice.Routing(Notice.Kind.CHANGED,
+                "XSY014", "XSY022", null, List.of("salesperson XSY022 is not in the directory"))), "- 行");
+        assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, withRouting)).isEqualTo(withRouting);
+    }
+
+    @Test
+    void shouldReadRoutedNoticesWrittenBeforeNoticesCarriedRouting() {
+        byte[] withRouting = InternalSerdes.ROUTED_NOTICE.encode(routed(null));
+        // a notice without routing writes nothing after createdAt: exactly the earlier layout
+        assertThat(InternalSerdes.ROUTED_NOTICE.decode(withRouting).notice().routing()).isNull();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.routing;
+package io.kdpipe.common.routing;
 
 import java.util.ArrayList;
 import java.util.List;

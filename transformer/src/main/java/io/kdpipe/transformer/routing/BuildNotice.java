@@ -1,0 +1,45 @@
+package io.kdpipe.transformer.routing;
+
+import io.kdpipe.common.contract.DirectoryEntry;
+import io.kdpipe.transformer.change.Change;
+import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.NoticeBuilder;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Builds each change's notice, routed by the directory's global store as it stands when the change
+ * is processed: the salesperson, the previous one and the department are all looked up there, as
+ * the routing policy needs them.
+ */
+public final class BuildNotice implements FixedKeyProcessor<String, Change, RoutedNotice> {
+
+    private final String directoryStore;
+    private final NoticeBuilder builder;
+    private FixedKeyProcessorContext<String, RoutedNotice> context;
+    private KeyValueStore<String, ?> directory;
+
+    public BuildNotice(String directoryStore, NoticeBuilder builder) {
+        this.directoryStore = directoryStore;
+        this.builder = builder;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, RoutedNotice> context) {
+        this.context = context;
+        this.directory = context.getStateStore(directoryStore);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Change> record) {
+        context.forward(record.withValue(builder.build(new Resolution(record.value(), this::entry))));
+    }
+
+    private DirectoryEntry entry(String key) {
+        Object value = directory.get(key);
+        return value instanceof ValueAndTimestamp<?> timestamped ? (DirectoryEntry) timestamped.value() : (DirectoryEntry) value;
+    }
+}
