@@ -102,6 +102,11 @@ final class OperateFixture implements AutoCloseable {
 
     /** A notifier sending to {@code sandbox}, started through its composition root. */
     void startNotifier(DingTalkSandbox sandbox) {
+        startNotifier(sandbox, Map.of());
+    }
+
+    /** A notifier against {@code sandbox}, with {@code settings} on top of the fixture's. */
+    void startNotifier(DingTalkSandbox sandbox, Map<String, String> settings) {
         Map<String, String> n = new HashMap<>(env);
         n.put("KDPIPE_HTTP_PORT", "0");
         n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
@@ -111,6 +116,7 @@ final class OperateFixture implements AutoCloseable {
         n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
         n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        n.putAll(settings);
         ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
         runtimes.add(runtime);
         NotifierMain.start(NotifierConfig.read(new ConfigReader(ConfigSource.of(n))), runtime);

@@ -102,12 +102,15 @@ class RoutingIT {
     void aNoticeThatReachedNobodyReachesTheRightPersonOnceAfterTheDirectoryIsFixed(KafkaBroker broker, @TempDir Path dir)
             throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3))
+                     .resultDelay(Duration.ofSeconds(1)).build())) {
             importCsv(fx, dir, "salespeople.csv", """
                     number,name,mobile,userid
                     XSY014,王芳,13800000001,user-0001
                     """);
-            fx.startNotifier(sandbox);
+            // every notice's getsendresult is asked a second after the send, so "delivered" can be confirmed
+            fx.startNotifier(sandbox, Map.of("NOTIFIER_VERIFY_KINDS", "CREATED,APPROVED,CHANGED,FORBIDDEN,ENABLED,DIGEST",
+                    "NOTIFIER_VERIFY_DELAY", "1s"));
             String id;
             try (KafkaStreams transformer = startTransformer(fx, dir)) {
                 row(fx, "7001", Instant.now().minusSeconds(60), "XSY030", null);
@@ -138,9 +141,15 @@ class RoutingIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> sent(fx, id));
             assertThat(sandbox.inbox("user-0003")).hasSize(1);
             assertThat(text(sandbox.inbox("user-0003").get(0))).contains("CUST-7001").doesNotContain(GAP_TEXT);
-            Cli.Result trail = fx.run("trail", "--notice", id, "-b", broker.bootstrapServers(), "--topic-prefix", fx.prefix);
-            assertThat(trail.exitCode()).as(trail.toString()).isZero();
-            assertThat(trail.out().lines().findFirst().orElseThrow()).startsWith("delivered to 赵六 (user-0003)")
+            Cli.Result[] last = new Cli.Result[1];
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                last[0] = fx.run("trail", "--notice", id, "-b", broker.bootstrapServers(), "--topic-prefix", fx.prefix);
+                assertThat(last[0].exitCode()).as(last[0].toString()).isZero();
+                assertThat(last[0].out().lines().findFirst().orElseThrow()).as("confirmed by getsendresult")
+                        .startsWith("delivered to 赵六 (user-0003)");
+            });
+            Cli.Result trail = last[0];
+            assertThat(trail.out().lines().findFirst().orElseThrow())
                     .as("the gap the notice was built with is closed").doesNotContain("not sent to");
             assertThat(trail.out()).contains("routing: salesperson XSY030 is not in the directory")
                     .contains("re-routed to 赵六 (user-0003)");
