@@ -124,6 +124,8 @@ public record ExtractorConfig(
         Duration poll = r.duration("KDPIPE_EXTRACTOR_POLL_INTERVAL", Duration.ofSeconds(30), "pause between incremental polls of a job");
         Duration overlap = r.duration("KDPIPE_EXTRACTOR_OVERLAP", Duration.ofMinutes(5),
                 "how far before the watermark each poll looks again, for saves that commit late");
+        Duration lookBack = r.duration("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", Duration.ofMinutes(1),
+                "how often a job reads the overlap window again (key and date only) for saves that commit late");
         String group = r.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "consumer group through which replicas share jobs");
         String txPrefix = r.string("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", "kdpipe-extractor",
                 "prefix of each job's transactional id; must be the same on every replica");
@@ -137,6 +139,8 @@ public record ExtractorConfig(
         r.check(!session.isNegative() && session.toMillis() >= 6000, "KDPIPE_EXTRACTOR_SESSION_TIMEOUT",
                 "must be at least 6s (the broker's group.min.session.timeout.ms default)");
         r.check(!poll.isZero(), "KDPIPE_EXTRACTOR_POLL_INTERVAL", "must be more than 0");
+        r.check(lookBack.compareTo(overlap) <= 0 || overlap.isZero(), "KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL",
+                "must not be longer than KDPIPE_EXTRACTOR_OVERLAP, or a late save could leave the window unseen");
         r.validate();
 
         KingdeeSite site = new KingdeeSite(url, acct, user, auth, lcid, timeout);
@@ -149,12 +153,12 @@ public record ExtractorConfig(
         }
         List<JobSpec> jobs = new ArrayList<>();
         if (orgs.isEmpty()) {
-            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap));
+            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap, lookBack));
         } else {
             for (String org : orgs) {
                 String orgFilter = "FUseOrgId.FNumber = '" + org.replace("'", "''") + "'";
                 String jobFilter = filter.isBlank() ? orgFilter : "(" + filter + ") AND " + orgFilter;
-                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap));
+                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack));
             }
         }
         jobs.sort(java.util.Comparator.comparing(JobSpec::id));

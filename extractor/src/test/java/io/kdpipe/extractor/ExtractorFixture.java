@@ -54,6 +54,7 @@ final class ExtractorFixture implements AutoCloseable {
         env.put("KINGDEE_RETRY_MAX_BACKOFF", "500ms");
         env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "200ms");
         env.put("KDPIPE_EXTRACTOR_OVERLAP", "2m");
+        env.put("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", "1s");
         env.put("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", "6s");
         env.put("KDPIPE_EXTRACTOR_PERMANENT_ERROR_PAUSE", "500ms");
         env.put("KDPIPE_EXTRACTOR_GROUP_ID", group);

@@ -145,8 +145,8 @@ public final class JobWorker {
                 }
                 kafkaFailures++;
                 r.metrics().jobError(spec.id(), "kafka");
-                status = JobStatus.failing("Kafka: " + e.getMessage());
-                log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), e.toString());
+                status = JobStatus.failing("Kafka: " + describe(e));
+                log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), describe(e), e);
                 try {
                     if (pause(r.backoff().backoff(kafkaFailures))) {
                         return;
@@ -224,6 +224,20 @@ public final class JobWorker {
     /** Waits, returning true when asked to stop meanwhile. */
     private boolean pause(Duration d) throws InterruptedException {
         return stop.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exception and what caused it: a commit's own message rarely names the cause. */
+    static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder(e.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(e);
+        for (Throwable s : e.getSuppressed()) {
+            out.append("; after ").append(s);
+        }
+        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            out.append("; caused by ").append(c);
+        }
+        return out.toString();
     }
 
     private static String human(Duration d) {

@@ -25,6 +25,9 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code kdpipe_extractor_watermark_lag_seconds{job}}: now minus the job's watermark</li>
  *   <li>{@code kdpipe_extractor_last_success_timestamp_seconds{job}}: last successful poll</li>
  *   <li>{@code kdpipe_extractor_jobs_owned}: jobs this replica runs now</li>
+ *   <li>{@code kdpipe_extractor_lookback_rows_total{job}}: rows the look-back for late commits read
+ *       ({@code FCUSTID} and {@code FModifyDate} only)</li>
+ *   <li>{@code kdpipe_extractor_late_versions_total{job}}: versions the look-back found and published</li>
  * </ul>
  */
 public final class ExtractorMetrics {
@@ -56,6 +59,16 @@ public final class ExtractorMetrics {
                 .tag("service", service).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry).record(latency);
+    }
+
+    public void lookBackRows(String job, int count) {
+        Counter.builder("kdpipe.extractor.lookback.rows").description("rows read by the look-back for late commits (key and date only)")
+                .tag("job", job).register(registry).increment(count);
+    }
+
+    public void lateVersions(String job, int count) {
+        Counter.builder("kdpipe.extractor.late.versions").description("versions the look-back found unpublished and published")
+                .tag("job", job).register(registry).increment(count);
     }
 
     public void login(String mode, String outcome) {

@@ -57,7 +57,11 @@ public final class RowFolder {
 
     /** {@code FCUSTID} of a raw row, as text. */
     public String customerId(JsonNode[] row) {
-        JsonNode id = row[idIndex];
+        return idText(row[idIndex]);
+    }
+
+    /** An {@code FCUSTID} value as text. */
+    public static String idText(JsonNode id) {
         if (id == null || id.isNull() || id.asText().isBlank()) {
             throw new IllegalArgumentException("a row without FCUSTID");
         }
