@@ -104,6 +104,12 @@ final class ExtractorFixture implements AutoCloseable {
         return out;
     }
 
+    /** The size in bytes of the largest record on the checkpoint topic. */
+    int largestCheckpointBytes() {
+        return new TopicReader<>(broker, new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readAll(Topics.CHECKPOINTS.name(prefix)).stream().mapToInt(r -> r.value() == null ? 0 : r.value().length).max().orElse(0);
+    }
+
     Optional<Checkpoint> checkpoint(String jobId) {
         return Optional.ofNullable(checkpoints().get(jobId));
     }
