@@ -61,6 +61,7 @@ final class JobRunner {
     private LocalDateTime positionDate;
     private String positionKey;
     private Instant lastLookBack;
+    private int listedKeys = Checkpoint.MAX_LISTED_KEYS;
 
     JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed) {
@@ -83,6 +84,12 @@ final class JobRunner {
             this.positionDate = committed.watermark();
             this.positionKey = committed.watermarkKey();
         }
+    }
+
+    /** Lists at most {@code max} version keys in a checkpoint (default {@link Checkpoint#MAX_LISTED_KEYS}). */
+    JobRunner listAtMost(int max) {
+        this.listedKeys = max;
+        return this;
     }
 
     /** The last committed checkpoint, or null before the first commit. */
@@ -123,7 +130,7 @@ final class JobRunner {
                 }
             }
             added.forEach(c -> versions.add(c.customerId(), c.modifyDate()));
-            PublishedVersions.Listed listed = versions.listed(Checkpoint.MAX_LISTED_KEYS);
+            PublishedVersions.Listed listed = versions.listed(listedKeys);
             Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), page.last(), page.last() ? null : last,
                     base.watermark(), listed.keys(), base.rowsPublished() + page.customers().size(), clock.instant(), null, listed.from());
             publishThen(page.customers(), CustomerRow.Phase.SNAPSHOT, next, following);
@@ -263,7 +270,7 @@ final class JobRunner {
     private void commitVersions(List<FoldedCustomer> fresh, Prefetch.Pending<PageFetcher.Page> following) {
         fresh.forEach(c -> versions.add(c.customerId(), c.modifyDate()));
         versions.forgetBefore(positionDate == null ? null : positionDate.minus(spec.overlap()));
-        PublishedVersions.Listed listed = versions.listed(Checkpoint.MAX_LISTED_KEYS);
+        PublishedVersions.Listed listed = versions.listed(listedKeys);
         Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, positionDate, listed.keys(),
                 state.rowsPublished() + fresh.size(), clock.instant(), positionKey, listed.from());
         publishThen(fresh, CustomerRow.Phase.INCREMENTAL, next, following);
