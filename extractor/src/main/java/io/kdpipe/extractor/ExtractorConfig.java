@@ -20,6 +20,7 @@ import io.kdpipe.extractor.kingdee.KingdeeAuth;
 import io.kdpipe.extractor.kingdee.KingdeeSite;
 import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.kingdee.Signatures;
+import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
  * The extractor's validated configuration, read from the environment (see {@link #read}). Secrets
@@ -117,6 +118,8 @@ public record ExtractorConfig(
                 "field keys to query; FCUSTID and FModifyDate are always added");
         List<String> entryFields = r.list("KINGDEE_ENTRY_FIELD_KEYS", String.join(",", DEFAULT_ENTRY_FIELD_KEYS),
                 "field keys that belong to an entry table (one row per line); folded into arrays per customer");
+        List<String> dateFields = r.list("KINGDEE_DATE_FIELD_KEYS", "",
+                "further fields read as dates (besides " + String.join(", ", ValueNormalizer.DATE_FIELDS) + "); other text stays text");
         String filter = r.string("KINGDEE_FILTER", "", "an extra FilterString every job applies, e.g. FIsTrade = 1");
         int pageSize = r.integer("KINGDEE_PAGE_SIZE", BillQuery.MAX_LIMIT, 1, BillQuery.MAX_LIMIT, "rows per ExecuteBillQuery page");
         List<String> orgs = r.list("KINGDEE_USE_ORGS", "",
@@ -151,14 +154,16 @@ public record ExtractorConfig(
                 entries.add(k);
             }
         }
+        Set<String> dates = new LinkedHashSet<>(ValueNormalizer.DATE_FIELDS);
+        dates.addAll(dateFields);
         List<JobSpec> jobs = new ArrayList<>();
         if (orgs.isEmpty()) {
-            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap, lookBack));
+            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap, lookBack, dates));
         } else {
             for (String org : orgs) {
                 String orgFilter = "FUseOrgId.FNumber = '" + org.replace("'", "''") + "'";
                 String jobFilter = filter.isBlank() ? orgFilter : "(" + filter + ") AND " + orgFilter;
-                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack));
+                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack, dates));
             }
         }
         jobs.sort(java.util.Comparator.comparing(JobSpec::id));

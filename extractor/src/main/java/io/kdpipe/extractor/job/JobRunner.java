@@ -362,7 +362,11 @@ final class JobRunner {
         }
         JsonNode created = c.fields().get("FCreateDate");
         if (created != null && created.isTextual()) {
-            return java.time.OffsetDateTime.parse(created.asText()).toInstant();
+            try {
+                return java.time.OffsetDateTime.parse(created.asText()).toInstant();
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return Instant.EPOCH;
+            }
         }
         return Instant.EPOCH;
     }

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param pollInterval   pause between incremental polls
  * @param overlap        how far before the watermark the look-back reads again, for late commits
  * @param lookBackInterval how often the look-back runs (at most once per poll)
+ * @param dateFieldKeys  the fields read as dates; other text stays text
  */
 public record JobSpec(
         String id,
@@ -31,12 +32,14 @@ public record JobSpec(
         int pageSize,
         Duration pollInterval,
         Duration overlap,
-        Duration lookBackInterval) {
+        Duration lookBackInterval,
+        Set<String> dateFieldKeys) {
 
-    /** A job that looks back on every poll. */
+    /** A job that looks back on every poll and reads the standard date fields as dates. */
     public JobSpec(String id, String account, String formId, List<String> fieldKeys, Set<String> entryFieldKeys, String filter,
             int pageSize, Duration pollInterval, Duration overlap) {
-        this(id, account, formId, fieldKeys, entryFieldKeys, filter, pageSize, pollInterval, overlap, pollInterval);
+        this(id, account, formId, fieldKeys, entryFieldKeys, filter, pageSize, pollInterval, overlap, pollInterval,
+                Set.copyOf(io.kdpipe.extractor.rows.ValueNormalizer.DATE_FIELDS));
     }
 
     public JobSpec {
@@ -49,5 +52,6 @@ public record JobSpec(
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(overlap, "overlap");
         Objects.requireNonNull(lookBackInterval, "lookBackInterval");
+        dateFieldKeys = Set.copyOf(dateFieldKeys);
     }
 }

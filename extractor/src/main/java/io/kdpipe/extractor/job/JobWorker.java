@@ -172,7 +172,7 @@ public final class JobWorker {
     /** The job's steady loop on one producer; returns only when stopping. */
     private void extract(Producer<String, byte[]> producer) throws InterruptedException {
         ValueNormalizer normalizer = new ValueNormalizer(r.zone());
-        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), normalizer);
+        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), normalizer);
         KingdeeQuery query = r.kingdee()::executeBillQuery;
         TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic());
         PageSink tracking = (rows, cp) -> {
