@@ -36,10 +36,16 @@ public final class ExtractorMain {
      * closing the returned runtime stops everything in reverse order.
      */
     public static ServiceRuntime start(ExtractorConfig config) {
+        return start(config, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(ExtractorConfig)}, with the clock the jobs read (benchmarks run it fast, with a sandbox's). */
+    public static ServiceRuntime start(ExtractorConfig config, java.time.Clock clock) {
         log.info("Starting with {}", config);
         ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
         try {
-            Extractor extractor = runtime.manage("extractor", new Extractor(config, new ExtractorMetrics(runtime.registry())));
+            Extractor extractor = runtime.manage("extractor",
+                    new Extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
             runtime.health().readiness("jobs", extractor::readiness);
             runtime.health().liveness("job-group", extractor::liveness);
             runtime.start();

@@ -35,7 +35,10 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * commits late has an {@code FModifyDate} behind the position: every {@code lookBackInterval} the
  * job reads the overlap window behind the position again, with {@code FCUSTID} and
  * {@code FModifyDate} only, and fetches the whole rows of versions it has not published
- * ({@link PublishedVersions}). Rows read again are never published twice.
+ * ({@link PublishedVersions}). Rows read again are never published twice. A save commits within the
+ * overlap of its {@code FModifyDate} (the assumption the overlap encodes, on the extractor's clock):
+ * once a look-back has run after {@code d + overlap}, dates before {@code d} are settled and later
+ * look-backs skip them, so a quiet job stops reading a bulk save again one overlap after it.
  */
 final class JobRunner {
 
@@ -61,6 +64,8 @@ final class JobRunner {
     private LocalDateTime positionDate;
     private String positionKey;
     private Instant lastLookBack;
+    /** Versions dated before this were looked at after every save stamped then had committed (null: none yet). */
+    private LocalDateTime settledBefore;
     private int listedKeys = Checkpoint.MAX_LISTED_KEYS;
 
     JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
@@ -200,7 +205,16 @@ final class JobRunner {
         if (positionDate == null) {
             return;
         }
+        // every save stamped before now - overlap has committed: once looked at after that, a date is settled
+        LocalDateTime settling = LocalDateTime.now(clock.withZone(zone)).minus(spec.overlap());
         LocalDateTime from = positionDate.minus(spec.overlap());
+        if (settledBefore != null && settledBefore.isAfter(from)) {
+            from = settledBefore;
+        }
+        if (from.isAfter(positionDate)) {
+            settledBefore = settling;
+            return;
+        }
         String window = "FModifyDate >= " + ValueNormalizer.filterLiteral(from) + " AND " + upTo(positionDate, positionKey);
         List<String> late = new ArrayList<>();
         LocalDateTime afterDate = null;
@@ -229,6 +243,7 @@ final class JobRunner {
         for (int i = 0; i < late.size(); i += LATE_BATCH) {
             publishLate(late.subList(i, Math.min(late.size(), i + LATE_BATCH)), from);
         }
+        settledBefore = settling;
     }
 
     /** Fetches whole rows of these customers and publishes the versions behind the position not yet published. */

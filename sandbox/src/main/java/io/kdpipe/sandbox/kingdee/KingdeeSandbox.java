@@ -148,6 +148,11 @@ public final class KingdeeSandbox implements AutoCloseable {
         return engine.fullRowsServed.get();
     }
 
+    /** Customers in {@code ExecuteBillQuery} answers with any field beyond the key and the date, each once per answer. */
+    public long fullCustomersServed() {
+        return engine.fullCustomersServed.get();
+    }
+
     public int logins() {
         return logins.get();
     }

@@ -43,6 +43,8 @@ final class QueryEngine {
     /** Answer rows served with only {@code FCUSTID} and {@code FModifyDate}, and with any other field. */
     final java.util.concurrent.atomic.AtomicLong keyRowsServed = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong fullRowsServed = new java.util.concurrent.atomic.AtomicLong();
+    /** Customers (header records) in answers with any other field: an answer's customer counts once however many lines it has. */
+    final java.util.concurrent.atomic.AtomicLong fullCustomersServed = new java.util.concurrent.atomic.AtomicLong();
 
     QueryEngine(CustomerTable table) {
         this.table = table;
@@ -83,9 +85,13 @@ final class QueryEngine {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         out.write('[');
         boolean[] first = {true};
-        java.util.concurrent.atomic.AtomicLong served = keysAndDatesOnly(s.keys) ? keyRowsServed : fullRowsServed;
+        boolean narrow = keysAndDatesOnly(s.keys);
+        java.util.concurrent.atomic.AtomicLong served = narrow ? keyRowsServed : fullRowsServed;
         s.forEachLine((c, line) -> {
             served.incrementAndGet();
+            if (!narrow && (line == 0 || first[0])) {
+                fullCustomersServed.incrementAndGet();
+            }
             if (!first[0]) {
                 out.write(',');
             }
