@@ -39,7 +39,7 @@ class JobRunnerTest {
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final JobSpec spec = new JobSpec("job", kingdee.options().acctId(), "BD_Customer",
             List.of("FCUSTID", "FModifyDate", "FName", "FBANKCODE"), Set.of("FBANKCODE"), "", 30,
-            Duration.ofSeconds(1), Duration.ofMinutes(2));
+            Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ZERO, Set.copyOf(ValueNormalizer.DATE_FIELDS));
 
     @AfterEach
     void stop() {
@@ -198,5 +198,32 @@ class JobRunnerTest {
         restarted.runOnce();
         assertThat(published).extracting(CustomerRow::customerId)
                 .containsExactlyInAnyOrder(String.valueOf(late.id()), String.valueOf(later.id()));
+    }
+
+    @Test
+    void shouldLookBackOnlyAtDatesWhoseSavesMayStillCommit() throws Exception {
+        List<BillQuery> lookBacks = new ArrayList<>();
+        JobRunner runner = runner(null, Prefetch.inline(), q -> {
+            if (q.fieldKeys().equals(JobRunner.LOOK_BACK_KEYS)) {
+                lookBacks.add(q);
+            }
+            return true;
+        }, cp -> true);
+        runner.runOnce();
+        // the newest seeded save is a day old: one look-back settles it, later polls read nothing behind the position
+        runner.runOnce();
+        runner.runOnce();
+        runner.runOnce();
+        assertThat(lookBacks).hasSize(1);
+
+        SandboxCustomer now = kingdee.table().edit(kingdee.table().ids().get(3));
+        runner.runOnce();
+        runner.runOnce();
+        assertThat(lookBacks).as("a save inside the overlap is looked back at on every poll").hasSize(3);
+        SandboxCustomer late = kingdee.table().lateCommit(kingdee.table().ids().get(4), Duration.ofSeconds(30));
+        published.clear();
+        runner.runOnce();
+        assertThat(published).extracting(CustomerRow::customerId).containsExactly(String.valueOf(late.id()));
+        assertThat(now.id()).isNotEqualTo(late.id());
     }
 }
