@@ -42,6 +42,7 @@ public final class ExtractorMain {
     /** As {@link #start(ExtractorConfig)}, with the clock the jobs read (benchmarks run it fast, with a sandbox's). */
     public static ServiceRuntime start(ExtractorConfig config, java.time.Clock clock) {
         log.info("Starting with {}", config);
+        config.warnings().forEach(w -> log.warn("{}", w));
         ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
         try {
             Extractor extractor = runtime.manage("extractor",
