@@ -26,7 +26,14 @@ public final class ExtractorMain {
             System.exit(2);
             return;
         }
-        ServiceRuntime runtime = start(config);
+        ServiceRuntime runtime;
+        try {
+            runtime = start(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         runtime.installShutdownHook();
         runtime.awaitShutdown();
     }

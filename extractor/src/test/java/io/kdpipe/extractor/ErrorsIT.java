@@ -134,4 +134,15 @@ class ErrorsIT {
             assertThat(status.detail()).contains(reason);
         });
     }
+
+    @Test
+    void shouldRefuseToStartWithAFieldKeyKingdeeDoesNotKnowNamingTheDottedForm() {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(20)))) {
+            f.set("KINGDEE_FIELD_KEYS", "FNumber,FName,FSELLER.FNumbr");
+            io.kdpipe.common.config.ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.kdpipe.common.config.ConfigException.class, f::start);
+            assertThat(e.getMessage()).contains("KINGDEE_FIELD_KEYS", "MsgCode 9", "FSELLER.FNumbr", "FSELLER.FNumber");
+            assertThat(f.kingdee.calls("ExecuteBillQuery")).isEqualTo(1);
+        }
+    }
 }
