@@ -62,6 +62,8 @@ public final class JobWorker {
     private final Resources r;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile JobStatus status = JobStatus.starting();
+    /** {@link System#nanoTime()} of the last successful step (a poll, a committed page) or of the start. */
+    private volatile long lastProgressNanos = System.nanoTime();
     private volatile Checkpoint committed;
     private Thread thread;
 
@@ -74,8 +76,31 @@ public final class JobWorker {
         return spec;
     }
 
+    /**
+     * The job's state. A job that reports itself well but has made no step for longer than its poll
+     * interval, one call's timeout and the longest backoff together is not: a call may hang.
+     */
     public JobStatus status() {
-        return status;
+        JobStatus s = status;
+        if (!s.healthy() || !alive()) {
+            return s;
+        }
+        Duration quiet = Duration.ofNanos(System.nanoTime() - lastProgressNanos);
+        Duration limit = stallLimit();
+        if (quiet.compareTo(limit) > 0) {
+            return JobStatus.failing("no successful Kingdee call for " + quiet.toSeconds() + " s, longer than the poll interval, "
+                    + "KINGDEE_TIMEOUT and KINGDEE_RETRY_MAX_BACKOFF together (" + limit.toSeconds() + " s): a call may hang or "
+                    + "Kingdee may not answer; before that: " + s.detail());
+        }
+        return s;
+    }
+
+    private Duration stallLimit() {
+        return spec.pollInterval().plus(r.kingdee().site().timeout()).plus(r.backoff().maxBackoff());
+    }
+
+    private void progressed() {
+        lastProgressNanos = System.nanoTime();
     }
 
     /** The last checkpoint this worker committed or resumed from. */
@@ -130,6 +155,7 @@ public final class JobWorker {
                 producerMetrics.bindTo(r.metrics().registry());
                 producer.initTransactions();
                 committed = r.checkpoints().latest(spec.id()).orElse(null);
+                progressed();
                 log.info("Job {} taken over; resuming from {}", spec.id(), describe(committed));
                 extract(producer);
                 kafkaFailures = 0;
@@ -178,6 +204,7 @@ public final class JobWorker {
         PageSink tracking = (rows, cp) -> {
             sink.commit(rows, cp);
             committed = cp;
+            progressed();
         };
         try (Prefetch prefetch = Prefetch.background("extractor-prefetch-" + spec.id())) {
             JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
@@ -193,6 +220,7 @@ public final class JobWorker {
             Duration next = spec.pollInterval();
             try {
                 runner.runOnce();
+                progressed();
                 transientFailures = 0;
                 status = JobStatus.ok(describe(runner.state()));
             } catch (KingdeeException e) {
