@@ -122,6 +122,22 @@ public final class Extractor implements AutoCloseable {
         return ownership.workers();
     }
 
+    /** Each owned job's state and its last error, for {@code /jobs}: job id → state, detail, lastError, lastErrorAt. */
+    public Map<String, Map<String, Object>> jobsView() {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        ownership.workers().forEach((id, worker) -> {
+            JobStatus status = worker.status();
+            JobWorker.LastError error = worker.lastError();
+            Map<String, Object> view = new java.util.LinkedHashMap<>();
+            view.put("state", status.healthy() ? "ok" : "failing");
+            view.put("detail", status.detail());
+            view.put("lastError", error == null ? null : error.message());
+            view.put("lastErrorAt", error == null ? null : error.at().toString());
+            out.put(id, view);
+        });
+        return out;
+    }
+
     /** Ready when in the job group and no owned job is failing; otherwise names each reason. */
     public Health.Status readiness() {
         if (!ownership.polling()) {

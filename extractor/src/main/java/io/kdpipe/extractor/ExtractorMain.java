@@ -56,6 +56,14 @@ public final class ExtractorMain {
                     new Extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
             runtime.health().readiness("jobs", extractor::readiness);
             runtime.health().liveness("job-group", extractor::liveness);
+            runtime.route("/jobs", exchange -> {
+                try (exchange) {
+                    byte[] body = io.kdpipe.common.contract.Json.mapper().writeValueAsBytes(extractor.jobsView());
+                    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
             runtime.start();
             extractor.start();
             return runtime;

@@ -90,6 +90,13 @@ class LocalRunIT {
                     .doesNotContain("<b>世纪大道");
             assertThat(get(run, "/")).contains("notices sent").contains("/metrics").contains("/health/ready");
             assertThat(console).anyMatch(l -> l.contains("sent") && l.contains(expected.get("approve").title()));
+            assertThat(get(run, "/")).contains("Extractor jobs").contains(".BD_Customer.").contains("<td>ok</td>");
+
+            // a failing extractor says so on the status page, with its last error
+            run.kingdee().faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));
+            await().atMost(WAIT).until(() -> get(run, "/").contains("<td>failing</td>"));
+            assertThat(get(run, "/")).contains("元数据中标识为FX的字段不存在");
+            run.kingdee().faults().clear();
         }
 
         // the same data directory again: checkpoints, Streams state and the ledger carry over

@@ -99,6 +99,21 @@ public final class JobWorker {
         return spec.pollInterval().plus(r.kingdee().site().timeout()).plus(r.backoff().maxBackoff());
     }
 
+    /** The last error the job met (null when none since it started), and when. */
+    public record LastError(String message, java.time.Instant at) {
+    }
+
+    public LastError lastError() {
+        return lastError;
+    }
+
+    private volatile LastError lastError;
+
+    private void failing(String detail) {
+        status = JobStatus.failing(detail);
+        lastError = new LastError(detail, r.clock().instant());
+    }
+
     private void progressed() {
         lastProgressNanos = System.nanoTime();
     }
@@ -171,7 +186,7 @@ public final class JobWorker {
                 }
                 kafkaFailures++;
                 r.metrics().jobError(spec.id(), "kafka");
-                status = JobStatus.failing("Kafka: " + describe(e));
+                failing("Kafka: " + describe(e));
                 log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), describe(e), e);
                 try {
                     if (pause(r.backoff().backoff(kafkaFailures))) {
@@ -228,11 +243,11 @@ public final class JobWorker {
                 if (e.retryable()) {
                     transientFailures++;
                     next = r.backoff().backoff(transientFailures);
-                    status = JobStatus.failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
+                    failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
                     log.warn("Job {}: {}; trying again in {}", spec.id(), e.getMessage(), human(next));
                 } else {
                     next = r.permanentErrorPause();
-                    status = JobStatus.failing(e.getMessage());
+                    failing(e.getMessage());
                     log.error("Job {} cannot extract: {}. Trying again in {}; the watermark stays where it was.",
                             spec.id(), e.getMessage(), human(next));
                 }
@@ -240,7 +255,7 @@ public final class JobWorker {
                 // data the extractor cannot read (a row without FCUSTID, a malformed date): not a passing fault
                 r.metrics().jobError(spec.id(), "unreadable_data");
                 next = r.permanentErrorPause();
-                status = JobStatus.failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
+                failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
                 log.error("Job {}: Kingdee returned data the extractor cannot read: {}", spec.id(), e.getMessage());
             }
             if (pause(next)) {
