@@ -110,7 +110,8 @@ public record ExtractorConfig(
         List<String> entryFields = r.list("KINGDEE_ENTRY_FIELD_KEYS", "",
                 "further fields of the bank-account entry FT_BD_CUSTBANK (one row per account), any spelling; folded into arrays");
         List<String> watched = r.list("KDPIPE_WATCHED_FIELDS", "",
-                "the transformer's watched fields (column names, FSELLER_FNumber); the extractor queries them too");
+                "the transformer's watched fields when set there (column names, FSELLER_FNumber): the extractor queries them too; "
+                        + "the transformer's default ones it always queries");
         List<String> dateFields = r.list("KINGDEE_DATE_FIELD_KEYS", "",
                 "further fields read as dates (besides " + String.join(", ", ValueNormalizer.DATE_FIELDS) + "); other text stays text");
         String filter = r.string("KINGDEE_FILTER", "", "an extra FilterString every job applies, e.g. FIsTrade = 1");
@@ -119,7 +120,7 @@ public record ExtractorConfig(
                 "use-organisation numbers, one job each (FUseOrgId.FNumber = ...); empty = one job for all rows");
         Duration poll = r.duration("KDPIPE_EXTRACTOR_POLL_INTERVAL", Duration.ofSeconds(30), "pause between incremental polls of a job");
         Duration overlap = r.duration("KDPIPE_EXTRACTOR_OVERLAP", Duration.ofMinutes(5),
-                "how far before the watermark each poll looks again, for saves that commit late");
+                "how far behind its position a job reads again for saves that commit late: the longest save plus any clock skew");
         Duration lookBack = r.duration("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", Duration.ofMinutes(1),
                 "how often a job reads the overlap window again (key and date only) for saves that commit late");
         String group = r.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "consumer group through which replicas share jobs");

@@ -40,7 +40,7 @@ public final class ExtractorMetrics {
     public ExtractorMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("kdpipe.extractor.jobs.owned", jobsOwned, AtomicLong::get)
-                .description("extraction jobs this replica owns now").register(registry);
+                .description("extraction jobs this replica owns now").strongReference(true).register(registry);
     }
 
     public MeterRegistry registry() {
@@ -85,7 +85,8 @@ public final class ExtractorMetrics {
         lagSeconds.computeIfAbsent(job, j -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kdpipe.extractor.watermark.lag.seconds", v, AtomicLong::get)
-                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).register(registry);
+                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).strongReference(true)
+                    .register(registry);
             return v;
         }).set(seconds);
     }
@@ -94,7 +95,8 @@ public final class ExtractorMetrics {
         lastSuccess.computeIfAbsent(job, j -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kdpipe.extractor.last.success.timestamp.seconds", v, AtomicLong::get)
-                    .description("Unix time of the job's last successful poll").tag("job", j).register(registry);
+                    .description("Unix time of the job's last successful poll").tag("job", j).strongReference(true)
+                    .register(registry);
             return v;
         }).set(at.getEpochSecond());
     }
