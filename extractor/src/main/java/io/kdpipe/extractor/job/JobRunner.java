@@ -406,7 +406,7 @@ final class JobRunner {
     }
 
     /** Orders {@code FCUSTID}s as Kingdee does: numerically when both are numbers. */
-    private static int compareIds(String a, String b) {
+    static int compareIds(String a, String b) {
         try {
             return new BigInteger(a).compareTo(new BigInteger(b));
         } catch (NumberFormatException e) {

@@ -17,7 +17,9 @@ import io.kdpipe.common.contract.Checkpoint;
  * a new one. The job keeps the whole window in memory (bounded by the window's rows); the
  * checkpoint lists at most {@link Checkpoint#MAX_LISTED_KEYS} of them, whole timestamps newest
  * first, and says from which {@code FModifyDate} on the list is complete ({@code keysFrom}). A job
- * resumed from such a checkpoint counts every version older than {@code keysFrom} as published.
+ * resumed from such a checkpoint counts a version older than {@code keysFrom} as published when it
+ * lies at or before the checkpoint's position: nothing after the position had been published (the
+ * rest of a bulk save cut by a restart is still to come).
  */
 final class PublishedVersions {
 
@@ -25,8 +27,11 @@ final class PublishedVersions {
     private static final LocalDateTime NO_DATE = LocalDateTime.MIN;
 
     private final NavigableMap<LocalDateTime, Set<String>> byDate = new TreeMap<>();
-    /** Versions older than this count as published (null: none are assumed). */
+    /** Versions older than this count as published (null: none are assumed)... */
     private LocalDateTime assumedBefore;
+    /** ...when at or before this position ({@code FModifyDate}, {@code FCUSTID}; a null key lies after every row of the date). */
+    private LocalDateTime assumedUpToDate;
+    private String assumedUpToKey;
     private int size;
 
     /** The versions a checkpoint lists (checkpoints written before {@code keysFrom} existed list the whole window). */
@@ -41,16 +46,26 @@ final class PublishedVersions {
             v.add(at < 0 ? k : k.substring(0, at), date.isEmpty() ? null : LocalDateTime.parse(date));
         }
         v.assumedBefore = cp.keysFrom();
+        v.assumedUpToDate = cp.watermark();
+        v.assumedUpToKey = cp.snapshotComplete() ? cp.watermarkKey() : null;
         return v;
     }
 
     boolean contains(String customerId, LocalDateTime modifyDate) {
         LocalDateTime d = modifyDate == null ? NO_DATE : modifyDate;
-        if (assumedBefore != null && d.isBefore(assumedBefore)) {
+        if (assumedBefore != null && d.isBefore(assumedBefore) && atOrBeforeRestoredPosition(customerId, d)) {
             return true;
         }
         Set<String> ids = byDate.get(d);
         return ids != null && ids.contains(customerId);
+    }
+
+    private boolean atOrBeforeRestoredPosition(String customerId, LocalDateTime d) {
+        if (assumedUpToDate == null) {
+            return false;
+        }
+        int byDate = d.compareTo(assumedUpToDate);
+        return byDate < 0 || (byDate == 0 && (assumedUpToKey == null || JobRunner.compareIds(customerId, assumedUpToKey) <= 0));
     }
 
     void add(String customerId, LocalDateTime modifyDate) {

@@ -37,6 +37,17 @@ class PublishedVersionsTest {
     }
 
     @Test
+    void shouldNotCountTheRestOfABulkSaveCutByARestartAsPublished() {
+        // a save of many rows at T was published up to FCUSTID 500 when the job stopped; the list could not hold T
+        PublishedVersions restored = PublishedVersions.of(new Checkpoint(Checkpoint.VERSION, "job", true, null, T,
+                List.of(), 5_000, Instant.EPOCH, "500", T.plusNanos(1)));
+        assertThat(restored.contains("499", T)).isTrue();
+        assertThat(restored.contains("500", T)).isTrue();
+        assertThat(restored.contains("501", T)).as("after the position: not published yet").isFalse();
+        assertThat(restored.contains("9", T.minusSeconds(1))).isTrue();
+    }
+
+    @Test
     void shouldForgetVersionsThatLeftTheWindow() {
         PublishedVersions v = new PublishedVersions();
         v.add("old", T);
