@@ -109,9 +109,6 @@ public record ExtractorConfig(
                         + "are always added");
         List<String> entryFields = r.list("KINGDEE_ENTRY_FIELD_KEYS", "",
                 "further fields of the bank-account entry FT_BD_CUSTBANK (one row per account), any spelling; folded into arrays");
-        List<String> watched = r.list("KDPIPE_WATCHED_FIELDS", "",
-                "the transformer's watched fields when set there (column names, FSELLER_FNumber): the extractor queries them too; "
-                        + "the transformer's default ones it always queries");
         List<String> dateFields = r.list("KINGDEE_DATE_FIELD_KEYS", "",
                 "further fields read as dates (besides " + String.join(", ", ValueNormalizer.DATE_FIELDS) + "); other text stays text");
         String filter = r.string("KINGDEE_FILTER", "", "an extra FilterString every job applies, e.g. FIsTrade = 1");
@@ -150,7 +147,6 @@ public record ExtractorConfig(
         List<String> wanted = new ArrayList<>(fields.stream().map(CustomerFieldKeys::dotted).toList());
         List<String> added = new ArrayList<>();
         List<String> required = new ArrayList<>(CustomerFieldKeys.NOTICE_FIELDS);
-        watched.stream().map(CustomerFieldKeys::dotted).forEach(required::add);
         for (String k : required) {
             if (wanted.stream().noneMatch(f -> f.trim().equalsIgnoreCase(k))) {
                 wanted.add(k);

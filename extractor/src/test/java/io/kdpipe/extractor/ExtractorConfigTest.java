@@ -50,10 +50,9 @@ class ExtractorConfigTest {
     void shouldFoldEveryFieldOfTheBankEntryWhateverItsSpellingAndTranslateFlattenedKeys() {
         Map<String, String> env = minimal();
         env.put("KINGDEE_FIELD_KEYS", "FName,FSELLER_FNumber,FCURRENCYID.FNumber,fbanktyperec.FName,FCOUNTRY1,FBankDetail_FNumber,FMysteryField");
-        env.put("KDPIPE_WATCHED_FIELDS", "FName,FZIP");
         ExtractorConfig config = ExtractorConfig.from(env);
         JobSpec job = config.jobs().get(0);
-        assertThat(job.fieldKeys()).contains("FSELLER.FNumber", "FBankDetail.FNumber", "FZIP").doesNotContain("FSELLER_FNumber");
+        assertThat(job.fieldKeys()).contains("FSELLER.FNumber", "FBankDetail.FNumber").doesNotContain("FSELLER_FNumber");
         assertThat(job.entryFieldKeys()).containsExactlyInAnyOrder("FCURRENCYID.FNumber", "fbanktyperec.FName", "FCOUNTRY1",
                 "FBankDetail.FNumber");
         assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("FSELLER_FNumber is read as FSELLER.FNumber",
