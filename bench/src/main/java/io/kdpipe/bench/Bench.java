@@ -17,6 +17,7 @@ import io.kdpipe.bench.pipeline.B3NotifierRate;
 import io.kdpipe.bench.pipeline.B4DigestEfficiency;
 import io.kdpipe.bench.pipeline.B5Freshness;
 import io.kdpipe.bench.pipeline.B6Memory;
+import io.kdpipe.bench.pipeline.B7BulkSaveLookBack;
 import io.kdpipe.bench.pipeline.B8LedgerRestart;
 import io.kdpipe.bench.pipeline.Ctx;
 import io.kdpipe.bench.pipeline.Kafka;
@@ -29,7 +30,7 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
  * Runs benchmarks on demand and writes the results table.
  *
  * <pre>
- * java -Xmx3g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B3|B4|B5|B6|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
+ * java -Xmx3g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B3|B4|B5|B6|B7|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
  * </pre>
  *
  * Pipeline benchmarks share one embedded KRaft broker; each uses its own topic prefix, groups and
@@ -37,7 +38,7 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("micro", "B1", "B2", "B3", "B4", "B5", "B6", "B8");
+    static final List<String> ALL = List.of("micro", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8");
 
     private Bench() {
     }
@@ -96,6 +97,7 @@ public final class Bench {
                         case "B4" -> guard(id, () -> B4DigestEfficiency.run(ctx));
                         case "B5" -> guard(id, () -> B5Freshness.run(ctx));
                         case "B6" -> guard(id, () -> B6Memory.run(ctx, repo));
+                        case "B7" -> guard(id, () -> B7BulkSaveLookBack.run(ctx));
                         case "B8" -> guard(id, () -> B8LedgerRestart.run(ctx, repo));
                         default -> throw new IllegalArgumentException(id);
                     };

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
@@ -18,7 +19,10 @@ import io.kdpipe.extractor.job.CheckpointReaderFactoryImpl;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.job.JobStatus;
 import io.kdpipe.extractor.job.JobWorker;
+import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.kingdee.KingdeeClient;
+import io.kdpipe.extractor.kingdee.KingdeeException;
+import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.extractor.ownership.JobOwnership;
 import org.apache.kafka.clients.admin.Admin;
@@ -66,8 +70,14 @@ public final class Extractor implements AutoCloseable {
                 metrics, STOP_TIMEOUT);
     }
 
-    /** Creates missing topics, then joins the job group. */
+    /**
+     * Checks the field keys (and form and filter) against Kingdee with a one-row query, creates
+     * missing topics, then joins the job group. A query Kingdee rejects stops the start with its
+     * message; a Kingdee that cannot be reached or refuses the login now does not (the jobs report
+     * it and try again).
+     */
     public Extractor start() {
+        checkQuery();
         Topic<byte[], byte[]> jobs = jobsTopic();
         new TopicInitializer(admin, config.kafka().topicPrefix(), config.kafka().replicationFactor())
                 .ensure(List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS, jobs));
@@ -76,6 +86,24 @@ public final class Extractor implements AutoCloseable {
         log.info("Extractor started with {} job(s): {}", config.jobs().size(),
                 config.jobs().stream().map(JobSpec::id).collect(Collectors.joining(", ")));
         return this;
+    }
+
+    private void checkQuery() {
+        JobSpec job = config.jobs().get(0);
+        KingdeeClient kingdee = new KingdeeClient(config.site(), new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), metrics);
+        try {
+            kingdee.executeBillQuery(new BillQuery(job.formId(), job.fieldKeys(), job.filter(), "", 0, 1));
+            log.info("Kingdee accepts the query of form {} with {} field keys", job.formId(), job.fieldKeys().size());
+        } catch (KingdeeException e) {
+            if (e.kind() == KingdeeException.Kind.QUERY_REJECTED) {
+                throw new ConfigException(List.of("KINGDEE_FIELD_KEYS, KINGDEE_FORM_ID or KINGDEE_FILTER: Kingdee rejects a one-row query "
+                        + "of form " + job.formId() + ": " + e.getMessage()));
+            }
+            log.warn("Could not check the field keys against Kingdee at start-up ({}); the jobs will report it", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the field keys against Kingdee", e);
+        }
     }
 
     public ExtractorMetrics metrics() {
@@ -93,6 +121,22 @@ public final class Extractor implements AutoCloseable {
 
     public Map<String, JobWorker> workers() {
         return ownership.workers();
+    }
+
+    /** Each owned job's state and its last error, for {@code /jobs}: job id → state, detail, lastError, lastErrorAt. */
+    public Map<String, Map<String, Object>> jobsView() {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        ownership.workers().forEach((id, worker) -> {
+            JobStatus status = worker.status();
+            JobWorker.LastError error = worker.lastError();
+            Map<String, Object> view = new java.util.LinkedHashMap<>();
+            view.put("state", status.healthy() ? "ok" : "failing");
+            view.put("detail", status.detail());
+            view.put("lastError", error == null ? null : error.message());
+            view.put("lastErrorAt", error == null ? null : error.at().toString());
+            out.put(id, view);
+        });
+        return out;
     }
 
     /** Ready when in the job group and no owned job is failing; otherwise names each reason. */

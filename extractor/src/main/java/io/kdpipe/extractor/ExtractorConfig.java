@@ -20,6 +20,8 @@ import io.kdpipe.extractor.kingdee.KingdeeAuth;
 import io.kdpipe.extractor.kingdee.KingdeeSite;
 import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.kingdee.Signatures;
+import io.kdpipe.extractor.rows.CustomerFieldKeys;
+import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
  * The extractor's validated configuration, read from the environment (see {@link #read}). Secrets
@@ -34,6 +36,7 @@ import io.kdpipe.extractor.kingdee.Signatures;
  * @param sessionTimeout         how long a silent replica keeps its jobs
  * @param retry                  retries of calls that may succeed later
  * @param permanentErrorPause    pause after an error that will not pass by itself
+ * @param warnings               what start-up should tell the operator: field keys translated or of an unknown table
  */
 public record ExtractorConfig(
         KafkaConfig kafka,
@@ -44,23 +47,11 @@ public record ExtractorConfig(
         String transactionalIdPrefix,
         Duration sessionTimeout,
         RetryPolicy retry,
-        Duration permanentErrorPause) {
+        Duration permanentErrorPause,
+        List<String> warnings) {
 
-    /** Every customer field the integration works with: header fields, then the bank-account entry. */
-    public static final List<String> DEFAULT_FIELD_KEYS = List.of(
-            "FCUSTID", "FMASTERID", "FNumber", "FName", "FShortName", "FCreateOrgId.FNumber", "FUseOrgId.FNumber",
-            "FDescription", "FIsTrade", "FCustTypeId.FNumber", "FGroup.FNumber", "FSALDEPTID.FNumber", "FSELLER.FNumber",
-            "FSETTLETYPEID.FNumber", "FRECCONDITIONID.FNumber", "FPRICELISTID.FNumber", "FDISCOUNTLISTID.FNumber",
-            "FTaxType.FNumber", "FTaxRate.FNumber", "FADDRESS", "FTEL", "FINVOICETITLE", "FTAXREGISTERCODE",
-            "FINVOICEBANKNAME", "FINVOICEBANKACCOUNT", "FINVOICETEL", "FINVOICEADDRESS", "FCURRENCYID.FNumber",
-            "FMarginLevel", "FModifyDate", "FCreateDate", "FApproveDate", "FDocumentStatus", "FForbidStatus",
-            "FCOUNTRY1", "FBANKCODE", "FACCOUNTNAME", "FBankTypeRec", "FTextBankDetail", "FBankDetail",
-            "FOpenAddressRec", "FCNAPS", "FISDEFAULT1");
-
-    /** The bank-account entry fields of {@code BD_Customer}: selecting them returns one row per account. */
-    public static final List<String> DEFAULT_ENTRY_FIELD_KEYS = List.of(
-            "FCOUNTRY1", "FBANKCODE", "FACCOUNTNAME", "FBankTypeRec", "FTextBankDetail", "FBankDetail",
-            "FOpenAddressRec", "FCNAPS", "FCURRENCYID", "FISDEFAULT1");
+    /** The default field keys: the seed's 52 columns, the names people read, dates and statuses ({@link CustomerFieldKeys#DEFAULTS}). */
+    public static final List<String> DEFAULT_FIELD_KEYS = CustomerFieldKeys.DEFAULTS;
 
     /** How the extractor logs in to Kingdee. */
     public enum AuthMode { PASSWORD, APP_SECRET, SIGNED_LOGIN, SIGNATURE_HEADERS }
@@ -114,16 +105,21 @@ public record ExtractorConfig(
         ZoneId zone = r.zone("KINGDEE_ZONE", "Asia/Shanghai", "the Kingdee server's local zone; its dates carry no offset");
         String form = r.string("KINGDEE_FORM_ID", "BD_Customer", "the form to extract");
         List<String> fields = r.list("KINGDEE_FIELD_KEYS", String.join(",", DEFAULT_FIELD_KEYS),
-                "field keys to query; FCUSTID and FModifyDate are always added");
-        List<String> entryFields = r.list("KINGDEE_ENTRY_FIELD_KEYS", String.join(",", DEFAULT_ENTRY_FIELD_KEYS),
-                "field keys that belong to an entry table (one row per line); folded into arrays per customer");
+                "field keys to query, references dotted (FSELLER.FNumber); FCUSTID, FModifyDate and the fields notices depend on "
+                        + "are always added");
+        List<String> entryFields = r.list("KINGDEE_ENTRY_FIELD_KEYS", "",
+                "further fields of the bank-account entry FT_BD_CUSTBANK (one row per account), any spelling; folded into arrays");
+        List<String> dateFields = r.list("KINGDEE_DATE_FIELD_KEYS", "",
+                "further fields read as dates (besides " + String.join(", ", ValueNormalizer.DATE_FIELDS) + "); other text stays text");
         String filter = r.string("KINGDEE_FILTER", "", "an extra FilterString every job applies, e.g. FIsTrade = 1");
         int pageSize = r.integer("KINGDEE_PAGE_SIZE", BillQuery.MAX_LIMIT, 1, BillQuery.MAX_LIMIT, "rows per ExecuteBillQuery page");
         List<String> orgs = r.list("KINGDEE_USE_ORGS", "",
                 "use-organisation numbers, one job each (FUseOrgId.FNumber = ...); empty = one job for all rows");
         Duration poll = r.duration("KDPIPE_EXTRACTOR_POLL_INTERVAL", Duration.ofSeconds(30), "pause between incremental polls of a job");
         Duration overlap = r.duration("KDPIPE_EXTRACTOR_OVERLAP", Duration.ofMinutes(5),
-                "how far before the watermark each poll looks again, for saves that commit late");
+                "how far behind its position a job reads again for saves that commit late: the longest save plus any clock skew");
+        Duration lookBack = r.duration("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", Duration.ofMinutes(1),
+                "how often a job reads the overlap window again (key and date only) for saves that commit late");
         String group = r.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "consumer group through which replicas share jobs");
         String txPrefix = r.string("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", "kdpipe-extractor",
                 "prefix of each job's transactional id; must be the same on every replica");
@@ -137,29 +133,61 @@ public record ExtractorConfig(
         r.check(!session.isNegative() && session.toMillis() >= 6000, "KDPIPE_EXTRACTOR_SESSION_TIMEOUT",
                 "must be at least 6s (the broker's group.min.session.timeout.ms default)");
         r.check(!poll.isZero(), "KDPIPE_EXTRACTOR_POLL_INTERVAL", "must be more than 0");
+        r.check(lookBack.compareTo(overlap) <= 0 || overlap.isZero(), "KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL",
+                "must not be longer than KDPIPE_EXTRACTOR_OVERLAP, or a late save could leave the window unseen");
         r.validate();
 
         KingdeeSite site = new KingdeeSite(url, acct, user, auth, lcid, timeout);
-        List<String> keys = withRequired(fields);
+        List<String> warnings = new ArrayList<>();
+        List<String> flattened = CustomerFieldKeys.flattened(fields);
+        if (!flattened.isEmpty()) {
+            warnings.add("KINGDEE_FIELD_KEYS: " + flattened.stream().map(k -> k + " is read as " + CustomerFieldKeys.dotted(k))
+                    .collect(java.util.stream.Collectors.joining(", ")) + " (Kingdee field keys write references with a dot)");
+        }
+        List<String> wanted = new ArrayList<>(fields.stream().map(CustomerFieldKeys::dotted).toList());
+        List<String> added = new ArrayList<>();
+        List<String> required = new ArrayList<>(CustomerFieldKeys.NOTICE_FIELDS);
+        for (String k : required) {
+            if (wanted.stream().noneMatch(f -> f.trim().equalsIgnoreCase(k))) {
+                wanted.add(k);
+                added.add(k);
+            }
+        }
+        if (!added.isEmpty() && r.source().get("KINGDEE_FIELD_KEYS").isPresent()) {
+            warnings.add("KINGDEE_FIELD_KEYS lacks fields notices depend on; also queried: " + String.join(", ", added));
+        }
+        List<String> keys = withRequired(wanted);
+        Set<String> extraEntries = Set.copyOf(entryFields);
         Set<String> entries = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
         for (String k : keys) {
-            if (entryFields.stream().anyMatch(e -> e.equalsIgnoreCase(k))) {
+            java.util.Optional<String> table = CustomerFieldKeys.tableOf(k, extraEntries);
+            if (table.isEmpty()) {
+                unknown.add(k);
+            } else if (table.get().equals(CustomerFieldKeys.BANK_TABLE)) {
                 entries.add(k);
             }
         }
+        if (!unknown.isEmpty()) {
+            warnings.add("KINGDEE_FIELD_KEYS: the table of " + String.join(", ", unknown) + " is not known; published as one value "
+                    + "per customer. A field of the bank-account entry " + CustomerFieldKeys.BANK_TABLE
+                    + " belongs in KINGDEE_ENTRY_FIELD_KEYS");
+        }
+        Set<String> dates = new LinkedHashSet<>(ValueNormalizer.DATE_FIELDS);
+        dates.addAll(dateFields);
         List<JobSpec> jobs = new ArrayList<>();
         if (orgs.isEmpty()) {
-            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap));
+            jobs.add(new JobSpec(acct + "." + form + ".all", acct, form, keys, entries, filter, pageSize, poll, overlap, lookBack, dates));
         } else {
             for (String org : orgs) {
                 String orgFilter = "FUseOrgId.FNumber = '" + org.replace("'", "''") + "'";
                 String jobFilter = filter.isBlank() ? orgFilter : "(" + filter + ") AND " + orgFilter;
-                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap));
+                jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack, dates));
             }
         }
         jobs.sort(java.util.Comparator.comparing(JobSpec::id));
         return new ExtractorConfig(kafka, site, zone, List.copyOf(jobs), group, txPrefix, session,
-                new RetryPolicy(attempts, backoff, maxBackoff), permanentPause);
+                new RetryPolicy(attempts, backoff, maxBackoff), permanentPause, List.copyOf(warnings));
     }
 
     private static List<String> withRequired(List<String> fields) {

@@ -26,7 +26,14 @@ public final class ExtractorMain {
             System.exit(2);
             return;
         }
-        ServiceRuntime runtime = start(config);
+        ServiceRuntime runtime;
+        try {
+            runtime = start(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         runtime.installShutdownHook();
         runtime.awaitShutdown();
     }
@@ -36,12 +43,27 @@ public final class ExtractorMain {
      * closing the returned runtime stops everything in reverse order.
      */
     public static ServiceRuntime start(ExtractorConfig config) {
+        return start(config, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(ExtractorConfig)}, with the clock the jobs read (benchmarks run it fast, with a sandbox's). */
+    public static ServiceRuntime start(ExtractorConfig config, java.time.Clock clock) {
         log.info("Starting with {}", config);
+        config.warnings().forEach(w -> log.warn("{}", w));
         ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
         try {
-            Extractor extractor = runtime.manage("extractor", new Extractor(config, new ExtractorMetrics(runtime.registry())));
+            Extractor extractor = runtime.manage("extractor",
+                    new Extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
             runtime.health().readiness("jobs", extractor::readiness);
             runtime.health().liveness("job-group", extractor::liveness);
+            runtime.route("/jobs", exchange -> {
+                try (exchange) {
+                    byte[] body = io.kdpipe.common.contract.Json.mapper().writeValueAsBytes(extractor.jobsView());
+                    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
             runtime.start();
             extractor.start();
             return runtime;

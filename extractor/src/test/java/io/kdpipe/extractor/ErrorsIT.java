@@ -134,4 +134,34 @@ class ErrorsIT {
             assertThat(status.detail()).contains(reason);
         });
     }
+
+    @Test
+    void shouldRefuseToStartWithAFieldKeyKingdeeDoesNotKnowNamingTheDottedForm() {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(20)))) {
+            f.set("KINGDEE_FIELD_KEYS", "FNumber,FName,FSELLER.FNumbr");
+            io.kdpipe.common.config.ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.kdpipe.common.config.ConfigException.class, f::start);
+            assertThat(e.getMessage()).contains("KINGDEE_FIELD_KEYS", "MsgCode 9", "FSELLER.FNumbr", "FSELLER.FNumber");
+            assertThat(f.kingdee.calls("ExecuteBillQuery")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldTellAHungCallInReadinessBeforeTheRetriesGiveUp() {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(20)))) {
+            f.set("KINGDEE_RETRY_ATTEMPTS", "6");
+            Extractor extractor = f.start();
+            f.awaitSnapshots(Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(10)).until(() -> extractor.readiness().up());
+
+            // every call hangs until it times out (3 s), and is tried again: the job itself still thinks it is polling
+            f.kingdee.faults().always(Faults.hang());
+            await().atMost(Duration.ofSeconds(14)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !extractor.readiness().up() && extractor.readiness().detail().contains("a call may hang"));
+
+            f.kingdee.faults().clear();
+            f.kingdee.faults().releaseHung();
+            await().atMost(Duration.ofSeconds(30)).until(() -> extractor.readiness().up());
+        }
+    }
 }

@@ -35,8 +35,11 @@ class ExtractorConfigTest {
                 .containsExactly("5867f8d847e804.BD_Customer.org-100", "5867f8d847e804.BD_Customer.org-101");
         JobSpec job = config.jobs().get(0);
         assertThat(job.filter()).isEqualTo("(FIsTrade = 1) AND FUseOrgId.FNumber = '100'");
-        assertThat(job.fieldKeys()).containsExactly("FCUSTID", "FModifyDate", "FNumber", "FName", "FBANKCODE");
-        assertThat(job.entryFieldKeys()).containsExactly("FBANKCODE");
+        assertThat(job.fieldKeys()).startsWith("FCUSTID", "FModifyDate", "FNumber", "FName", "FBANKCODE")
+                .contains("FDocumentStatus", "FForbidStatus", "FSELLER.FNumber", "FSALDEPTID.FNumber", "FUseOrgId.FNumber");
+        assertThat(job.entryFieldKeys()).containsExactlyInAnyOrder("FBANKCODE", "FCURRENCYID.FNumber");
+        assertThat(config.warnings()).anySatisfy(w -> assertThat(w).startsWith("KINGDEE_FIELD_KEYS lacks fields notices depend on")
+                .contains("FDocumentStatus", "FForbidStatus", "FSELLER.FNumber"));
         assertThat(job.pageSize()).isEqualTo(2000);
         assertThat(config.zone().getId()).isEqualTo("Asia/Shanghai");
         assertThat(config.site().auth()).isInstanceOf(KingdeeAuth.Password.class);
@@ -44,8 +47,29 @@ class ExtractorConfigTest {
     }
 
     @Test
-    void shouldDefaultToEveryCustomerFieldOfTheSeed() {
+    void shouldFoldEveryFieldOfTheBankEntryWhateverItsSpellingAndTranslateFlattenedKeys() {
+        Map<String, String> env = minimal();
+        env.put("KINGDEE_FIELD_KEYS", "FName,FSELLER_FNumber,FCURRENCYID.FNumber,fbanktyperec.FName,FCOUNTRY1,FBankDetail_FNumber,FMysteryField");
+        ExtractorConfig config = ExtractorConfig.from(env);
+        JobSpec job = config.jobs().get(0);
+        assertThat(job.fieldKeys()).contains("FSELLER.FNumber", "FBankDetail.FNumber").doesNotContain("FSELLER_FNumber");
+        assertThat(job.entryFieldKeys()).containsExactlyInAnyOrder("FCURRENCYID.FNumber", "fbanktyperec.FName", "FCOUNTRY1",
+                "FBankDetail.FNumber");
+        assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("FSELLER_FNumber is read as FSELLER.FNumber",
+                "FBankDetail_FNumber is read as FBankDetail.FNumber"));
+        assertThat(config.warnings()).anySatisfy(w -> assertThat(w).contains("the table of FMysteryField is not known"));
+        assertThat(ExtractorConfig.from(minimal()).warnings()).isEmpty();
+    }
+
+    @Test
+    void shouldDefaultToTheSeedsColumnsWithNamesDatesAndStatuses() {
+        assertThat(io.kdpipe.extractor.rows.CustomerFieldKeys.SEED).hasSize(52).doesNotHaveDuplicates();
         JobSpec job = ExtractorConfig.from(minimal()).jobs().get(0);
+        assertThat(job.fieldKeys()).containsAll(io.kdpipe.extractor.rows.CustomerFieldKeys.SEED)
+                .contains("FSELLER.FName", "FSALDEPTID.FName", "FGroup.FName", "FForbidDate");
+        assertThat(job.entryFieldKeys()).containsExactlyInAnyOrder("FCOUNTRY1.FNumber", "FBANKCODE", "FACCOUNTNAME",
+                "FBankTypeRec.FNumber", "FTextBankDetail", "FBankDetail.FNumber", "FOpenAddressRec", "FCNAPS", "FCURRENCYID.FNumber",
+                "FISDEFAULT1");
         assertThat(job.id()).isEqualTo("5867f8d847e804.BD_Customer.all");
         assertThat(job.fieldKeys()).contains("FCUSTID", "FMASTERID", "FModifyDate", "FCreateDate", "FApproveDate",
                 "FDocumentStatus", "FForbidStatus", "FSELLER.FNumber", "FSALDEPTID.FNumber", "FUseOrgId.FNumber", "FBANKCODE");

@@ -54,6 +54,7 @@ final class ExtractorFixture implements AutoCloseable {
         env.put("KINGDEE_RETRY_MAX_BACKOFF", "500ms");
         env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "200ms");
         env.put("KDPIPE_EXTRACTOR_OVERLAP", "2m");
+        env.put("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", "1s");
         env.put("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", "6s");
         env.put("KDPIPE_EXTRACTOR_PERMANENT_ERROR_PAUSE", "500ms");
         env.put("KDPIPE_EXTRACTOR_GROUP_ID", group);
@@ -101,6 +102,12 @@ final class ExtractorFixture implements AutoCloseable {
             out.put(r.key(), r.value());
         }
         return out;
+    }
+
+    /** The size in bytes of the largest record on the checkpoint topic. */
+    int largestCheckpointBytes() {
+        return new TopicReader<>(broker, new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readAll(Topics.CHECKPOINTS.name(prefix)).stream().mapToInt(r -> r.value() == null ? 0 : r.value().length).max().orElse(0);
     }
 
     Optional<Checkpoint> checkpoint(String jobId) {

@@ -42,6 +42,9 @@ class ExtractorMainIT {
             f.kingdee.faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));
             await().atMost(Duration.ofSeconds(10)).until(() -> get(runtime, "/health/ready").statusCode() == 503);
             assertThat(get(runtime, "/health/ready").body()).contains("元数据中标识为FX的字段不存在");
+            String jobs = get(runtime, "/jobs").body();
+            assertThat(jobs).contains("\"5867f8d847e804.BD_Customer.all\"", "\"state\":\"failing\"", "元数据中标识为FX的字段不存在",
+                    "\"lastErrorAt\"");
         }
     }
 

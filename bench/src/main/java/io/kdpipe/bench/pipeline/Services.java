@@ -72,6 +72,11 @@ public final class Services {
         return ExtractorMain.start(ExtractorConfig.from(env));
     }
 
+    /** An extractor whose jobs read {@code clock} (a sandbox's fast clock). */
+    public static ServiceRuntime extractor(Map<String, String> env, java.time.Clock clock) {
+        return ExtractorMain.start(ExtractorConfig.from(env), clock);
+    }
+
     public static ServiceRuntime transformer(Map<String, String> env) {
         ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
         try {

@@ -55,6 +55,8 @@ final class WebPages implements AutoCloseable {
     record ServiceLink(String name, int port) {
     }
 
+    private static final java.net.http.HttpClient JOBS_CLIENT = java.net.http.HttpClient.newHttpClient();
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Supplier<FlowLog.Counts> counts;
@@ -147,6 +149,7 @@ final class WebPages implements AutoCloseable {
                     .append("<td><a href=\"").append(base).append("/health/live\">/health/live</a></td></tr>");
         }
         b.append("</table></div>");
+        b.append(extractorJobs());
         b.append("<div class=\"card\"><div class=\"title\">Setup</div><table>");
         facts.forEach((k, v) -> b.append("<tr><td>").append(MessageHtml.escape(k)).append("</td><td>")
                 .append(MessageHtml.escape(v)).append("</td></tr>"));
@@ -162,6 +165,44 @@ final class WebPages implements AutoCloseable {
         c.recent().forEach(line -> b.append(MessageHtml.escape(line)).append('\n'));
         b.append("</pre></div>");
         return b.toString();
+    }
+
+    /** The extractor's jobs as its {@code /jobs} endpoint tells them: state, detail, last error. */
+    private Map<String, Map<String, Object>> jobs() {
+        for (ServiceLink s : services) {
+            if (s.name().equals("extractor")) {
+                try {
+                    java.net.http.HttpResponse<String> r = JOBS_CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://localhost:" + s.port() + "/jobs")).timeout(java.time.Duration.ofSeconds(2)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    if (r.statusCode() == 200) {
+                        return Json.mapper().readValue(r.body(),
+                                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, Object>>>() { });
+                    }
+                } catch (IOException e) {
+                    return Map.of();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Map.of();
+                }
+            }
+        }
+        return Map.of();
+    }
+
+    private String extractorJobs() {
+        Map<String, Map<String, Object>> jobs = jobs();
+        StringBuilder b = new StringBuilder("<div class=\"card\"><div class=\"title\">Extractor jobs</div>");
+        if (jobs.isEmpty()) {
+            return b.append("<p class=\"empty\">no job owned (yet), or the extractor does not answer</p></div>").toString();
+        }
+        b.append("<table><tr><th>job</th><th>state</th><th>detail</th><th>last error</th></tr>");
+        jobs.forEach((id, v) -> b.append("<tr><td>").append(MessageHtml.escape(id)).append("</td><td>")
+                .append(MessageHtml.escape(String.valueOf(v.get("state")))).append("</td><td>")
+                .append(MessageHtml.escape(String.valueOf(v.get("detail")))).append("</td><td>")
+                .append(v.get("lastError") == null ? "-" : MessageHtml.escape(v.get("lastErrorAt") + ": " + v.get("lastError")))
+                .append("</td></tr>"));
+        return b.append("</table></div>").toString();
     }
 
     private Map<String, Object> statusJson() {
@@ -191,6 +232,7 @@ final class WebPages implements AutoCloseable {
         Map<String, Integer> ports = new LinkedHashMap<>();
         services.forEach(s -> ports.put(s.name(), s.port()));
         m.put("servicePorts", ports);
+        m.put("extractorJobs", jobs());
         return m;
     }
 

@@ -90,6 +90,13 @@ class LocalRunIT {
                     .doesNotContain("<b>世纪大道");
             assertThat(get(run, "/")).contains("notices sent").contains("/metrics").contains("/health/ready");
             assertThat(console).anyMatch(l -> l.contains("accepted") && l.contains(expected.get("approve").title()));
+            assertThat(get(run, "/")).contains("Extractor jobs").contains(".BD_Customer.").contains("<td>ok</td>");
+
+            // a failing extractor says so on the status page, with its last error
+            run.kingdee().faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));
+            await().atMost(WAIT).until(() -> get(run, "/").contains("<td>failing</td>"));
+            assertThat(get(run, "/")).contains("元数据中标识为FX的字段不存在");
+            run.kingdee().faults().clear();
         }
 
         // the same data directory again: checkpoints, Streams state and the ledger carry over
@@ -123,6 +130,34 @@ class LocalRunIT {
         }
     }
 
+    @Test
+    void shouldNotifyApproveForbidAndEnableWhenTheFieldListLacksTheStatusFields() throws Exception {
+        // the seed's own column list: flattened spelling, neither FDocumentStatus nor FForbidStatus
+        LocalOptions options = options(Map.of("KINGDEE_FIELD_KEYS", io.kdpipe.extractor.rows.CustomerFieldKeys.SEED.stream()
+                .map(k -> k.replace('.', '_')).collect(java.util.stream.Collectors.joining(","))));
+        assertThat(options.settings().get("KINGDEE_FIELD_KEYS")).doesNotContain("FDocumentStatus").doesNotContain("FForbidStatus");
+        try (LocalRun run = LocalRun.start(options, console::add)) {
+            CustomerTable table = run.kingdee().table();
+            await().atMost(WAIT).until(() -> run.counts().rowsSnapshot() == CUSTOMERS && rowsIn(run) >= CUSTOMERS);
+            List<SandboxCustomer> rows = table.all();
+            SandboxCustomer toApprove = rows.stream().filter(c -> "A".equals(c.get("FDocumentStatus"))).findFirst().orElseThrow();
+            SandboxCustomer toForbid = rows.stream().filter(c -> c.id() != toApprove.id()).findFirst().orElseThrow();
+
+            table.approve(toApprove.id());
+            table.forbid(toForbid.id());
+            await().atMost(WAIT).until(() -> titles(run).contains("客户已禁用：" + toForbid.name()));
+            table.enable(toForbid.id());
+            await().atMost(WAIT).until(() -> titles(run).contains("客户已启用：" + toForbid.name()));
+            assertThat(titles(run)).containsExactlyInAnyOrder("客户已审核：" + toApprove.name(), "客户已禁用：" + toForbid.name(),
+                    "客户已启用：" + toForbid.name());
+        }
+    }
+
+    private static List<String> titles(LocalRun run) {
+        return run.dingTalk().inboxes().values().stream().flatMap(List::stream)
+                .map(m -> m.msg().path("markdown").path("title").asText()).toList();
+    }
+
     private record Expected(long customerId, String userId, String title, String bodyPart, String number) {
     }
 
@@ -146,7 +181,11 @@ class LocalRunIT {
     }
 
     private LocalOptions options() {
-        Map<String, String> settings = new HashMap<>();
+        return options(Map.of());
+    }
+
+    private LocalOptions options(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
         settings.put("KDPIPE_TOPIC_PREFIX", TestNames.topicPrefix());
         settings.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("local-transformer"));
         settings.put("KDPIPE_EXTRACTOR_GROUP_ID", TestNames.unique("local-extractor"));

@@ -8,8 +8,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.Checkpoint;
@@ -17,6 +15,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.extractor.rows.FoldedCustomer;
+import io.kdpipe.extractor.rows.RowFolder;
 import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
@@ -30,18 +29,25 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * {@code SNAPSHOT}. The checkpoint carries {@code resumeAfter} = the last {@code FCUSTID}, and
  * {@code watermark} = M0.
  *
- * <p><b>Incremental.</b> Each poll reads {@code FModifyDate >= watermark - overlap} ordered by
- * ({@code FModifyDate}, {@code FCUSTID}), paging by keyset on that pair. A row is published unless
- * its version key {@code FCUSTID@FModifyDate} is in the checkpoint's {@code keysAtWatermark}, which
- * holds the version keys published within the overlap window ending at the watermark. So rows
- * that share a timestamp, or commit late with an {@code FModifyDate} inside the window, are
- * published exactly once; rows modified during the snapshot after it passed them are picked up by
- * the first poll, which starts at M0 minus the overlap.
+ * <p><b>Incremental.</b> Each poll reads forward from the position ({@code FModifyDate},
+ * {@code FCUSTID}) of the last row read, ordered by that pair and paging by keyset on it, so
+ * however many rows share one {@code FModifyDate} the checkpoint holds one position. A save that
+ * commits late has an {@code FModifyDate} behind the position: every {@code lookBackInterval} the
+ * job reads the overlap window behind the position again, with {@code FCUSTID} and
+ * {@code FModifyDate} only, and fetches the whole rows of versions it has not published
+ * ({@link PublishedVersions}). Rows read again are never published twice. A save commits within the
+ * overlap of its {@code FModifyDate} (the assumption the overlap encodes, on the extractor's clock):
+ * once a look-back has run after {@code d + overlap}, dates before {@code d} are settled and later
+ * look-backs skip them, so a quiet job stops reading a bulk save again one overlap after it.
  */
 final class JobRunner {
 
     static final String SNAPSHOT_ORDER = "FCUSTID ASC";
     static final String INCREMENTAL_ORDER = "FModifyDate ASC,FCUSTID ASC";
+    /** What the look-back reads of each row. */
+    static final List<String> LOOK_BACK_KEYS = List.of("FCUSTID", "FModifyDate");
+    /** Customers whose whole rows one look-back query fetches. */
+    static final int LATE_BATCH = 50;
 
     private final JobSpec spec;
     private final KingdeeQuery query;
@@ -52,6 +58,15 @@ final class JobRunner {
     private final ExtractorMetrics metrics;
     private final Prefetch prefetch;
     private Checkpoint state;
+    /** The versions published within the overlap window. */
+    private PublishedVersions versions;
+    /** Where the forward read goes on: after ({@code FModifyDate}, {@code FCUSTID}); a null key lies after every row of the date. */
+    private LocalDateTime positionDate;
+    private String positionKey;
+    private Instant lastLookBack;
+    /** Versions dated before this were looked at after every save stamped then had committed (null: none yet). */
+    private LocalDateTime settledBefore;
+    private int listedKeys = Checkpoint.MAX_LISTED_KEYS;
 
     JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed) {
@@ -69,6 +84,17 @@ final class JobRunner {
         this.zone = zone;
         this.metrics = metrics;
         this.state = committed;
+        this.versions = PublishedVersions.of(committed);
+        if (committed != null && committed.snapshotComplete()) {
+            this.positionDate = committed.watermark();
+            this.positionKey = committed.watermarkKey();
+        }
+    }
+
+    /** Lists at most {@code max} version keys in a checkpoint (default {@link Checkpoint#MAX_LISTED_KEYS}). */
+    JobRunner listAtMost(int max) {
+        this.listedKeys = max;
+        return this;
     }
 
     /** The last committed checkpoint, or null before the first commit. */
@@ -102,17 +128,21 @@ final class JobRunner {
             FoldedCustomer lastCustomer = page.lastCustomer();
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
             Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
-            Map<String, LocalDateTime> keys = keys(base);
+            List<FoldedCustomer> added = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
-                    keys.put(c.versionKey(), c.modifyDate());
+                    added.add(c);
                 }
             }
+            added.forEach(c -> versions.add(c.customerId(), c.modifyDate()));
+            PublishedVersions.Listed listed = versions.listed(listedKeys);
             Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), page.last(), page.last() ? null : last,
-                    base.watermark(), List.copyOf(keys.keySet()), base.rowsPublished() + page.customers().size(), clock.instant());
+                    base.watermark(), listed.keys(), base.rowsPublished() + page.customers().size(), clock.instant(), null, listed.from());
             publishThen(page.customers(), CustomerRow.Phase.SNAPSHOT, next, following);
             base = next;
             if (following == null) {
+                positionDate = next.watermark();
+                positionKey = null;
                 return;
             }
             checkInterrupt(following);
@@ -125,35 +155,38 @@ final class JobRunner {
         return fetcher.fetch(and(spec.filter(), keyset), SNAPSHOT_ORDER);
     }
 
+    /** Reads on from the position, then looks back for late commits when that is due. */
     private void poll() throws InterruptedException {
-        LocalDateTime lower = state.watermark() == null ? null : state.watermark().minus(spec.overlap());
+        forward();
+        Instant now = clock.instant();
+        if (lastLookBack == null || !now.isBefore(lastLookBack.plus(spec.lookBackInterval()))) {
+            lookBack();
+            lastLookBack = now;
+        }
+    }
+
+    /** Every row after the position, in ({@code FModifyDate}, {@code FCUSTID}) order; the position follows the last row read. */
+    private void forward() throws InterruptedException {
         checkInterrupt();
-        PageFetcher.Page page = pollPage(lower, null);
+        PageFetcher.Page page = fetcher.fetch(and(spec.filter(), after(positionDate, positionKey)), INCREMENTAL_ORDER);
         while (true) {
             Prefetch.Pending<PageFetcher.Page> following = null;
             FoldedCustomer cursor = page.lastCustomer();
             if (!page.last() && cursor != null) {
-                following = prefetch.start(() -> folded(pollPage(lower, cursor)));
+                following = prefetch.start(() -> folded(pollPage(cursor)));
             }
-            Map<String, LocalDateTime> keys = keys(state);
             List<FoldedCustomer> fresh = new ArrayList<>();
-            LocalDateTime watermark = state.watermark();
             for (FoldedCustomer c : customers(page, following)) {
-                if (keys.containsKey(c.versionKey())) {
-                    continue;
+                if (!versions.contains(c.customerId(), c.modifyDate())) {
+                    fresh.add(c);
                 }
-                fresh.add(c);
-                keys.put(c.versionKey(), c.modifyDate());
-                if (c.modifyDate() != null && (watermark == null || c.modifyDate().isAfter(watermark))) {
-                    watermark = c.modifyDate();
-                }
+            }
+            if (cursor != null && cursor.modifyDate() != null) {
+                positionDate = cursor.modifyDate();
+                positionKey = cursor.customerId();
             }
             if (!fresh.isEmpty()) {
-                LocalDateTime keep = watermark == null ? null : watermark.minus(spec.overlap());
-                keys.values().removeIf(m -> keep != null && (m == null || m.isBefore(keep)));
-                Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, watermark,
-                        List.copyOf(keys.keySet()), state.rowsPublished() + fresh.size(), clock.instant());
-                publishThen(fresh, CustomerRow.Phase.INCREMENTAL, next, following);
+                commitVersions(fresh, following);
             }
             if (following == null) {
                 return;
@@ -163,18 +196,131 @@ final class JobRunner {
         }
     }
 
-    /** The poll's page after {@code cursor} (the first page when null), from {@code lower} on. */
-    private PageFetcher.Page pollPage(LocalDateTime lower, FoldedCustomer cursor) throws InterruptedException {
+    /**
+     * Looks again at the overlap window behind the position for versions not yet published (saves
+     * that committed after the forward read passed their place). It reads only {@code FCUSTID} and
+     * {@code FModifyDate}, then fetches the whole rows of the versions it has not published.
+     */
+    private void lookBack() throws InterruptedException {
+        if (positionDate == null) {
+            return;
+        }
+        // every save stamped before now - overlap has committed: once looked at after that, a date is settled
+        LocalDateTime settling = LocalDateTime.now(clock.withZone(zone)).minus(spec.overlap());
+        LocalDateTime from = positionDate.minus(spec.overlap());
+        if (settledBefore != null && settledBefore.isAfter(from)) {
+            from = settledBefore;
+        }
+        if (from.isAfter(positionDate)) {
+            settledBefore = settling;
+            return;
+        }
+        String window = "FModifyDate >= " + ValueNormalizer.filterLiteral(from) + " AND " + upTo(positionDate, positionKey);
+        List<String> late = new ArrayList<>();
+        LocalDateTime afterDate = null;
+        String afterKey = null;
+        while (true) {
+            checkInterrupt();
+            String keyset = afterDate == null ? window : window + " AND " + after(afterDate, afterKey);
+            List<JsonNode[]> rows = query.execute(new BillQuery(spec.formId(), LOOK_BACK_KEYS, and(spec.filter(), keyset),
+                    INCREMENTAL_ORDER, 0, spec.pageSize()));
+            metrics.lookBackRows(spec.id(), rows.size());
+            for (JsonNode[] row : rows) {
+                String id = RowFolder.idText(row[0]);
+                LocalDateTime date = row[1] == null || row[1].isNull() ? null : ValueNormalizer.parseDate(row[1].asText());
+                if (date != null && !versions.contains(id, date) && (late.isEmpty() || !late.get(late.size() - 1).equals(id))) {
+                    late.add(id);
+                }
+                if (date != null) {
+                    afterDate = date;
+                    afterKey = id;
+                }
+            }
+            if (rows.size() < spec.pageSize() || afterDate == null) {
+                break;
+            }
+        }
+        for (int i = 0; i < late.size(); i += LATE_BATCH) {
+            publishLate(late.subList(i, Math.min(late.size(), i + LATE_BATCH)), from);
+        }
+        settledBefore = settling;
+    }
+
+    /** Fetches whole rows of these customers and publishes the versions behind the position not yet published. */
+    private void publishLate(List<String> ids, LocalDateTime from) throws InterruptedException {
+        StringBuilder anyOf = new StringBuilder("(");
+        for (String id : ids) {
+            anyOf.append(anyOf.length() > 1 ? " OR " : "").append("FCUSTID = ").append(literal(id));
+        }
+        String filter = and(spec.filter(), anyOf.append(')').toString());
+        FoldedCustomer cursor = null;
+        while (true) {
+            checkInterrupt();
+            PageFetcher.Page page = fetcher.fetch(cursor == null ? filter : and(filter, after(cursor.modifyDate(), cursor.customerId())),
+                    INCREMENTAL_ORDER);
+            List<FoldedCustomer> fresh = new ArrayList<>();
+            for (FoldedCustomer c : page.customers()) {
+                if (c.modifyDate() != null && !c.modifyDate().isBefore(from) && !isAfterPosition(c)
+                        && !versions.contains(c.customerId(), c.modifyDate())) {
+                    fresh.add(c);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                metrics.lateVersions(spec.id(), fresh.size());
+                commitVersions(fresh, null);
+            }
+            cursor = page.lastCustomer();
+            if (page.last() || cursor == null || cursor.modifyDate() == null) {
+                return;
+            }
+        }
+    }
+
+    private boolean isAfterPosition(FoldedCustomer c) {
+        int byDate = c.modifyDate().compareTo(positionDate);
+        return byDate > 0 || (byDate == 0 && positionKey != null && compareIds(c.customerId(), positionKey) > 0);
+    }
+
+    /** Publishes new versions with a checkpoint at the current position. */
+    private void commitVersions(List<FoldedCustomer> fresh, Prefetch.Pending<PageFetcher.Page> following) {
+        fresh.forEach(c -> versions.add(c.customerId(), c.modifyDate()));
+        versions.forgetBefore(positionDate == null ? null : positionDate.minus(spec.overlap()));
+        PublishedVersions.Listed listed = versions.listed(listedKeys);
+        Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, positionDate, listed.keys(),
+                state.rowsPublished() + fresh.size(), clock.instant(), positionKey, listed.from());
+        publishThen(fresh, CustomerRow.Phase.INCREMENTAL, next, following);
+    }
+
+    /** The forward read's page after {@code cursor}. */
+    private PageFetcher.Page pollPage(FoldedCustomer cursor) throws InterruptedException {
         String condition;
-        if (cursor == null) {
-            condition = lower == null ? "" : "FModifyDate >= " + ValueNormalizer.filterLiteral(lower);
-        } else if (cursor.modifyDate() == null) {
+        if (cursor.modifyDate() == null) {
             condition = "((FModifyDate IS NULL AND FCUSTID > " + literal(cursor.customerId()) + ") OR FModifyDate IS NOT NULL)";
         } else {
-            String m = ValueNormalizer.filterLiteral(cursor.modifyDate());
-            condition = "(FModifyDate > " + m + " OR (FModifyDate = " + m + " AND FCUSTID > " + literal(cursor.customerId()) + "))";
+            condition = after(cursor.modifyDate(), cursor.customerId());
         }
         return fetcher.fetch(and(spec.filter(), condition), INCREMENTAL_ORDER);
+    }
+
+    /** Rows after the keyset position ({@code date}, {@code key}); a null key lies after every row of the date. */
+    private static String after(LocalDateTime date, String key) {
+        if (date == null) {
+            return "";
+        }
+        String m = ValueNormalizer.filterLiteral(date);
+        if (key == null) {
+            return "FModifyDate > " + m;
+        }
+        return "(FModifyDate > " + m + " OR (FModifyDate = " + m + " AND FCUSTID > " + literal(key) + "))";
+    }
+
+    /** Rows at or before the keyset position ({@code date}, {@code key}). */
+    private static String upTo(LocalDateTime date, String key) {
+        String m = ValueNormalizer.filterLiteral(date);
+        if (key == null) {
+            return "FModifyDate <= " + m;
+        }
+        return "(FModifyDate < " + m + " OR (FModifyDate = " + m + " AND FCUSTID <= " + literal(key) + "))";
     }
 
     /** A page read ahead is also folded ahead, while the job thread publishes the page before it. */
@@ -204,6 +350,12 @@ final class JobRunner {
             if (following != null) {
                 following.cancel();
             }
+            // nothing was published: the job goes on from what it committed
+            versions = PublishedVersions.of(state);
+            if (state != null && state.snapshotComplete()) {
+                positionDate = state.watermark();
+                positionKey = state.watermarkKey();
+            }
             throw e;
         }
     }
@@ -225,7 +377,11 @@ final class JobRunner {
         }
         JsonNode created = c.fields().get("FCreateDate");
         if (created != null && created.isTextual()) {
-            return java.time.OffsetDateTime.parse(created.asText()).toInstant();
+            try {
+                return java.time.OffsetDateTime.parse(created.asText()).toInstant();
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return Instant.EPOCH;
+            }
         }
         return Instant.EPOCH;
     }
@@ -239,17 +395,6 @@ final class JobRunner {
         return ValueNormalizer.parseDate(rows.get(0)[0].asText());
     }
 
-    /** The checkpoint's version keys with their {@code FModifyDate}, sorted for a stable checkpoint. */
-    private static Map<String, LocalDateTime> keys(Checkpoint cp) {
-        Map<String, LocalDateTime> out = new TreeMap<>();
-        for (String k : cp.keysAtWatermark()) {
-            int at = k.lastIndexOf('@');
-            String date = at < 0 ? "" : k.substring(at + 1);
-            out.put(k, date.isEmpty() ? null : LocalDateTime.parse(date));
-        }
-        return out;
-    }
-
     static String and(String a, String b) {
         if (a == null || a.isBlank()) {
             return b;
@@ -258,6 +403,15 @@ final class JobRunner {
             return a;
         }
         return "(" + a + ") AND " + b;
+    }
+
+    /** Orders {@code FCUSTID}s as Kingdee does: numerically when both are numbers. */
+    static int compareIds(String a, String b) {
+        try {
+            return new BigInteger(a).compareTo(new BigInteger(b));
+        } catch (NumberFormatException e) {
+            return a.compareTo(b);
+        }
     }
 
     private static String literal(String id) {

@@ -18,7 +18,9 @@ import java.util.Set;
  * @param filter         the job's own {@code FilterString} (blank for none), ANDed with paging conditions
  * @param pageSize       rows per {@code ExecuteBillQuery} page, at most 2000
  * @param pollInterval   pause between incremental polls
- * @param overlap        how far before the watermark each poll looks again, for late commits
+ * @param overlap        how far before the watermark the look-back reads again, for late commits
+ * @param lookBackInterval how often the look-back runs (at most once per poll)
+ * @param dateFieldKeys  the fields read as dates; other text stays text
  */
 public record JobSpec(
         String id,
@@ -29,7 +31,16 @@ public record JobSpec(
         String filter,
         int pageSize,
         Duration pollInterval,
-        Duration overlap) {
+        Duration overlap,
+        Duration lookBackInterval,
+        Set<String> dateFieldKeys) {
+
+    /** A job that looks back on every poll and reads the standard date fields as dates. */
+    public JobSpec(String id, String account, String formId, List<String> fieldKeys, Set<String> entryFieldKeys, String filter,
+            int pageSize, Duration pollInterval, Duration overlap) {
+        this(id, account, formId, fieldKeys, entryFieldKeys, filter, pageSize, pollInterval, overlap, pollInterval,
+                Set.copyOf(io.kdpipe.extractor.rows.ValueNormalizer.DATE_FIELDS));
+    }
 
     public JobSpec {
         Objects.requireNonNull(id, "id");
@@ -40,5 +51,7 @@ public record JobSpec(
         filter = filter == null ? "" : filter.strip();
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(overlap, "overlap");
+        Objects.requireNonNull(lookBackInterval, "lookBackInterval");
+        dateFieldKeys = Set.copyOf(dateFieldKeys);
     }
 }

@@ -62,6 +62,8 @@ public final class JobWorker {
     private final Resources r;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile JobStatus status = JobStatus.starting();
+    /** {@link System#nanoTime()} of the last successful step (a poll, a committed page) or of the start. */
+    private volatile long lastProgressNanos = System.nanoTime();
     private volatile Checkpoint committed;
     private Thread thread;
 
@@ -74,8 +76,46 @@ public final class JobWorker {
         return spec;
     }
 
+    /**
+     * The job's state. A job that reports itself well but has made no step for longer than its poll
+     * interval, one call's timeout and the longest backoff together is not: a call may hang.
+     */
     public JobStatus status() {
-        return status;
+        JobStatus s = status;
+        if (!s.healthy() || !alive()) {
+            return s;
+        }
+        Duration quiet = Duration.ofNanos(System.nanoTime() - lastProgressNanos);
+        Duration limit = stallLimit();
+        if (quiet.compareTo(limit) > 0) {
+            return JobStatus.failing("no successful Kingdee call for " + quiet.toSeconds() + " s, longer than the poll interval, "
+                    + "KINGDEE_TIMEOUT and KINGDEE_RETRY_MAX_BACKOFF together (" + limit.toSeconds() + " s): a call may hang or "
+                    + "Kingdee may not answer; before that: " + s.detail());
+        }
+        return s;
+    }
+
+    private Duration stallLimit() {
+        return spec.pollInterval().plus(r.kingdee().site().timeout()).plus(r.backoff().maxBackoff());
+    }
+
+    /** The last error the job met (null when none since it started), and when. */
+    public record LastError(String message, java.time.Instant at) {
+    }
+
+    public LastError lastError() {
+        return lastError;
+    }
+
+    private volatile LastError lastError;
+
+    private void failing(String detail) {
+        status = JobStatus.failing(detail);
+        lastError = new LastError(detail, r.clock().instant());
+    }
+
+    private void progressed() {
+        lastProgressNanos = System.nanoTime();
     }
 
     /** The last checkpoint this worker committed or resumed from. */
@@ -130,6 +170,7 @@ public final class JobWorker {
                 producerMetrics.bindTo(r.metrics().registry());
                 producer.initTransactions();
                 committed = r.checkpoints().latest(spec.id()).orElse(null);
+                progressed();
                 log.info("Job {} taken over; resuming from {}", spec.id(), describe(committed));
                 extract(producer);
                 kafkaFailures = 0;
@@ -145,8 +186,8 @@ public final class JobWorker {
                 }
                 kafkaFailures++;
                 r.metrics().jobError(spec.id(), "kafka");
-                status = JobStatus.failing("Kafka: " + e.getMessage());
-                log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), e.toString());
+                failing("Kafka: " + describe(e));
+                log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), describe(e), e);
                 try {
                     if (pause(r.backoff().backoff(kafkaFailures))) {
                         return;
@@ -172,12 +213,13 @@ public final class JobWorker {
     /** The job's steady loop on one producer; returns only when stopping. */
     private void extract(Producer<String, byte[]> producer) throws InterruptedException {
         ValueNormalizer normalizer = new ValueNormalizer(r.zone());
-        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), normalizer);
+        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), normalizer);
         KingdeeQuery query = r.kingdee()::executeBillQuery;
         TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic());
         PageSink tracking = (rows, cp) -> {
             sink.commit(rows, cp);
             committed = cp;
+            progressed();
         };
         try (Prefetch prefetch = Prefetch.background("extractor-prefetch-" + spec.id())) {
             JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
@@ -193,6 +235,7 @@ public final class JobWorker {
             Duration next = spec.pollInterval();
             try {
                 runner.runOnce();
+                progressed();
                 transientFailures = 0;
                 status = JobStatus.ok(describe(runner.state()));
             } catch (KingdeeException e) {
@@ -200,11 +243,11 @@ public final class JobWorker {
                 if (e.retryable()) {
                     transientFailures++;
                     next = r.backoff().backoff(transientFailures);
-                    status = JobStatus.failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
+                    failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
                     log.warn("Job {}: {}; trying again in {}", spec.id(), e.getMessage(), human(next));
                 } else {
                     next = r.permanentErrorPause();
-                    status = JobStatus.failing(e.getMessage());
+                    failing(e.getMessage());
                     log.error("Job {} cannot extract: {}. Trying again in {}; the watermark stays where it was.",
                             spec.id(), e.getMessage(), human(next));
                 }
@@ -212,7 +255,7 @@ public final class JobWorker {
                 // data the extractor cannot read (a row without FCUSTID, a malformed date): not a passing fault
                 r.metrics().jobError(spec.id(), "unreadable_data");
                 next = r.permanentErrorPause();
-                status = JobStatus.failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
+                failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
                 log.error("Job {}: Kingdee returned data the extractor cannot read: {}", spec.id(), e.getMessage());
             }
             if (pause(next)) {
@@ -224,6 +267,20 @@ public final class JobWorker {
     /** Waits, returning true when asked to stop meanwhile. */
     private boolean pause(Duration d) throws InterruptedException {
         return stop.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exception and what caused it: a commit's own message rarely names the cause. */
+    static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder(e.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(e);
+        for (Throwable s : e.getSuppressed()) {
+            out.append("; after ").append(s);
+        }
+        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            out.append("; caused by ").append(c);
+        }
+        return out.toString();
     }
 
     private static String human(Duration d) {

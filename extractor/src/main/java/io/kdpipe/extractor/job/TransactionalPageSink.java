@@ -1,9 +1,11 @@
 package io.kdpipe.extractor.job;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -13,7 +15,9 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 /**
  * Writes a page's rows and its checkpoint in one Kafka transaction of the job's transactional
  * producer. A newer producer with the same transactional id (a new owner of the job) fences this
- * one: that surfaces as {@link FencedException} and the job stops here.
+ * one: that surfaces as {@link FencedException} and the job stops here. A failed commit carries the
+ * first failed send (a record too large, a missing topic...) as a suppressed exception, since the
+ * commit's own message ("in an error state") does not name it.
  */
 final class TransactionalPageSink implements PageSink {
 
@@ -38,20 +42,31 @@ final class TransactionalPageSink implements PageSink {
 
     @Override
     public void commit(List<CustomerRow> rows, Checkpoint checkpoint) {
+        // a failed send puts the transaction in an error state; its exception is the cause worth reporting
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        Callback failures = (metadata, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        };
         try {
             producer.beginTransaction();
             try (CustomerRowWriter writer = new CustomerRowWriter()) {
                 for (CustomerRow row : rows) {
-                    producer.send(new ProducerRecord<>(customersTopic, row.key(), writer.write(row)));
+                    producer.send(new ProducerRecord<>(customersTopic, row.key(), writer.write(row)), failures);
                 }
             }
-            producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)));
+            producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)), failures);
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             throw new FencedException("job " + checkpoint.jobId() + " is now owned by another extractor", e);
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             throw e;
         } catch (KafkaException e) {
+            Exception cause = sendFailure.get();
+            if (cause != null && cause != e && e.getCause() != cause) {
+                e.addSuppressed(cause);
+            }
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {

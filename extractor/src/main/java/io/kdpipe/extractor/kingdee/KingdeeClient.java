@@ -177,23 +177,14 @@ public final class KingdeeClient {
         body.set("parameters", params);
         String shortName = shortName(service);
         JsonNode result;
+        String hint = refusedHint;
         try {
-            result = post(service, body.toString(), (status, text) -> ResponseParser.loginResult(shortName, status, text));
+            // a refused login is an answer too: the call is counted as refused, not as ok
+            result = post(service, body.toString(), (status, text) -> accepted(ResponseParser.loginResult(shortName, status, text),
+                    shortName, hint));
         } catch (KingdeeException e) {
             metrics.login(auth.mode(), e.kind() == Kind.LOGIN_REFUSED ? "refused" : "error");
             throw e;
-        }
-        Integer type = ResponseParser.integer(result.get("LoginResultType"));
-        boolean apiSuccess = ResponseParser.bool(result.get("IsSuccessByAPI"));
-        boolean ok = auth instanceof KingdeeAuth.Password
-                ? type != null && (type == 1 || type == -5)
-                : apiSuccess || (type != null && type == 1);
-        if (!ok) {
-            metrics.login(auth.mode(), "refused");
-            String message = result.path("Message").asText("");
-            throw new KingdeeException(Kind.LOGIN_REFUSED, shortName, null, 200,
-                    "Kingdee refused the " + auth.mode() + " login of user '" + site.username() + "' to account '" + site.acctId()
-                            + "': " + loginCause(type, message) + " (" + refusedHint + ")");
         }
         String kdSession = result.path("KDSVCSessionId").asText("");
         if (!kdSession.isBlank() && !cookies.containsKey("kdservice-sessionid")) {
@@ -202,6 +193,23 @@ public final class KingdeeClient {
         loggedIn = true;
         metrics.login(auth.mode(), "ok");
         log.info("Logged in to Kingdee account {} as {} ({})", site.acctId(), site.username(), auth.mode());
+    }
+
+    /** The login result when Kingdee accepted the login; a refusal throws {@link Kind#LOGIN_REFUSED}. */
+    private JsonNode accepted(JsonNode result, String shortName, String refusedHint) {
+        KingdeeAuth auth = site.auth();
+        Integer type = ResponseParser.integer(result.get("LoginResultType"));
+        boolean apiSuccess = ResponseParser.bool(result.get("IsSuccessByAPI"));
+        boolean ok = auth instanceof KingdeeAuth.Password
+                ? type != null && (type == 1 || type == -5)
+                : apiSuccess || (type != null && type == 1);
+        if (!ok) {
+            String message = result.path("Message").asText("");
+            throw new KingdeeException(Kind.LOGIN_REFUSED, shortName, null, 200,
+                    "Kingdee refused the " + auth.mode() + " login of user '" + site.username() + "' to account '" + site.acctId()
+                            + "': " + loginCause(type, message) + " (" + refusedHint + ")");
+        }
+        return result;
     }
 
     private static String loginCause(Integer type, String message) {

@@ -105,6 +105,11 @@ final class ResponseParser {
             throw new KingdeeException(Kind.TRANSIENT, service, null, status,
                     "Kingdee " + service + " answered HTTP " + status + ": " + snippet(text));
         }
+        if (status == 404) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered HTTP 404 (no such service at this address): check KINGDEE_URL, the site root "
+                            + "that ends with the site's path, e.g. https://erp.example.com/k3cloud/: " + snippet(text));
+        }
         if (status != 200) {
             throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
                     "Kingdee " + service + " answered HTTP " + status + ": " + snippet(text));
@@ -143,8 +148,10 @@ final class ResponseParser {
             case 14 -> Kind.TRANSIENT;
             default -> Kind.QUERY_REJECTED;
         };
+        String hint = code == 9 ? " (check KINGDEE_FIELD_KEYS and KINGDEE_FILTER: reference fields are written with a dot, "
+                + "FSELLER.FNumber, not FSELLER_FNumber)" : "";
         return new KingdeeException(kind, service, code, status,
-                "Kingdee " + service + " returned MsgCode " + code + " (" + MSG_CODES.getOrDefault(code, "unknown") + "): " + text);
+                "Kingdee " + service + " returned MsgCode " + code + " (" + MSG_CODES.getOrDefault(code, "unknown") + "): " + text + hint);
     }
 
     /** Reads numbers and numeric strings alike, as help pages and real servers differ. */

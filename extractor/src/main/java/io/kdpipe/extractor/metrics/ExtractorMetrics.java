@@ -30,6 +30,9 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code kdpipe_extractor_jobs_owned}: jobs this replica runs now</li>
  *   <li>{@code kdpipe_extractor_jobs_configured}: jobs the configuration defines; the sum of
  *       {@code jobs_owned} over the replicas below it means a job has no owner</li>
+ *   <li>{@code kdpipe_extractor_lookback_rows_total{job}}: rows the look-back for late commits read
+ *       ({@code FCUSTID} and {@code FModifyDate} only)</li>
+ *   <li>{@code kdpipe_extractor_late_versions_total{job}}: versions the look-back found and published</li>
  * </ul>
  * The Kingdee API is the {@code api} tag: {@code service} is the common tag naming the kdpipe service.
  */
@@ -45,9 +48,9 @@ public final class ExtractorMetrics {
     public ExtractorMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("kdpipe.extractor.jobs.owned", jobsOwned, AtomicLong::get)
-                .description("extraction jobs this replica owns now").register(registry);
+                .description("extraction jobs this replica owns now").strongReference(true).register(registry);
         Gauge.builder("kdpipe.extractor.jobs.configured", jobsConfigured, AtomicLong::get)
-                .description("extraction jobs the configuration defines").register(registry);
+                .description("extraction jobs the configuration defines").strongReference(true).register(registry);
     }
 
     public MeterRegistry registry() {
@@ -68,6 +71,16 @@ public final class ExtractorMetrics {
                 .register(registry).record(latency);
     }
 
+    public void lookBackRows(String job, int count) {
+        Counter.builder("kdpipe.extractor.lookback.rows").description("rows read by the look-back for late commits (key and date only)")
+                .tag("job", job).register(registry).increment(count);
+    }
+
+    public void lateVersions(String job, int count) {
+        Counter.builder("kdpipe.extractor.late.versions").description("versions the look-back found unpublished and published")
+                .tag("job", job).register(registry).increment(count);
+    }
+
     public void login(String mode, String outcome) {
         Counter.builder("kdpipe.extractor.logins").description("Kingdee logins")
                 .tag("mode", mode).tag("outcome", outcome).register(registry).increment();
@@ -82,7 +95,8 @@ public final class ExtractorMetrics {
         lagSeconds.computeIfAbsent(job, j -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kdpipe.extractor.watermark.lag.seconds", v, AtomicLong::get)
-                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).register(registry);
+                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).strongReference(true)
+                    .register(registry);
             return v;
         }).set(seconds);
     }
@@ -91,7 +105,8 @@ public final class ExtractorMetrics {
         lastSuccess.computeIfAbsent(job, j -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kdpipe.extractor.last.success.timestamp.seconds", v, AtomicLong::get)
-                    .description("Unix time of the job's last successful poll").tag("job", j).register(registry);
+                    .description("Unix time of the job's last successful poll").tag("job", j).strongReference(true)
+                    .register(registry);
             return v;
         }).set(at.getEpochSecond());
     }

@@ -24,6 +24,7 @@ public final class RowFolder {
     private final List<String> fieldKeys;
     private final List<String> columns;
     private final boolean[] entry;
+    private final boolean[] date;
     private final int idIndex;
     private final int modifyIndex;
     private final ValueNormalizer normalizer;
@@ -32,7 +33,20 @@ public final class RowFolder {
     private final int[] slot;
 
     public RowFolder(List<String> fieldKeys, Set<String> entryFieldKeys, ValueNormalizer normalizer) {
+        this(fieldKeys, entryFieldKeys, Set.copyOf(ValueNormalizer.DATE_FIELDS), normalizer);
+    }
+
+    /**
+     * @param dateFieldKeys the fields whose values are read as dates (matched without regard to case);
+     *                      every other field's text stays text
+     */
+    public RowFolder(List<String> fieldKeys, Set<String> entryFieldKeys, Set<String> dateFieldKeys, ValueNormalizer normalizer) {
         this.fieldKeys = List.copyOf(fieldKeys);
+        Set<String> dates = dateFieldKeys.stream().map(k -> k.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.date = new boolean[fieldKeys.size()];
+        for (int i = 0; i < fieldKeys.size(); i++) {
+            date[i] = dates.contains(fieldKeys.get(i).trim().toUpperCase(Locale.ROOT));
+        }
         this.columns = fieldKeys.stream().map(RowFolder::column).toList();
         Set<String> entries = entryFieldKeys.stream().map(k -> k.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
         this.entry = new boolean[fieldKeys.size()];
@@ -57,7 +71,11 @@ public final class RowFolder {
 
     /** {@code FCUSTID} of a raw row, as text. */
     public String customerId(JsonNode[] row) {
-        JsonNode id = row[idIndex];
+        return idText(row[idIndex]);
+    }
+
+    /** An {@code FCUSTID} value as text. */
+    public static String idText(JsonNode id) {
         if (id == null || id.isNull() || id.asText().isBlank()) {
             throw new IllegalArgumentException("a row without FCUSTID");
         }
@@ -89,16 +107,20 @@ public final class RowFolder {
             if (entry[c]) {
                 ArrayNode values = JsonNodeFactory.instance.arrayNode();
                 for (JsonNode[] line : entryLines) {
-                    values.add(normalizer.normalize(line[c]));
+                    values.add(value(c, line[c]));
                 }
                 fields[slot[c]] = values;
             } else {
-                fields[slot[c]] = normalizer.normalize(head[c]);
+                fields[slot[c]] = value(c, head[c]);
             }
         }
         JsonNode modify = head[modifyIndex];
         LocalDateTime modifyDate = modify == null || modify.isNull() ? null : ValueNormalizer.parseDate(modify.asText());
         return new FoldedCustomer(id, modifyDate, layout.fields(fields));
+    }
+
+    private JsonNode value(int column, JsonNode raw) {
+        return date[column] ? normalizer.normalizeDate(raw) : normalizer.normalize(raw);
     }
 
     private boolean hasEntryValue(JsonNode[] line) {

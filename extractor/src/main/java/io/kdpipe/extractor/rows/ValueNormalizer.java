@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 
 /**
  * Turns Kingdee's values into what the row topic carries: text trimmed, empty text as null, and
- * dates ({@code 2024-04-11T23:52:02.583}, 0–3 fraction digits, server-local) as ISO date-times with
- * the server's offset, e.g. {@code 2024-04-11T23:52:02.583+08:00}. Numbers and booleans pass through.
+ * the values of date fields ({@code 2024-04-11T23:52:02.583}, 0–3 fraction digits, server-local) as
+ * ISO date-times with the server's offset, e.g. {@code 2024-04-11T23:52:02.583+08:00}. Text in any
+ * other field stays text, however much it looks like a date, and a date field's value that is no
+ * date-time is published as the text it is. Numbers and booleans pass through.
  */
 public final class ValueNormalizer {
 
@@ -30,6 +32,9 @@ public final class ValueNormalizer {
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter(Locale.ROOT);
 
+    /** The date fields of {@code BD_Customer} the extractor reads as dates whatever the configuration. */
+    public static final java.util.List<String> DATE_FIELDS = java.util.List.of("FModifyDate", "FCreateDate", "FApproveDate", "FForbidDate");
+
     private final ZoneId zone;
 
     public ValueNormalizer(ZoneId zone) {
@@ -40,6 +45,7 @@ public final class ValueNormalizer {
         return zone;
     }
 
+    /** The value of a field that is not a date: text trimmed, blank text as null. */
     public JsonNode normalize(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return NullNode.getInstance();
@@ -52,15 +58,26 @@ public final class ValueNormalizer {
         if (text.isEmpty()) {
             return NullNode.getInstance();
         }
-        LocalDateTime local = quickParse(text);
-        if (local == null && mayBeDate(text) && LOCAL_DATE_TIME.matcher(text).matches()) {
-            local = parseDate(text);
-        }
-        if (local != null) {
-            return JsonNodeFactory.instance.textNode(local.atZone(zone).toOffsetDateTime().toString());
-        }
         // text nodes are immutable: one that needs no trimming is passed on as it is
         return text.length() == raw.length() ? value : JsonNodeFactory.instance.textNode(text);
+    }
+
+    /** The value of a date field: an ISO date-time with the server's offset, or the text itself when it is no date-time. */
+    public JsonNode normalizeDate(JsonNode value) {
+        JsonNode v = normalize(value);
+        if (!v.isTextual()) {
+            return v;
+        }
+        String text = v.asText();
+        LocalDateTime local = quickParse(text);
+        if (local == null && mayBeDate(text) && LOCAL_DATE_TIME.matcher(text).matches()) {
+            try {
+                local = parseDate(text);
+            } catch (IllegalArgumentException notADate) {
+                return v;
+            }
+        }
+        return local == null ? v : JsonNodeFactory.instance.textNode(local.atZone(zone).toOffsetDateTime().toString());
     }
 
     /** What every text {@link #LOCAL_DATE_TIME} matches has: most text is ruled out without the pattern. */

@@ -117,4 +117,29 @@ class KingdeeClientTest {
     void shouldAlwaysSendTopRowCountZero() {
         assertThat(KingdeeClient.queryBody(query)).contains("\"TopRowCount\":0").contains("\"Limit\":100").contains("\"StartRow\":0");
     }
+
+    @Test
+    void shouldCountARefusedLoginAsRefused() {
+        KingdeeException e = catchThrowableOfType(KingdeeException.class,
+                () -> client(new KingdeeAuth.Password(new Secret("wrong-password"))).executeBillQuery(query));
+        assertThat(e.kind()).isEqualTo(KingdeeException.Kind.LOGIN_REFUSED);
+        assertThat(metrics.count("kdpipe.extractor.kingdee.calls", "outcome", "login_refused")).isEqualTo(1);
+        assertThat(metrics.count("kdpipe.extractor.kingdee.calls", "outcome", "ok")).isZero();
+        assertThat(metrics.count("kdpipe.extractor.logins", "outcome", "refused")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNameTheDottedFormOfAFlattenedKeyAndKingdeeUrlOnA404() {
+        KingdeeException flattened = catchThrowableOfType(KingdeeException.class, () -> passwordClient()
+                .executeBillQuery(new BillQuery("BD_Customer", List.of("FCUSTID", "FSELLER_FNumber"), "", "", 0, 10)));
+        assertThat(flattened.getMessage()).contains("MsgCode 9", "FSELLER_FNumber", "FSELLER.FNumber");
+
+        var o = kingdee.options();
+        KingdeeSite wrongPath = new KingdeeSite(kingdee.baseUrl().resolve("/k3"), o.acctId(), o.username(),
+                new KingdeeAuth.Password(new Secret(o.password())), 2052, Duration.ofSeconds(2));
+        KingdeeException notFound = catchThrowableOfType(KingdeeException.class, () -> new KingdeeClient(wrongPath,
+                HttpClient.newHttpClient(), Clock.systemUTC(), pauses::add, RetryPolicy.defaults(), metrics).executeBillQuery(query));
+        assertThat(notFound.httpStatus()).isEqualTo(404);
+        assertThat(notFound.getMessage()).contains("check KINGDEE_URL");
+    }
 }

@@ -26,13 +26,13 @@ class RowFolderTest {
         "2023-07-03T00:00:00, 2023-07-03T00:00+08:00",
         "2023-07-03T00:00:00.5, 2023-07-03T00:00:00.500+08:00"})
     void shouldReadDatesWithZeroToThreeFractionDigitsInTheServerZone(String kingdee, String published) {
-        assertThat(normalizer.normalize(MAPPER.getNodeFactory().textNode(kingdee)).asText()).isEqualTo(published);
+        assertThat(normalizer.normalizeDate(MAPPER.getNodeFactory().textNode(kingdee)).asText()).isEqualTo(published);
     }
 
     @Test
     void shouldReadDatesInAConfiguredZone() {
         ValueNormalizer utc = new ValueNormalizer(ZoneId.of("UTC"));
-        assertThat(utc.normalize(MAPPER.getNodeFactory().textNode("2024-04-11T23:52:02.583")).asText()).isEqualTo("2024-04-11T23:52:02.583Z");
+        assertThat(utc.normalizeDate(MAPPER.getNodeFactory().textNode("2024-04-11T23:52:02.583")).asText()).isEqualTo("2024-04-11T23:52:02.583Z");
         assertThat(ValueNormalizer.parseDate("2019-02-13T15:46:44.72")).isEqualTo(LocalDateTime.of(2019, 2, 13, 15, 46, 44, 720_000_000));
     }
 

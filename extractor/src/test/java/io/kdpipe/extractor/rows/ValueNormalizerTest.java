@@ -46,21 +46,29 @@ class ValueNormalizerTest {
 
     @Test
     void shouldNormaliseTextDatesAndEmptyValues() {
-        assertThat(normalizer.normalize(TextNode.valueOf(" 2023-07-03T00:00:00 ")).asText()).isEqualTo("2023-07-03T00:00+08:00");
-        assertThat(normalizer.normalize(TextNode.valueOf("2024-04-11 23:52:02.583")).asText()).isEqualTo("2024-04-11T23:52:02.583+08:00");
+        assertThat(normalizer.normalizeDate(TextNode.valueOf(" 2023-07-03T00:00:00 ")).asText()).isEqualTo("2023-07-03T00:00+08:00");
+        assertThat(normalizer.normalizeDate(TextNode.valueOf("2024-04-11 23:52:02.583")).asText()).isEqualTo("2024-04-11T23:52:02.583+08:00");
         assertThat(normalizer.normalize(TextNode.valueOf("  甲公司 ")).asText()).isEqualTo("甲公司");
         TextNode clean = TextNode.valueOf("CUST00001");
         assertThat(normalizer.normalize(clean)).isSameAs(clean);
         assertThat(normalizer.normalize(TextNode.valueOf("  ")).isNull()).isTrue();
         assertThat(normalizer.normalize(IntNode.valueOf(3))).isEqualTo(IntNode.valueOf(3));
         // date shapes the quick reading leaves to the pattern and the formatter
-        assertThat(normalizer.normalize(TextNode.valueOf("2024-02-30 00:00:00")).asText()).isEqualTo("2024-02-29T00:00+08:00");
-        assertThatThrownBy(() -> normalizer.normalize(TextNode.valueOf("2024-13-01T00:00:00"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(normalizer.normalizeDate(TextNode.valueOf("2024-02-30 00:00:00")).asText()).isEqualTo("2024-02-29T00:00+08:00");
+        assertThat(normalizer.normalizeDate(TextNode.valueOf("2024-13-01T00:00:00")).asText()).isEqualTo("2024-13-01T00:00:00");
         for (String text : List.of("2024-04-11T23:52:02.", "2024-04-11X23:52:02", "2024-04-11 23:52", "a-b-c 12:34:56 text")) {
-            assertThat(normalizer.normalize(TextNode.valueOf(text)).asText()).as(text).isEqualTo(text);
+            assertThat(normalizer.normalizeDate(TextNode.valueOf(text)).asText()).as(text).isEqualTo(text);
         }
         assertThat(ValueNormalizer.isEmpty(TextNode.valueOf(" \t"))).isTrue();
         assertThat(ValueNormalizer.isEmpty(null)).isTrue();
         assertThat(ValueNormalizer.isEmpty(IntNode.valueOf(0))).isFalse();
+    }
+
+    @Test
+    void shouldKeepTextThatLooksLikeADateAsTextAndNeverFailOnADateFieldThatIsNone() {
+        assertThat(normalizer.normalize(TextNode.valueOf("2024-13-01 00:00:00")).asText()).isEqualTo("2024-13-01 00:00:00");
+        assertThat(normalizer.normalize(TextNode.valueOf(" 2024-04-11 23:52:02 ")).asText()).isEqualTo("2024-04-11 23:52:02");
+        assertThat(normalizer.normalizeDate(TextNode.valueOf("2024-13-01 00:00:00")).asText()).isEqualTo("2024-13-01 00:00:00");
+        assertThat(normalizer.normalizeDate(TextNode.valueOf("not yet")).asText()).isEqualTo("not yet");
     }
 }

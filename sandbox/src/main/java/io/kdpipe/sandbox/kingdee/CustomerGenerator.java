@@ -30,6 +30,22 @@ final class CustomerGenerator {
     private static final String[] SURNAMES = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡"};
     private static final String[] GIVEN = {"伟", "芳", "娜", "敏", "静", "磊", "洋", "强", "军", "杰", "婷", "丽", "涛", "明", "超", "霞"};
 
+    /** Names of the codes reference fields point at, as {@code .FName} shows them. */
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("KHLB001_SYS", "普通销售客户"), Map.entry("KHLB002_SYS", "寄售客户"), Map.entry("KHLB003_SYS", "内部结算客户"),
+            Map.entry("KH01", "华东客户"), Map.entry("KH02", "华南客户"), Map.entry("KH03", "华北客户"), Map.entry("KH04", "重点客户"),
+            Map.entry("JSFS01_SYS", "现金"), Map.entry("JSFS02_SYS", "现金支票"), Map.entry("JSFS04_SYS", "电汇"),
+            Map.entry("SKTJ01_SYS", "货到收款"), Map.entry("SKTJ02_SYS", "月结30天"), Map.entry("SKTJ03_SYS", "预收款"),
+            Map.entry("XSJMB0001", "标准销售价目表"), Map.entry("SFL02_SYS", "一般纳税人"), Map.entry("SL02_SYS", "13%增值税"),
+            Map.entry("SL04_SYS", "6%增值税"), Map.entry("PRE001", "人民币"), Map.entry("China", "中国"),
+            Map.entry("KHFL01", "制造企业"), Map.entry("KHFL02", "商贸企业"), Map.entry("QYXZ01", "民营企业"), Map.entry("QYXZ02", "国有企业"),
+            Map.entry("QYGM01", "大型"), Map.entry("QYGM02", "中型"), Map.entry("QYGM03", "小微"));
+    private static final String[] CLASSIFY = {"KHFL01", "KHFL02"};
+    private static final String[] NATURE = {"QYXZ01", "QYXZ02"};
+    private static final String[] SCALE = {"QYGM01", "QYGM02", "QYGM03"};
+    /** Bank types of the bank entry's {@code FBankTypeRec}: internal id 400000 + index, code, name. */
+    private static final String[] BANK_TYPE_CODES = {"ICBC", "CCB", "ABC", "BOC", "CMB", "BOCOM", "SPDB", "CIB"};
+
     /** Use-organisation numbers and names. */
     static final Map<String, String> ORG_NAMES = Map.of(
             "100", "总公司", "101", "华东销售公司", "102", "华南销售公司", "103", "华北销售公司", "104", "西南销售公司");
@@ -69,20 +85,20 @@ final class CustomerGenerator {
         h.put("FUseOrgId.FName", ORG_NAMES.getOrDefault(useOrg, "组织" + useOrg));
         h.put("FDescription", random.nextInt(3) == 0 ? "老客户，" + pick(TRADES) + "行业" : (random.nextBoolean() ? " " : null));
         h.put("FIsTrade", true);
-        h.put("FCustTypeId.FNumber", pick(CUSTOMER_TYPES));
-        h.put("FGroup.FNumber", pick(GROUPS));
+        ref(h, "FCustTypeId", 500000L, pick(CUSTOMER_TYPES));
+        ref(h, "FGroup", 510000L, pick(GROUPS));
         h.put("FSALDEPTID", 200000L + Long.parseLong(dept.substring(3)));
         h.put("FSALDEPTID.FNumber", dept);
         h.put("FSALDEPTID.FName", deptNames.get(dept));
         h.put("FSELLER", 300000L + Long.parseLong(seller.substring(3)));
         h.put("FSELLER.FNumber", seller);
         h.put("FSELLER.FName", sellerNames.get(seller));
-        h.put("FSETTLETYPEID.FNumber", pick(SETTLE));
-        h.put("FRECCONDITIONID.FNumber", pick(RECEIPT));
-        h.put("FPRICELISTID.FNumber", random.nextBoolean() ? "XSJMB0001" : null);
-        h.put("FDISCOUNTLISTID.FNumber", null);
-        h.put("FTaxType.FNumber", "SFL02_SYS");
-        h.put("FTaxRate.FNumber", random.nextBoolean() ? "SL02_SYS" : "SL04_SYS");
+        ref(h, "FSETTLETYPEID", 520000L, pick(SETTLE));
+        ref(h, "FRECCONDITIONID", 530000L, pick(RECEIPT));
+        ref(h, "FPRICELISTID", 540000L, random.nextBoolean() ? "XSJMB0001" : null);
+        ref(h, "FDISCOUNTLISTID", 550000L, null);
+        ref(h, "FTaxType", 560000L, "SFL02_SYS");
+        ref(h, "FTaxRate", 570000L, random.nextBoolean() ? "SL02_SYS" : "SL04_SYS");
         h.put("FADDRESS", city + "市" + pick(DISTRICTS) + pick(ROADS) + (1 + random.nextInt(999)) + "号");
         h.put("FTEL", String.format("0%02d-%08d", 10 + random.nextInt(90), random.nextInt(100_000_000)));
         h.put("FFAX", null);
@@ -95,9 +111,9 @@ final class CustomerGenerator {
         h.put("FINVOICEBANKACCOUNT", accountNumber());
         h.put("FINVOICETEL", h.get("FTEL"));
         h.put("FINVOICEADDRESS", h.get("FADDRESS"));
-        h.put("FCURRENCYID.FNumber", "PRE001");
-        h.put("FCOUNTRY.FNumber", "China");
-        h.put("FPROVINCIAL.FNumber", null);
+        ref(h, "FTRADINGCURRID", 1L, "PRE001");
+        ref(h, "FCOUNTRY", 46L, "China");
+        ref(h, "FPROVINCIAL", 0L, null);
         h.put("FMarginLevel", BigDecimal.ZERO);
         h.put("FCreditAmount", new BigDecimal(random.nextInt(500) * 1000).setScale(2));
         h.put("FCreateDate", at);
@@ -106,20 +122,39 @@ final class CustomerGenerator {
         h.put("FApproverId", 0L);
         h.put("FDocumentStatus", "A");
         h.put("FForbidStatus", "A");
+        h.put("FForbidDate", null);
+        h.put("FInvoiceType", random.nextBoolean() ? "1" : "2");
+        h.put("FTRANSLEADTIME", random.nextInt(8));
+        ref(h, "FCompanyClassify", 580000L, pick(CLASSIFY));
+        ref(h, "FCompanyNature", 590000L, pick(NATURE));
+        ref(h, "FCompanyScale", 600000L, pick(SCALE));
+        ref(h, "FSUPPLIERID", 610000L, null);
+        h.put("FIsGroup", false);
+        h.put("FIsDefPayer", random.nextInt(5) == 0);
+        ref(h, "FGROUPCUSTID", 620000L, null);
+        ref(h, "FDefaultConsiLoc", 630000L, "DZ" + number.replaceAll("\\D", ""), city + "收货地址");
+        ref(h, "FDefaultSettleLoc", 640000L, "DZ" + number.replaceAll("\\D", ""), city + "结算地址");
+        ref(h, "FDefaultPayerLoc", 650000L, "DZ" + number.replaceAll("\\D", ""), city + "付款地址");
+        ref(h, "FDefaultContact", 660000L, "LXR" + number.replaceAll("\\D", ""), pick(SURNAMES) + pick(GIVEN));
+        h.put("FSOCIALCRECODE", h.get("FTAXREGISTERCODE"));
         int accounts = random.nextInt(10) < 6 ? 1 : (random.nextBoolean() ? 0 : 2);
         List<Map<String, Object>> lines = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
             Map<String, Object> line = new LinkedHashMap<>();
             String b = i == 0 ? bank : pick(BANKS);
-            line.put("FCOUNTRY1", "China");
+            ref(line, "FCOUNTRY1", 46L, "China");
             line.put("FBANKCODE", accountNumber());
             line.put("FACCOUNTNAME", name);
-            line.put("FBankTypeRec", 400000L + random.nextInt(20));
-            line.put("FTextBankDetail", b + city + pick(BRANCHES));
-            line.put("FBankDetail", 0L);
+            int bankType = java.util.Arrays.asList(BANKS).indexOf(b);
+            ref(line, "FBankTypeRec", 400000L + bankType, BANK_TYPE_CODES[bankType], b);
+            String branch = b + city + pick(BRANCHES);
+            line.put("FTextBankDetail", branch);
+            long detail = random.nextInt(3) == 0 ? 0L : 400284L + random.nextInt(500);
+            ref(line, "FBankDetail", detail, detail == 0 ? null : "LHH" + detail, detail == 0 ? null : branch);
             line.put("FOpenAddressRec", city);
             line.put("FCNAPS", String.format("%012d", Math.abs(random.nextLong()) % 1_000_000_000_000L));
-            line.put("FCURRENCYID", 1L);
+            boolean usd = i > 0 && random.nextInt(3) == 0;
+            ref(line, "FCURRENCYID", usd ? 7L : 1L, usd ? "PRE007" : "PRE001", usd ? "美元" : "人民币");
             line.put("FISDEFAULT1", i == 0);
             lines.add(line);
         }
@@ -141,6 +176,17 @@ final class CustomerGenerator {
             default -> changes.put("FName", c.name().replace("有限公司", "科技有限公司").replace("科技科技", "科技"));
         }
         return changes;
+    }
+
+    /** A reference field: its internal id (bare key), code ({@code .FNumber}) and name ({@code .FName}); id 0 when empty. */
+    private static void ref(Map<String, Object> h, String base, long idBase, String code) {
+        ref(h, base, code == null ? 0L : idBase + Math.abs(code.hashCode() % 1000), code, code == null ? null : NAMES.getOrDefault(code, code));
+    }
+
+    private static void ref(Map<String, Object> h, String base, long id, String code, String name) {
+        h.put(base, code == null ? 0L : id);
+        h.put(base + ".FNumber", code);
+        h.put(base + ".FName", name);
     }
 
     private String accountNumber() {

@@ -118,6 +118,18 @@ public final class CustomerTable {
     }
 
     /**
+     * One save of many customers, as an import or a re-assignment of every customer of a salesperson
+     * makes: the same changes and one {@code FModifyDate} for all, visible to readers all at once.
+     */
+    public synchronized List<SandboxCustomer> saveAll(java.util.Collection<Long> ids, Map<String, Object> changes, LocalDateTime modifyDate) {
+        List<SandboxCustomer> saved = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            saved.add(editAt(id, changes, modifyDate));
+        }
+        return saved;
+    }
+
+    /**
      * A save that began {@code ago} before now and commits only now: its {@code FModifyDate} lies in
      * the past, behind changes a reader may already have seen.
      */

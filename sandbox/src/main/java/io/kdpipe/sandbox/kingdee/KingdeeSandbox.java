@@ -138,6 +138,21 @@ public final class KingdeeSandbox implements AutoCloseable {
     }
 
     /** Successful logins (any mode) so far, including sessions opened by signature headers. */
+    /** {@code ExecuteBillQuery} answer rows served that carry only {@code FCUSTID} and {@code FModifyDate}. */
+    public long keyRowsServed() {
+        return engine.keyRowsServed.get();
+    }
+
+    /** {@code ExecuteBillQuery} answer rows served that carry any other field: what costs a real server. */
+    public long fullRowsServed() {
+        return engine.fullRowsServed.get();
+    }
+
+    /** Customers in {@code ExecuteBillQuery} answers with any field beyond the key and the date, each once per answer. */
+    public long fullCustomersServed() {
+        return engine.fullCustomersServed.get();
+    }
+
     public int logins() {
         return logins.get();
     }

@@ -40,6 +40,12 @@ final class QueryEngine {
     /** The last rendered answer rows per customer id. */
     private final Map<Long, Rendered> rendered = new ConcurrentHashMap<>();
 
+    /** Answer rows served with only {@code FCUSTID} and {@code FModifyDate}, and with any other field. */
+    final java.util.concurrent.atomic.AtomicLong keyRowsServed = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong fullRowsServed = new java.util.concurrent.atomic.AtomicLong();
+    /** Customers (header records) in answers with any other field: an answer's customer counts once however many lines it has. */
+    final java.util.concurrent.atomic.AtomicLong fullCustomersServed = new java.util.concurrent.atomic.AtomicLong();
+
     QueryEngine(CustomerTable table) {
         this.table = table;
     }
@@ -79,7 +85,13 @@ final class QueryEngine {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         out.write('[');
         boolean[] first = {true};
+        boolean narrow = keysAndDatesOnly(s.keys);
+        java.util.concurrent.atomic.AtomicLong served = narrow ? keyRowsServed : fullRowsServed;
         s.forEachLine((c, line) -> {
+            served.incrementAndGet();
+            if (!narrow && (line == 0 || first[0])) {
+                fullCustomersServed.incrementAndGet();
+            }
             if (!first[0]) {
                 out.write(',');
             }
@@ -89,6 +101,11 @@ final class QueryEngine {
         });
         out.write(']');
         return out.toByteArray();
+    }
+
+    /** Whether a query selects only {@code FCUSTID} and {@code FModifyDate}: rows that cost the server little. */
+    private static boolean keysAndDatesOnly(String[] keys) {
+        return Arrays.stream(keys).allMatch(k -> k.equals("FCUSTID") || k.equals("FModifyDate"));
     }
 
     /** A customer's answer rows, one per result line, from the cache when it holds this version for these fields. */
