@@ -43,6 +43,8 @@ import io.kdpipe.common.contract.Notice;
  * @param checkUsers             {@code NOTIFIER_CHECK_USERS}: check userids with the free contacts API before sending
  * @param userCheckHorizon       {@code NOTIFIER_USER_CHECK_HORIZON}: how long a member's check is trusted
  * @param userRecheckAfter       {@code NOTIFIER_USER_RECHECK_AFTER}: how long an unknown/departed finding is trusted
+ * @param userSweepInterval      {@code NOTIFIER_USER_SWEEP_INTERVAL}: how often a few directory userids are checked ahead of
+ *                               any send; zero turns the sweep off
  * @param ledgerHorizon          {@code NOTIFIER_LEDGER_HORIZON}: how long sent notices are remembered (beyond the notices' retention)
  * @param quotaProbeInterval     {@code NOTIFIER_QUOTA_PROBE_INTERVAL}: after 90020, how often one notice probes the quota
  * @param groupId                {@code NOTIFIER_GROUP_ID}
@@ -74,6 +76,7 @@ public record NotifierConfig(
         boolean checkUsers,
         Duration userCheckHorizon,
         Duration userRecheckAfter,
+        Duration userSweepInterval,
         Duration ledgerHorizon,
         Duration quotaProbeInterval,
         String groupId,
@@ -131,6 +134,10 @@ public record NotifierConfig(
                 "how long a userid found to be a member is trusted before it is checked again");
         Duration recheck = r.duration("NOTIFIER_USER_RECHECK_AFTER", Duration.ofMinutes(1),
                 "how long a userid found unknown or departed is trusted before it is checked again");
+        Duration sweep = r.duration("NOTIFIER_USER_SWEEP_INTERVAL", Duration.ofSeconds(10),
+                "how often the directory's userids are checked for free, 10 at a time, ahead of any send "
+                        + "(newly imported and stale entries first); 0s turns the sweep off");
+        r.check(!sweep.isNegative(), "NOTIFIER_USER_SWEEP_INTERVAL", "must not be negative");
         Duration ledgerHorizon = r.duration("NOTIFIER_LEDGER_HORIZON", io.kdpipe.common.topic.Topics.DELIVERIES_RETENTION,
                 "how long sent notices are remembered to skip them if read again; at least the notices topic's retention");
         Duration probe = r.duration("NOTIFIER_QUOTA_PROBE_INTERVAL", Duration.ofMinutes(30),
@@ -148,6 +155,6 @@ public record NotifierConfig(
         r.validate();
         return new NotifierConfig(kafka, base, appKey, secret, agentId, rate, headroom, budget, zone, dlOverBudget,
                 deadline, initial, max, ipBan, tempBan, timeout, ahead, batch, sample, kinds, share, verifyDelay, checkUsers,
-                userHorizon, recheck, ledgerHorizon, probe, group, txId);
+                userHorizon, recheck, sweep, ledgerHorizon, probe, group, txId);
     }
 }

@@ -124,7 +124,7 @@ public final class NotifierMain {
                 config.maxBackoff(), config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(),
                 config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), java.time.Duration.ofMillis(100),
                 config.verifyBudgetShare(), config.verifyDelay(), config.checkUsers(), config.userCheckHorizon(),
-                config.userRecheckAfter(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
+                config.userRecheckAfter(), config.userSweepInterval(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
         SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),
                 dingTalk, dingTalk::check, dingTalk::lookUpUser, List.of(limiter, contactsLimiter), budget,
                 metrics, settings, clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);

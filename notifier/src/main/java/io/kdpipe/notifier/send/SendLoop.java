@@ -57,7 +57,6 @@ public final class SendLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(SendLoop.class);
     private static final Duration SLICE = Duration.ofMillis(500);
-    private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
     private static final int SWEEP_BATCH = 10;
 
     /** Thrown by a test hook to stop the loop dead, as a crash would: nothing more is committed. */
@@ -257,11 +256,11 @@ public final class SendLoop implements Runnable {
     /** The directory's userids, checked for free a few at a time, by the owner of notice partition 0 only. */
     private void sweep() {
         Instant now = clock.instant();
-        if (now.isBefore(nextSweep) || failures.pausedNow()
+        if (settings.userSweepInterval().isZero() || now.isBefore(nextSweep) || failures.pausedNow()
                 || consumer.assignment().stream().noneMatch(tp -> tp.partition() == 0)) {
             return;
         }
-        nextSweep = now.plus(SWEEP_EVERY);
+        nextSweep = now.plus(settings.userSweepInterval());
         tx.directory(users.sweep(now, SWEEP_BATCH));
     }
 

@@ -28,6 +28,7 @@ import io.kdpipe.common.contract.Notice;
  * @param checkUsers            whether userids are checked with the (free) contacts API before a send
  * @param userCheckHorizon      how long a userid found to be a member is trusted
  * @param userRecheckAfter      how long a userid found unknown or departed is trusted before asking again
+ * @param userSweepInterval     how often a few directory userids are checked ahead of any send; zero: never
  * @param ledgerHorizon         how long a sent notice is remembered; longer than the notices topic's retention
  * @param quotaZone             the zone of DingTalk's months
  * @param quotaProbeInterval    after a {@code 90020}, how often one notice is let through to see whether the quota is back
@@ -52,6 +53,7 @@ public record SendSettings(
         boolean checkUsers,
         Duration userCheckHorizon,
         Duration userRecheckAfter,
+        Duration userSweepInterval,
         Duration ledgerHorizon,
         ZoneId quotaZone,
         Duration quotaProbeInterval) {
