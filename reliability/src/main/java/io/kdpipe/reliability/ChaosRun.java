@@ -57,6 +57,12 @@ public final class ChaosRun {
      */
     static final String UNKNOWN_SELLER = "XSY024";
     static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/INVALID_USER";
+    /**
+     * The other right outcome for {@link #UNKNOWN_SELLER}: once the notifier's sweep has marked the userid
+     * unknown in the directory, the transformer routes around it, and with no fallback the notice
+     * reaches nobody.
+     */
+    static final String ROUTED_AROUND_REASON = "notifier: PERMANENT/NO_RECIPIENTS";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
     /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */
@@ -389,7 +395,7 @@ public final class ChaosRun {
         SandboxCustomer after = kingdee.table().edit(id, Map.of("FName", name));
         String seller = String.valueOf(after.get("FSELLER.FNumber"));
         ConservationCheck.Expected expected = seller.equals(UNKNOWN_SELLER)
-                ? new ConservationCheck.Expected.DeadLettered(UNKNOWN_USER_REASON)
+                ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, ROUTED_AROUND_REASON))
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
     }

@@ -52,10 +52,11 @@ class ChaosIT {
         assertThat(c.wrongOutcomes()).isEmpty();
         assertThat(c.lost()).as("lost changes " + c.lostIds()).isZero();
         assertThat(c.deliveredTwice()).isZero();
-        assertThat(c.deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with that reason")
-                .containsOnlyKeys(ChaosRun.UNKNOWN_USER_REASON);
-        assertThat(c.delivered() + c.deadLettered().get(ChaosRun.UNKNOWN_USER_REASON)).as("each change had its planned outcome")
-                .isEqualTo(c.changes());
+        assertThat(c.deadLettered().keySet()).as("changes to a userid DingTalk does not know are dead-lettered: found unknown "
+                + "at the send, or routed around once the directory knows").isNotEmpty()
+                .isSubsetOf(ChaosRun.UNKNOWN_USER_REASON, ChaosRun.ROUTED_AROUND_REASON);
+        assertThat(c.delivered() + c.deadLettered().values().stream().mapToInt(Integer::intValue).sum())
+                .as("each change had its planned outcome").isEqualTo(c.changes());
         assertThat(report.failures()).as(md).isEmpty();
 
         assertThat(Files.readString(files.get(0))).contains("commit: `" + commit + "`", "| customers | 120 |", "result: **PASSED**");

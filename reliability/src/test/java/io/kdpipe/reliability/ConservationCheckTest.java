@@ -137,6 +137,25 @@ class ConservationCheckTest {
     }
 
     @Test
+    void aDeadLetterWithEitherOfTwoPlannedReasonsPassesAndAThirdFails() {
+        String routedAround = "notifier: PERMANENT/NO_RECIPIENTS";
+        List<Change> either = List.of(changes.get(0), changes.get(1),
+                new Change(3, new Expected.DeadLettered(List.of(BAD_USERID, routedAround)), false, Instant.EPOCH));
+        Run other = new Run();
+        other.deadLetters.put(3L, new ArrayList<>(List.of(routedAround)));
+        Run third = new Run();
+        third.deadLetters.put(3L, new ArrayList<>(List.of("notifier: RETRY_DEADLINE/BUSY")));
+
+        assertThat(new Run().verdict(either).passed()).isTrue();
+        ConservationCheck.Result r = other.verdict(either);
+        assertThat(r.passed()).isTrue();
+        assertThat(r.deadLettered()).containsOnlyKeys(routedAround);
+        ConservationCheck.Result bad = third.verdict(either);
+        assertThat(bad.passed()).isFalse();
+        assertThat(bad.wrongOutcomes()).singleElement().asString().contains("customer 3", BAD_USERID + " or " + routedAround);
+    }
+
+    @Test
     void aDeadLetterWhereADeliveryWasPlannedFails() {
         Run run = new Run();
         run.received.remove(1L);

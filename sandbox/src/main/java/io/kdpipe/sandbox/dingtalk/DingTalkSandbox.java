@@ -159,7 +159,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     public record Call(Instant at, String api, String outcome) {
     }
 
-    /** Every message call so far, in arrival order. */
+    /** Every message call so far, and every contacts call refused for its token, in arrival order. */
     public List<Call> journal() {
         synchronized (journal) {
             return List.copyOf(journal);
@@ -446,6 +446,8 @@ public final class DingTalkSandbox implements AutoCloseable {
             return;
         }
         if (!tokens.valid(query.get("access_token"))) {
+            // journalled too: an invalidated token is as likely to meet a contacts call as a send first
+            journal.add(new Call(Instant.now(), path.substring(path.lastIndexOf('/') + 1), "88/40014"));
             json(ex, 200, error88("40014", "不合法的access_token"));
             return;
         }
