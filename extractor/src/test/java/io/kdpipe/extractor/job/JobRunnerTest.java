@@ -62,7 +62,7 @@ class JobRunnerTest {
             }
             return client.executeBillQuery(q);
         };
-        PageSink sink = (rows, cp) -> {
+        PageSink sink = (rows, dead, cp) -> {
             if (!commitOk.test(cp)) {
                 throw new KafkaException("injected commit failure");
             }
