@@ -419,10 +419,10 @@ final class JobRunner {
      * A page that is not the last must have a customer that can be read: the next page starts after
      * it. Without one (a whole page of rows whose key or date cannot be read) the read cannot go on.
      */
-    private static void requirePosition(PageFetcher.Page page, FoldedCustomer last) {
+    private void requirePosition(PageFetcher.Page page, FoldedCustomer last) {
         if (!page.last() && last == null) {
             List<UnreadableCustomer> bad = page.unreadable();
-            throw new IllegalArgumentException("a full page of " + page.rowCount() + " rows has no customer whose FCUSTID and "
+            throw new IllegalArgumentException("a full page of " + spec.pageSize() + " rows has no customer whose FCUSTID and "
                     + "FModifyDate can be read, so the read cannot go on after it"
                     + (bad.isEmpty() ? "" : " (first: " + bad.get(0).message() + ")"));
         }

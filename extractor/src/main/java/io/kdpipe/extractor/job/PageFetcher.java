@@ -49,11 +49,6 @@ final class PageFetcher {
             return folded().unreadable();
         }
 
-        /** The raw rows the page holds. */
-        int rowCount() {
-            return rows.size();
-        }
-
         private RowFolder.Folded folded() {
             if (folded == null) {
                 folded = folder.fold(rows);

@@ -137,7 +137,12 @@ public final class CustomerTable {
      * another format or out of range, an id a gateway rewrote).
      */
     public synchronized SandboxCustomer saveServedAs(long id, String field, String wireText) {
-        return editAt(id, Map.of(SandboxCustomer.wireKey(field), wireText), now());
+        return saveServedAs(id, field, wireText, now());
+    }
+
+    /** As {@link #saveServedAs(long, String, String)}, stamping {@code FModifyDate} with {@code modifyDate}. */
+    public synchronized SandboxCustomer saveServedAs(long id, String field, String wireText, LocalDateTime modifyDate) {
+        return editAt(id, Map.of(SandboxCustomer.wireKey(field), wireText), modifyDate);
     }
 
     /**
