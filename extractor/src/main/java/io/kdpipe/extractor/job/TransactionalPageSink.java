@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  *
  * <p>A dead letter carries the rows as Kingdee sent them and the headers every kdpipe dead letter
  * carries ({@link DeadLetterHeaders}): the origin is the topic the customer was headed for, with
- * partition and offset -1 (it never was a record), stage {@value #STAGE}, the reason as error class
+ * partition and offset -1 (it never was a record), stage {@code extract}, the reason as error class
  * and the unreadable value as exception message.
  */
 final class TransactionalPageSink implements PageSink {
@@ -42,7 +42,7 @@ final class TransactionalPageSink implements PageSink {
     private final String deadLetterTopic;
 
     /** The stage named in an extractor's dead letters. */
-    static final String STAGE = "extract";
+    static final String STAGE = DeadLetterHeaders.STAGE_EXTRACT;
     /** Kingdee's reading of a value the extractor cannot read. */
     static final String EXCEPTION_CLASS = "io.kdpipe.extractor.UnreadableValue";
 
