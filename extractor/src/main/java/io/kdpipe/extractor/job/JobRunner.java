@@ -54,7 +54,8 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * customer that can be read. Kingdee still orders such a row by its real value, so a row after that
  * customer is read again by the next page, which recognises it and does not dead-letter it twice.
  * A full page without one customer that can be read gives no position to go on from: the job fails
- * with the reason. The look-back passes over rows it cannot read.
+ * with the reason. The look-back fetches a row whose date it cannot read whole, like a late
+ * version, and dead-letters it unless it was lately; it passes over a row whose key it cannot read.
  */
 final class JobRunner {
 
@@ -263,10 +264,13 @@ final class JobRunner {
             metrics.lookBackRows(spec.id(), rows.size());
             boolean advanced = false;
             for (JsonNode[] row : rows) {
-                // a row whose key or date cannot be read cannot be compared: passed over
+                // a row whose key cannot be read cannot be fetched again: passed over; one whose date
+                // cannot be read is fetched whole and dead-lettered unless it was lately
                 String id = RowFolder.idText(row[0]);
                 LocalDateTime date = id == null ? null : readableDate(row[1]);
-                if (date != null && !versions.contains(id, date) && (late.isEmpty() || !late.get(late.size() - 1).equals(id))) {
+                boolean unreadableDate = id != null && date == null && !ValueNormalizer.isEmpty(row[1]);
+                if ((unreadableDate || date != null && !versions.contains(id, date))
+                        && (late.isEmpty() || !late.get(late.size() - 1).equals(id))) {
                     late.add(id);
                 }
                 if (date != null) {
@@ -285,7 +289,10 @@ final class JobRunner {
         settledBefore = settling;
     }
 
-    /** Fetches whole rows of these customers and publishes the versions behind the position not yet published. */
+    /**
+     * Fetches whole rows of these customers and publishes the versions behind the position not yet
+     * published; a customer whose date cannot be read is dead-lettered unless it was lately.
+     */
     private void publishLate(List<String> ids, LocalDateTime from) throws InterruptedException {
         StringBuilder anyOf = new StringBuilder("(");
         for (String id : ids) {
@@ -304,9 +311,12 @@ final class JobRunner {
                     fresh.add(c);
                 }
             }
+            List<DeadLetter> dead = deadLetters(page);
             if (!fresh.isEmpty()) {
                 metrics.lateVersions(spec.id(), fresh.size());
-                commitVersions(fresh, List.of(), null);
+            }
+            if (!fresh.isEmpty() || !dead.isEmpty()) {
+                commitVersions(fresh, dead, null);
             }
             cursor = page.lastCustomer();
             if (page.last() || cursor == null || cursor.modifyDate() == null) {

@@ -202,6 +202,25 @@ class JobRunnerTest {
     }
 
     @Test
+    void shouldDeadLetterALateCommitWhoseDateCannotBeReadOnceFromTheLookBack() throws Exception {
+        runner(null).runOnce();
+        JobRunner running = runner(checkpoints.get(checkpoints.size() - 1));
+        SandboxCustomer newest = kingdee.table().edit(kingdee.table().ids().get(0));
+        running.runOnce();
+        // a save that commits behind the position the forward read has passed, with a date Kingdee writes unreadably
+        long lateId = kingdee.table().ids().get(1);
+        kingdee.table().saveServedAs(lateId, "FModifyDate", "11/04/2024 23:52", newest.modifyDate().minusSeconds(20));
+        published.clear();
+        running.runOnce();
+        running.runOnce();
+
+        assertThat(deadLetters).extracting(DeadLetter::key).as("once, though every look-back meets it")
+                .containsExactly(spec.account() + ":" + lateId);
+        assertThat(deadLetters.get(0).message()).isEqualTo("FModifyDate '11/04/2024 23:52' is no date-time");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
     void shouldFailWithTheReasonWhenAFullPageHasNoRowThatCanBePlaced() throws Exception {
         oneRowPerCustomer();
         runner(null).runOnce();
