@@ -84,6 +84,8 @@ class MetricsScrapeIT {
                 assertThat(dingTalk.inbox(RECIPIENT)).hasSizeGreaterThanOrEqualTo(CUSTOMERS);
                 assertThat(scrape(notifier)).contains("kdpipe_notifier_dead_letters_total{reason=");
                 assertThat(scrape(transformer)).contains("kdpipe_transformer_dead_letters_total{");
+                assertThat(scrape(extractor)).as("one series per job and reason from the job's start")
+                        .contains("kdpipe_extractor_dead_letters_total{");
             });
 
             // freshness has samples once notices are delivered: the histogram's count moved

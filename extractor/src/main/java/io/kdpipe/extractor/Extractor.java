@@ -65,7 +65,7 @@ public final class Extractor implements AutoCloseable {
                 spec -> new JobWorker(spec, new JobWorker.Resources(
                         new KingdeeClient(config.site(), config.retry(), metrics),
                         clients::producer, checkpoints,
-                        Topics.CUSTOMERS.name(prefix), Topics.CHECKPOINTS.name(prefix), config.transactionalIdPrefix(),
+                        Topics.CUSTOMERS.name(prefix), Topics.CHECKPOINTS.name(prefix), Topics.ROWS_DLT.name(prefix), config.transactionalIdPrefix(),
                         config.zone(), clock, metrics, config.retry(), config.permanentErrorPause())),
                 metrics, STOP_TIMEOUT);
     }
@@ -80,7 +80,7 @@ public final class Extractor implements AutoCloseable {
         checkQuery();
         Topic<byte[], byte[]> jobs = jobsTopic();
         new TopicInitializer(admin, config.kafka().topicPrefix(), config.kafka().replicationFactor())
-                .ensure(List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS, jobs));
+                .ensure(List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS, Topics.ROWS_DLT, jobs));
         growJobsTopic(jobs.name(config.kafka().topicPrefix()), jobs.partitions());
         ownership.start();
         log.info("Extractor started with {} job(s): {}", config.jobs().size(),

@@ -84,7 +84,7 @@ class FencingIT {
         return new JobWorker(job, new JobWorker.Resources(new KingdeeClient(config.site(), config.retry(), metrics),
                 clients::producer, new CheckpointReaderFactoryImpl(admin, clients::checkpointConsumer,
                         Topics.CHECKPOINTS.name(f.prefix), Duration.ofSeconds(60)),
-                Topics.CUSTOMERS.name(f.prefix), Topics.CHECKPOINTS.name(f.prefix), config.transactionalIdPrefix(),
+                Topics.CUSTOMERS.name(f.prefix), Topics.CHECKPOINTS.name(f.prefix), Topics.ROWS_DLT.name(f.prefix), config.transactionalIdPrefix(),
                 config.zone(), Clock.systemUTC(), metrics, config.retry(), config.permanentErrorPause()));
     }
 }

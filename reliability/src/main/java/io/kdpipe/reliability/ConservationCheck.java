@@ -289,7 +289,8 @@ final class ConservationCheck {
                 badDead.merge("customers → " + reason, 1, Integer::sum);
             } else if (r.key() != null) {
                 deadLetters.computeIfAbsent(customerId(new String(r.key(), StandardCharsets.UTF_8)), x -> new ArrayList<>())
-                        .add("transformer: " + reason);
+                        .add((DeadLetterHeaders.STAGE_EXTRACT.equals(DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.STAGE))
+                                ? "extractor: " : "transformer: ") + reason);
             }
         }
         Map<String, Integer> sent = new TreeMap<>();

@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
         description = {"Move dead letters from dingtalk.notices.dlt.v1 and kdpipe.rows.dlt.v1 back to their origin topic.",
                 "The key, value and original headers are kept; kdpipe.errors.redrive.count is raised. A dead letter "
                         + "already redriven --max-redrives times goes to kdpipe.deadletters.parked.v1 instead. Only "
-                        + "pipeline topics are accepted as targets."},
+                        + "pipeline topics are accepted as targets. Rows the extractor could not read from Kingdee "
+                        + "(stage extract) are never moved: the customer is read again at its next save."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  kdpipe redrive --dry-run",
@@ -95,6 +96,9 @@ public final class RedriveCommand extends OperateCommand {
     @Option(names = "--confirm-above", paramLabel = "N", defaultValue = "50",
             description = "ask for confirmation when more than N dead letters would be moved (default: ${DEFAULT-VALUE})")
     int confirmAbove;
+
+    /** Dead letters of rows the extractor could not read from Kingdee that the selection met: they stay. */
+    private int fromKingdee;
 
     /** The longest transaction a broker allows by default ({@code transaction.max.timeout.ms}), less a margin. */
     private static final Duration MAX_RUN = Duration.ofMinutes(14);
@@ -157,6 +161,10 @@ public final class RedriveCommand extends OperateCommand {
                 Rerouting rerouting = reroute ? Rerouting.load(policy, kafka) : null;
                 List<Planned> plan = plan(kafka, handled, allowed, from, k, rerouting);
                 print(plan, k);
+                if (fromKingdee > 0) {
+                    out().println(fromKingdee + " dead letter(s) of rows Kingdee sent with a key or date the extractor cannot read stay "
+                            + "(stage extract): there is no record to move back; the customer is read again at its next save in Kingdee.");
+                }
                 if (plan.isEmpty()) {
                     out().println("Nothing to redrive.");
                     return ExitCodes.OK;
@@ -212,6 +220,10 @@ public final class RedriveCommand extends OperateCommand {
         for (String dlt : List.of(kafka.name(Topics.NOTICES_DLT), kafka.name(Topics.ROWS_DLT))) {
             kafka.scan(dlt, r -> {
                 if (plan.size() >= limit || handled.contains(Planned.coordinate(r)) || !matches(r, from)) {
+                    return;
+                }
+                if (DeadLetterHeaders.STAGE_EXTRACT.equals(DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.STAGE))) {
+                    fromKingdee++;
                     return;
                 }
                 String target = DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ORIGIN_TOPIC);

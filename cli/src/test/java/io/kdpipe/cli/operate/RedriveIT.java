@@ -93,6 +93,24 @@ class RedriveIT {
     }
 
     @Test
+    void leavesRowsTheExtractorCouldNotReadWhereTheyAre(KafkaBroker broker) {
+        try (OperateFixture fx = new OperateFixture(broker)) {
+            Headers headers = DeadLetterHeaders.from(null, fx.topic(Topics.CUSTOMERS), -1, -1).errorClass("UNREADABLE_MODIFY_DATE")
+                    .stage(DeadLetterHeaders.STAGE_EXTRACT).exception("io.kdpipe.extractor.UnreadableValue",
+                            "FModifyDate '2024-13-01 00:00:00' is no date-time").build();
+            fx.send(fx.topic(Topics.ROWS_DLT), "acct:100001".getBytes(StandardCharsets.UTF_8),
+                    "{\"rows\":[[100001,\"2024-13-01 00:00:00\"]]}".getBytes(StandardCharsets.UTF_8), headers);
+            Map<TopicPartition, Long> before = fx.endOffsets();
+
+            Cli.Result run = fx.run("redrive", "--yes");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Nothing to redrive").contains("1 dead letter(s) of rows Kingdee sent");
+            assertThat(fx.endOffsets()).as("nothing moved into the customers topic").isEqualTo(before);
+        }
+    }
+
+    @Test
     void aDeadLetterThatKeepsFailingIsParkedAfterKRedrives(KafkaBroker broker) {
         try (OperateFixture fx = new OperateFixture(broker);
              DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(1)).build())) {

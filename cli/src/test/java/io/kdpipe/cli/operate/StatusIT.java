@@ -57,6 +57,10 @@ class StatusIT {
             deadLetter(fx, Topics.NOTICES_DLT, "PERMANENT");
             deadLetter(fx, Topics.NOTICES_DLT, "RETRY_DEADLINE");
             deadLetter(fx, Topics.ROWS_DLT, "MALFORMED");
+            // as the extractor writes a customer whose date it cannot read
+            fx.send(fx.topic(Topics.ROWS_DLT), "100:100001".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8),
+                    DeadLetterHeaders.from(null, fx.topic(Topics.CUSTOMERS), -1, -1).errorClass("UNREADABLE_MODIFY_DATE")
+                            .stage(DeadLetterHeaders.STAGE_EXTRACT).build());
             delivery(fx, "n-0", 2, now);
             delivery(fx, "n-1", 3, now);
             delivery(fx, "n-old", 10, now.minus(Duration.ofDays(40)));
@@ -81,10 +85,11 @@ class StatusIT {
             assertThat(notifier.path("group").asText()).isEqualTo(group);
             assertThat(notifier.path("lag").asLong()).isEqualTo(3);
             assertThat(find(json.path("lag"), "service", "transformer").path("hasOffsets").asBoolean()).isFalse();
-            assertThat(json.path("deadLettersTotal").asLong()).isEqualTo(4);
+            assertThat(json.path("deadLettersTotal").asLong()).isEqualTo(5);
             assertThat(count(json, fx.topic(Topics.NOTICES_DLT), "PERMANENT")).isEqualTo(2);
             assertThat(count(json, fx.topic(Topics.NOTICES_DLT), "RETRY_DEADLINE")).isEqualTo(1);
             assertThat(count(json, fx.topic(Topics.ROWS_DLT), "MALFORMED")).isEqualTo(1);
+            assertThat(count(json, fx.topic(Topics.ROWS_DLT), "UNREADABLE_MODIFY_DATE")).isEqualTo(1);
             assertThat(json.path("dingtalk").path("used").asLong()).as("this month's calls only").isEqualTo(5);
             assertThat(json.path("dingtalk").path("budget").asLong()).isEqualTo(100);
             assertThat(json.path("dingtalk").path("remaining").asLong()).isEqualTo(95);
@@ -98,7 +103,7 @@ class StatusIT {
             Cli.Result table = fx.run("status");
             assertThat(table.exitCode()).as("an extractor that cannot be scraped is reported, not fatal").isZero();
             assertThat(table.out()).contains("extractor metrics: http://127.0.0.1:").contains("not reachable");
-            assertThat(table.out()).contains("Consumer lag").contains(group).contains("Dead letters waiting: 4")
+            assertThat(table.out()).contains("Consumer lag").contains(group).contains("Dead letters waiting: 5")
                     .contains("5 of 100 used");
         }
     }

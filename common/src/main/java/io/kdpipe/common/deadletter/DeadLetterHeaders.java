@@ -23,6 +23,11 @@ public final class DeadLetterHeaders {
     /** A short, stable name of the failure, e.g. {@code MALFORMED}, {@code PERMANENT}, {@code RETRY_DEADLINE}. */
     public static final String ERROR_CLASS = "kdpipe.errors.class";
     public static final String STAGE = "kdpipe.errors.stage";
+    /**
+     * The {@link #STAGE} of a row the extractor could not read from Kingdee: there is no record to
+     * move back (its origin partition and offset are -1); the customer is read again at its next save.
+     */
+    public static final String STAGE_EXTRACT = "extract";
     public static final String DINGTALK_ERRCODE = "kdpipe.errors.dingtalk.errcode";
     public static final String DINGTALK_SUB_CODE = "kdpipe.errors.dingtalk.sub_code";
     public static final String ATTEMPTS = "kdpipe.errors.attempts";

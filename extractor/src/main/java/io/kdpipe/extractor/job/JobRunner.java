@@ -7,15 +7,23 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.Json;
 import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.extractor.rows.FoldedCustomer;
 import io.kdpipe.extractor.rows.RowFolder;
+import io.kdpipe.extractor.rows.UnreadableCustomer;
 import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
@@ -39,6 +47,15 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * overlap of its {@code FModifyDate} (the assumption the overlap encodes, on the extractor's clock):
  * once a look-back has run after {@code d + overlap}, dates before {@code d} are settled and later
  * look-backs skip them, so a quiet job stops reading a bulk save again one overlap after it.
+ *
+ * <p><b>Rows that cannot be read.</b> A customer whose {@code FCUSTID} is no whole number or whose
+ * {@code FModifyDate} is no date-time cannot be placed in the keyset order; the forward read and the
+ * snapshot dead-letter it in the transaction of its page, and the page's position is its last
+ * customer that can be read. Kingdee still orders such a row by its real value, so a row after that
+ * customer is read again by the next page, which recognises it and does not dead-letter it twice.
+ * A full page without one customer that can be read gives no position to go on from: the job fails
+ * with the reason. The look-back fetches a row whose date it cannot read whole, like a late
+ * version, and dead-letters it unless it was lately; it passes over a row whose key it cannot read.
  */
 final class JobRunner {
 
@@ -48,6 +65,8 @@ final class JobRunner {
     static final List<String> LOOK_BACK_KEYS = List.of("FCUSTID", "FModifyDate");
     /** Customers whose whole rows one look-back query fetches. */
     static final int LATE_BATCH = 50;
+    /** How many dead letters a job remembers, to pass over rows it meets again: two of the largest pages. */
+    static final int RECENT_DEAD_LETTERS = 4_000;
 
     private final JobSpec spec;
     private final KingdeeQuery query;
@@ -67,6 +86,20 @@ final class JobRunner {
     /** Versions dated before this were looked at after every save stamped then had committed (null: none yet). */
     private LocalDateTime settledBefore;
     private int listedKeys = Checkpoint.MAX_LISTED_KEYS;
+    /**
+     * Digests of the dead letters committed lately, the newest {@value #RECENT_DEAD_LETTERS}: a row
+     * after the position that a later read meets again is not dead-lettered twice.
+     */
+    private final Set<String> deadLettered = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_DEAD_LETTERS;
+        }
+    });
+    /** Those of the page being published, added once it committed. */
+    private List<String> deadLetteredPending = List.of();
 
     JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed) {
@@ -85,6 +118,7 @@ final class JobRunner {
         this.metrics = metrics;
         this.state = committed;
         this.versions = PublishedVersions.of(committed);
+        UnreadableCustomer.REASONS.forEach(reason -> metrics.deadLetters(spec.id(), reason, 0));
         if (committed != null && committed.snapshotComplete()) {
             this.positionDate = committed.watermark();
             this.positionKey = committed.watermarkKey();
@@ -126,6 +160,7 @@ final class JobRunner {
         PageFetcher.Page page = snapshotPage(base.resumeAfter());
         while (true) {
             FoldedCustomer lastCustomer = page.lastCustomer();
+            requirePosition(page, lastCustomer);
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
             Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
             List<FoldedCustomer> added = new ArrayList<>();
@@ -138,7 +173,7 @@ final class JobRunner {
             PublishedVersions.Listed listed = versions.listed(listedKeys);
             Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), page.last(), page.last() ? null : last,
                     base.watermark(), listed.keys(), base.rowsPublished() + page.customers().size(), clock.instant(), null, listed.from());
-            publishThen(page.customers(), CustomerRow.Phase.SNAPSHOT, next, following);
+            publishThen(page.customers(), deadLetters(page), CustomerRow.Phase.SNAPSHOT, next, following);
             base = next;
             if (following == null) {
                 positionDate = next.watermark();
@@ -172,6 +207,7 @@ final class JobRunner {
         while (true) {
             Prefetch.Pending<PageFetcher.Page> following = null;
             FoldedCustomer cursor = page.lastCustomer();
+            requirePosition(page, cursor);
             if (!page.last() && cursor != null) {
                 following = prefetch.start(() -> folded(pollPage(cursor)));
             }
@@ -185,8 +221,9 @@ final class JobRunner {
                 positionDate = cursor.modifyDate();
                 positionKey = cursor.customerId();
             }
-            if (!fresh.isEmpty()) {
-                commitVersions(fresh, following);
+            List<DeadLetter> dead = deadLetters(page);
+            if (!fresh.isEmpty() || !dead.isEmpty()) {
+                commitVersions(fresh, dead, following);
             }
             if (following == null) {
                 return;
@@ -225,18 +262,24 @@ final class JobRunner {
             List<JsonNode[]> rows = query.execute(new BillQuery(spec.formId(), LOOK_BACK_KEYS, and(spec.filter(), keyset),
                     INCREMENTAL_ORDER, 0, spec.pageSize()));
             metrics.lookBackRows(spec.id(), rows.size());
+            boolean advanced = false;
             for (JsonNode[] row : rows) {
+                // a row whose key cannot be read cannot be fetched again: passed over; one whose date
+                // cannot be read is fetched whole and dead-lettered unless it was lately
                 String id = RowFolder.idText(row[0]);
-                LocalDateTime date = row[1] == null || row[1].isNull() ? null : ValueNormalizer.parseDate(row[1].asText());
-                if (date != null && !versions.contains(id, date) && (late.isEmpty() || !late.get(late.size() - 1).equals(id))) {
+                LocalDateTime date = id == null ? null : readableDate(row[1]);
+                boolean unreadableDate = id != null && date == null && !ValueNormalizer.isEmpty(row[1]);
+                if ((unreadableDate || date != null && !versions.contains(id, date))
+                        && (late.isEmpty() || !late.get(late.size() - 1).equals(id))) {
                     late.add(id);
                 }
                 if (date != null) {
                     afterDate = date;
                     afterKey = id;
+                    advanced = true;
                 }
             }
-            if (rows.size() < spec.pageSize() || afterDate == null) {
+            if (rows.size() < spec.pageSize() || !advanced) {
                 break;
             }
         }
@@ -246,7 +289,10 @@ final class JobRunner {
         settledBefore = settling;
     }
 
-    /** Fetches whole rows of these customers and publishes the versions behind the position not yet published. */
+    /**
+     * Fetches whole rows of these customers and publishes the versions behind the position not yet
+     * published; a customer whose date cannot be read is dead-lettered unless it was lately.
+     */
     private void publishLate(List<String> ids, LocalDateTime from) throws InterruptedException {
         StringBuilder anyOf = new StringBuilder("(");
         for (String id : ids) {
@@ -265,9 +311,12 @@ final class JobRunner {
                     fresh.add(c);
                 }
             }
+            List<DeadLetter> dead = deadLetters(page);
             if (!fresh.isEmpty()) {
                 metrics.lateVersions(spec.id(), fresh.size());
-                commitVersions(fresh, null);
+            }
+            if (!fresh.isEmpty() || !dead.isEmpty()) {
+                commitVersions(fresh, dead, null);
             }
             cursor = page.lastCustomer();
             if (page.last() || cursor == null || cursor.modifyDate() == null) {
@@ -282,13 +331,13 @@ final class JobRunner {
     }
 
     /** Publishes new versions with a checkpoint at the current position. */
-    private void commitVersions(List<FoldedCustomer> fresh, Prefetch.Pending<PageFetcher.Page> following) {
+    private void commitVersions(List<FoldedCustomer> fresh, List<DeadLetter> dead, Prefetch.Pending<PageFetcher.Page> following) {
         fresh.forEach(c -> versions.add(c.customerId(), c.modifyDate()));
         versions.forgetBefore(positionDate == null ? null : positionDate.minus(spec.overlap()));
         PublishedVersions.Listed listed = versions.listed(listedKeys);
         Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, positionDate, listed.keys(),
                 state.rowsPublished() + fresh.size(), clock.instant(), positionKey, listed.from());
-        publishThen(fresh, CustomerRow.Phase.INCREMENTAL, next, following);
+        publishThen(fresh, dead, CustomerRow.Phase.INCREMENTAL, next, following);
     }
 
     /** The forward read's page after {@code cursor}. */
@@ -342,10 +391,10 @@ final class JobRunner {
     }
 
     /** Publishes a page while the next one is read; a failed publish abandons that read. */
-    private void publishThen(List<FoldedCustomer> customers, CustomerRow.Phase phase, Checkpoint next,
+    private void publishThen(List<FoldedCustomer> customers, List<DeadLetter> dead, CustomerRow.Phase phase, Checkpoint next,
             Prefetch.Pending<PageFetcher.Page> following) {
         try {
-            publish(customers, phase, next);
+            publish(customers, dead, phase, next);
         } catch (RuntimeException | Error e) {
             if (following != null) {
                 following.cancel();
@@ -360,15 +409,100 @@ final class JobRunner {
         }
     }
 
-    private void publish(List<FoldedCustomer> customers, CustomerRow.Phase phase, Checkpoint next) {
+    private void publish(List<FoldedCustomer> customers, List<DeadLetter> dead, CustomerRow.Phase phase, Checkpoint next) {
         Instant now = clock.instant();
         List<CustomerRow> rows = new ArrayList<>(customers.size());
         for (FoldedCustomer c : customers) {
             rows.add(CustomerRow.of(spec.account(), spec.formId(), c.customerId(), modifiedAt(c), now, phase, c.fields()));
         }
-        sink.commit(rows, next);
+        sink.commit(rows, dead, next);
         state = next;
+        deadLettered.addAll(deadLetteredPending);
+        deadLetteredPending = List.of();
         metrics.rowsExtracted(spec.id(), phase, rows.size());
+        for (DeadLetter d : dead) {
+            metrics.deadLetters(spec.id(), d.reason(), 1);
+        }
+    }
+
+    /**
+     * A page that is not the last must have a customer that can be read: the next page starts after
+     * it. Without one (a whole page of rows whose key or date cannot be read) the read cannot go on.
+     */
+    private void requirePosition(PageFetcher.Page page, FoldedCustomer last) {
+        if (!page.last() && last == null) {
+            List<UnreadableCustomer> bad = page.unreadable();
+            throw new IllegalArgumentException("a full page of " + spec.pageSize() + " rows has no customer whose FCUSTID and "
+                    + "FModifyDate can be read, so the read cannot go on after it"
+                    + (bad.isEmpty() ? "" : " (first: " + bad.get(0).message() + ")"));
+        }
+    }
+
+    /**
+     * The dead letters of a page: its customers that cannot be read, except those dead-lettered
+     * lately (rows after a page's position, read again; the newest rows, whose date the snapshot
+     * could not take as its watermark, read again by the first poll).
+     */
+    private List<DeadLetter> deadLetters(PageFetcher.Page page) {
+        List<UnreadableCustomer> bad = page.unreadable();
+        deadLetteredPending = List.of();
+        if (bad.isEmpty()) {
+            return List.of();
+        }
+        Set<String> seen = new HashSet<>();
+        List<DeadLetter> out = new ArrayList<>(bad.size());
+        for (UnreadableCustomer u : bad) {
+            byte[] value = deadLetterValue(u).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String digest = digest(value);
+            if (seen.add(digest) && !deadLettered.contains(digest)) {
+                out.add(new DeadLetter(u.customerId() == null ? null : CustomerRow.key(spec.account(), u.customerId()),
+                        value, u.reason(), u.message()));
+            }
+        }
+        deadLetteredPending = List.copyOf(seen);
+        return out;
+    }
+
+    private static String digest(byte[] value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The rows as Kingdee sent them, with the job, form and field keys they answer. */
+    private String deadLetterValue(UnreadableCustomer u) {
+        ObjectNode v = Json.mapper().createObjectNode();
+        v.put("jobId", spec.id());
+        v.put("account", spec.account());
+        v.put("formId", spec.formId());
+        ArrayNode keys = v.putArray("fieldKeys");
+        spec.fieldKeys().forEach(keys::add);
+        ArrayNode rows = v.putArray("rows");
+        for (JsonNode[] line : u.lines()) {
+            ArrayNode row = rows.addArray();
+            for (JsonNode cell : line) {
+                row.add(cell);
+            }
+        }
+        try {
+            return Json.mapper().writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a dead letter of job " + spec.id(), e);
+        }
+    }
+
+    /** A date-time from a look-back row, or null when there is none or it cannot be read. */
+    private static LocalDateTime readableDate(JsonNode value) {
+        if (value == null || value.isNull() || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return ValueNormalizer.parseDate(value.asText());
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     private Instant modifiedAt(FoldedCustomer c) {
@@ -388,12 +522,26 @@ final class JobRunner {
 
     /** The greatest {@code FModifyDate} of the job's rows now, or null when it has none. */
     private LocalDateTime maxModifyDate() throws InterruptedException {
-        List<JsonNode[]> rows = query.execute(new BillQuery(spec.formId(), List.of("FModifyDate"), spec.filter(), "FModifyDate DESC", 0, 1));
-        if (rows.isEmpty() || rows.get(0)[0] == null || rows.get(0)[0].isNull()) {
+        int limit = Math.min(spec.pageSize(), MAX_DATE_ROWS);
+        List<JsonNode[]> rows = query.execute(new BillQuery(spec.formId(), List.of("FModifyDate"), spec.filter(), "FModifyDate DESC", 0, limit));
+        // newest first; a date that cannot be read is passed over (the snapshot dead-letters its customer)
+        for (JsonNode[] row : rows) {
+            if (row[0] == null || row[0].isNull()) {
+                return null;
+            }
+            LocalDateTime date = readableDate(row[0]);
+            if (date != null) {
+                return date;
+            }
+        }
+        if (rows.isEmpty()) {
             return null;
         }
-        return ValueNormalizer.parseDate(rows.get(0)[0].asText());
+        throw new IllegalArgumentException("none of the " + rows.size() + " newest FModifyDate values can be read as a date-time");
     }
+
+    /** How many of the newest dates the snapshot reads to find the first it can read. */
+    private static final int MAX_DATE_ROWS = 100;
 
     static String and(String a, String b) {
         if (a == null || a.isBlank()) {

@@ -44,6 +44,7 @@ public final class JobWorker {
             CheckpointReaderFactory checkpoints,
             String customersTopic,
             String checkpointsTopic,
+            String rowsDeadLetterTopic,
             String transactionalIdPrefix,
             ZoneId zone,
             Clock clock,
@@ -215,9 +216,9 @@ public final class JobWorker {
         ValueNormalizer normalizer = new ValueNormalizer(r.zone());
         RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), normalizer);
         KingdeeQuery query = r.kingdee()::executeBillQuery;
-        TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic());
-        PageSink tracking = (rows, cp) -> {
-            sink.commit(rows, cp);
+        TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic(), r.rowsDeadLetterTopic());
+        PageSink tracking = (rows, dead, cp) -> {
+            sink.commit(rows, dead, cp);
             committed = cp;
             progressed();
         };

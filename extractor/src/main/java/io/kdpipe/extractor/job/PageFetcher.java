@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.rows.FoldedCustomer;
 import io.kdpipe.extractor.rows.RowFolder;
+import io.kdpipe.extractor.rows.UnreadableCustomer;
 
 /**
  * Reads one page of whole customers. Paging counts entry rows, so a customer's lines can straddle
@@ -26,7 +27,7 @@ final class PageFetcher {
         private final List<JsonNode[]> rows;
         private final boolean last;
         private final RowFolder folder;
-        private List<FoldedCustomer> customers;
+        private RowFolder.Folded folded;
 
         Page(List<JsonNode[]> rows, boolean last, RowFolder folder) {
             this.rows = rows;
@@ -38,22 +39,36 @@ final class PageFetcher {
             return last;
         }
 
+        /** The customers that can be published. */
         List<FoldedCustomer> customers() {
-            if (customers == null) {
-                customers = folder.fold(rows);
-            }
-            return customers;
+            return folded().customers();
         }
 
-        /** The page's last customer (what the next keyset page starts after); null for an empty page. */
+        /** The customers whose key or date cannot be read (see {@link RowFolder#fold}). */
+        List<UnreadableCustomer> unreadable() {
+            return folded().unreadable();
+        }
+
+        private RowFolder.Folded folded() {
+            if (folded == null) {
+                folded = folder.fold(rows);
+            }
+            return folded;
+        }
+
+        /**
+         * The page's last customer that can be read (what the next keyset page starts after); null for
+         * a page without one.
+         */
         FoldedCustomer lastCustomer() {
-            if (customers != null) {
-                return customers.isEmpty() ? null : customers.get(customers.size() - 1);
+            if (folded == null && !rows.isEmpty()) {
+                List<FoldedCustomer> last = folder.fold(rows.subList(startOfLastCustomer(folder, rows), rows.size())).customers();
+                if (!last.isEmpty()) {
+                    return last.get(0);
+                }
             }
-            if (rows.isEmpty()) {
-                return null;
-            }
-            return folder.fold(rows.subList(startOfLastCustomer(folder, rows), rows.size())).get(0);
+            List<FoldedCustomer> customers = customers();
+            return customers.isEmpty() ? null : customers.get(customers.size() - 1);
         }
     }
 
@@ -77,14 +92,14 @@ final class PageFetcher {
         if (cut > 0) {
             return new Page(rows.subList(0, cut), false, folder);
         }
-        String id = folder.customerId(rows.get(0));
+        String id = folder.groupId(rows.get(0));
         List<JsonNode[]> lines = new ArrayList<>(rows);
         int start = spec.pageSize();
         while (true) {
             List<JsonNode[]> more = query.execute(q.withStartRow(start));
             boolean ended = false;
             for (JsonNode[] row : more) {
-                if (folder.customerId(row).equals(id)) {
+                if (folder.groupId(row).equals(id)) {
                     lines.add(row);
                 } else {
                     ended = true;
@@ -103,9 +118,9 @@ final class PageFetcher {
 
     /** Where the trailing run of rows of the last row's customer begins (0: every row is that customer's). */
     private static int startOfLastCustomer(RowFolder folder, List<JsonNode[]> rows) {
-        String lastId = folder.customerId(rows.get(rows.size() - 1));
+        String lastId = folder.groupId(rows.get(rows.size() - 1));
         int cut = rows.size() - 1;
-        while (cut > 0 && folder.customerId(rows.get(cut - 1)).equals(lastId)) {
+        while (cut > 0 && folder.groupId(rows.get(cut - 1)).equals(lastId)) {
             cut--;
         }
         return cut;

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,11 +14,16 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
- * Writes a page's rows and its checkpoint in one Kafka transaction of the job's transactional
+ * Writes a page's rows, its dead letters and its checkpoint in one Kafka transaction of the job's transactional
  * producer. A newer producer with the same transactional id (a new owner of the job) fences this
  * one: that surfaces as {@link FencedException} and the job stops here. A failed commit carries the
  * first failed send (a record too large, a missing topic...) as a suppressed exception, since the
  * commit's own message ("in an error state") does not name it.
+ *
+ * <p>A dead letter carries the rows as Kingdee sent them and the headers every kdpipe dead letter
+ * carries ({@link DeadLetterHeaders}): the origin is the topic the customer was headed for, with
+ * partition and offset -1 (it never was a record), stage {@code extract}, the reason as error class
+ * and the unreadable value as exception message.
  */
 final class TransactionalPageSink implements PageSink {
 
@@ -33,15 +39,22 @@ final class TransactionalPageSink implements PageSink {
     private final Producer<String, byte[]> producer;
     private final String customersTopic;
     private final String checkpointsTopic;
+    private final String deadLetterTopic;
 
-    TransactionalPageSink(Producer<String, byte[]> producer, String customersTopic, String checkpointsTopic) {
+    /** The stage named in an extractor's dead letters. */
+    static final String STAGE = DeadLetterHeaders.STAGE_EXTRACT;
+    /** Kingdee's reading of a value the extractor cannot read. */
+    static final String EXCEPTION_CLASS = "io.kdpipe.extractor.UnreadableValue";
+
+    TransactionalPageSink(Producer<String, byte[]> producer, String customersTopic, String checkpointsTopic, String deadLetterTopic) {
         this.producer = producer;
         this.customersTopic = customersTopic;
         this.checkpointsTopic = checkpointsTopic;
+        this.deadLetterTopic = deadLetterTopic;
     }
 
     @Override
-    public void commit(List<CustomerRow> rows, Checkpoint checkpoint) {
+    public void commit(List<CustomerRow> rows, List<DeadLetter> deadLetters, Checkpoint checkpoint) {
         // a failed send puts the transaction in an error state; its exception is the cause worth reporting
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         Callback failures = (metadata, e) -> {
@@ -55,6 +68,9 @@ final class TransactionalPageSink implements PageSink {
                 for (CustomerRow row : rows) {
                     producer.send(new ProducerRecord<>(customersTopic, row.key(), writer.write(row)), failures);
                 }
+            }
+            for (DeadLetter d : deadLetters) {
+                producer.send(new ProducerRecord<>(deadLetterTopic, null, d.key(), d.value(), headers(d)), failures);
             }
             producer.send(new ProducerRecord<>(checkpointsTopic, checkpoint.jobId(), Checkpoint.CODEC.encode(checkpoint)), failures);
             producer.commitTransaction();
@@ -74,5 +90,13 @@ final class TransactionalPageSink implements PageSink {
             }
             throw e;
         }
+    }
+
+    private org.apache.kafka.common.header.Headers headers(DeadLetter d) {
+        return DeadLetterHeaders.from(null, customersTopic, -1, -1)
+                .errorClass(d.reason())
+                .stage(STAGE)
+                .exception(EXCEPTION_CLASS, d.message())
+                .build();
     }
 }

@@ -81,6 +81,12 @@ public final class ExtractorMetrics {
                 .tag("job", job).register(registry).increment(count);
     }
 
+    /** Customers dead-lettered to the rows dead-letter topic because a value cannot be read; count 0 registers the series. */
+    public void deadLetters(String job, String reason, int count) {
+        Counter.builder("kdpipe.extractor.dead.letters").description("customers dead-lettered because their key or date cannot be read")
+                .tag("job", job).tag("reason", reason).register(registry).increment(count);
+    }
+
     public void login(String mode, String outcome) {
         Counter.builder("kdpipe.extractor.logins").description("Kingdee logins")
                 .tag("mode", mode).tag("outcome", outcome).register(registry).increment();

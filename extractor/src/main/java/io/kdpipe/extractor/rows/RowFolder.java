@@ -69,33 +69,81 @@ public final class RowFolder {
         return fieldKeys;
     }
 
-    /** {@code FCUSTID} of a raw row, as text. */
-    public String customerId(JsonNode[] row) {
-        return idText(row[idIndex]);
-    }
-
-    /** An {@code FCUSTID} value as text. */
-    public static String idText(JsonNode id) {
-        if (id == null || id.isNull() || id.asText().isBlank()) {
-            throw new IllegalArgumentException("a row without FCUSTID");
+    /**
+     * What groups a raw row with the rows of the same customer: {@code FCUSTID} as text, whether or
+     * not it can be read ({@code ""} without one).
+     */
+    public String groupId(JsonNode[] row) {
+        JsonNode id = row[idIndex];
+        if (id == null || id.isNull()) {
+            return "";
         }
-        return id.isNumber() ? id.bigIntegerValue().toString() : id.asText().strip();
+        return id.isIntegralNumber() ? id.bigIntegerValue().toString() : id.asText().strip();
     }
 
-    /** Folds rows (in query order) into customers, in the same order. */
-    public List<FoldedCustomer> fold(List<JsonNode[]> rows) {
+    /** An {@code FCUSTID} value as text, or null when it is no whole number (Kingdee's ids are). */
+    public static String idText(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        if (id.isIntegralNumber()) {
+            return id.bigIntegerValue().toString();
+        }
+        String t = id.isTextual() ? id.asText().strip() : "";
+        return WHOLE_NUMBER.matcher(t).matches() ? new java.math.BigInteger(t).toString() : null;
+    }
+
+    /** A whole number as Kingdee writes {@code FCUSTID}. */
+    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?\\d{1,30}");
+
+    /** The customers of a page: those that can be published, and those that cannot be read, each in query order. */
+    public record Folded(List<FoldedCustomer> customers, List<UnreadableCustomer> unreadable) {
+    }
+
+    /** Folds rows (in query order) into customers, in the same order; rows that cannot be read are set apart. */
+    public Folded fold(List<JsonNode[]> rows) {
         List<FoldedCustomer> out = new ArrayList<>();
+        List<UnreadableCustomer> unreadable = new ArrayList<>(0);
         int i = 0;
         while (i < rows.size()) {
-            String id = customerId(rows.get(i));
+            String group = groupId(rows.get(i));
             int j = i + 1;
-            while (j < rows.size() && customerId(rows.get(j)).equals(id)) {
+            while (j < rows.size() && groupId(rows.get(j)).equals(group)) {
                 j++;
             }
-            out.add(foldOne(id, rows.subList(i, j)));
+            List<JsonNode[]> lines = rows.subList(i, j);
+            UnreadableCustomer bad = unreadable(group, lines.get(0));
+            if (bad == null) {
+                out.add(foldOne(idText(lines.get(0)[idIndex]), lines));
+            } else {
+                unreadable.add(new UnreadableCustomer(bad.customerId(), bad.reason(), bad.message(), List.copyOf(lines)));
+            }
             i = j;
         }
-        return out;
+        return new Folded(out, unreadable);
+    }
+
+    /** Why a customer's head row cannot be placed in the keyset order, or null when it can. */
+    private UnreadableCustomer unreadable(String group, JsonNode[] head) {
+        String raw = group.isEmpty() ? null : group;
+        if (idText(head[idIndex]) == null) {
+            return new UnreadableCustomer(raw, UnreadableCustomer.UNREADABLE_CUSTID,
+                    raw == null ? "a row without FCUSTID" : "FCUSTID '" + raw + "' is no whole number", List.of());
+        }
+        JsonNode modify = head[modifyIndex];
+        if (modify != null && !modify.isNull()) {
+            if (!modify.isTextual()) {
+                return new UnreadableCustomer(raw, UnreadableCustomer.UNREADABLE_MODIFY_DATE,
+                        "FModifyDate " + modify + " is no date-time", List.of());
+            }
+            try {
+                ValueNormalizer.parseDate(modify.asText());
+            } catch (IllegalArgumentException e) {
+                return new UnreadableCustomer(raw, UnreadableCustomer.UNREADABLE_MODIFY_DATE,
+                        "FModifyDate '" + modify.asText() + "' is no date-time", List.of());
+            }
+        }
+        return null;
     }
 
     private FoldedCustomer foldOne(String id, List<JsonNode[]> lines) {

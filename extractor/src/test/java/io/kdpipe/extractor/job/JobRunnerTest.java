@@ -37,7 +37,8 @@ class JobRunnerTest {
     private final KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(200));
     private final List<CustomerRow> published = new ArrayList<>();
     private final List<Checkpoint> checkpoints = new ArrayList<>();
-    private final JobSpec spec = new JobSpec("job", kingdee.options().acctId(), "BD_Customer",
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private JobSpec spec = new JobSpec("job", kingdee.options().acctId(), "BD_Customer",
             List.of("FCUSTID", "FModifyDate", "FName", "FBANKCODE"), Set.of("FBANKCODE"), "", 30,
             Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ZERO, Set.copyOf(ValueNormalizer.DATE_FIELDS));
 
@@ -62,11 +63,12 @@ class JobRunnerTest {
             }
             return client.executeBillQuery(q);
         };
-        PageSink sink = (rows, cp) -> {
+        PageSink sink = (rows, dead, cp) -> {
             if (!commitOk.test(cp)) {
                 throw new KafkaException("injected commit failure");
             }
             published.addAll(rows);
+            deadLetters.addAll(dead);
             checkpoints.add(cp);
         };
         return new JobRunner(spec, query, new PageFetcher(spec, query, new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(),
@@ -166,6 +168,73 @@ class JobRunnerTest {
 
         assertThat(published).extracting(CustomerRow::customerId).containsExactlyInAnyOrder(
                 String.valueOf(late.id()), String.valueOf(sameMoment.id()), String.valueOf(after.id()));
+    }
+
+    /** One row per customer: a page of 30 rows holds 29 customers and holds back the 30th. */
+    private void oneRowPerCustomer() {
+        spec = new JobSpec("job", kingdee.options().acctId(), "BD_Customer", List.of("FCUSTID", "FModifyDate", "FName"), Set.of(), "", 30,
+                Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ZERO, Set.copyOf(ValueNormalizer.DATE_FIELDS));
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableRowsAtAPagesEndOnceAndMovePastThem() throws Exception {
+        oneRowPerCustomer();
+        runner(null).runOnce();
+        LocalDateTime shared = kingdee.table().now();
+        List<Long> bulk = kingdee.table().ids().subList(0, 50);
+        kingdee.table().saveAll(bulk, java.util.Map.of("FName", "批量"), shared);
+        // positions 20..35 of the save cannot be read: the first page (positions 0..28) ends among them
+        List<Long> bad = bulk.subList(20, 36);
+        for (long id : bad) {
+            kingdee.table().saveServedAs(id, "FCUSTID", "X" + id, shared);
+        }
+        published.clear();
+        JobRunner running = runner(checkpoints.get(checkpoints.size() - 1));
+        running.runOnce();
+        running.runOnce();
+
+        assertThat(published).hasSize(50 - bad.size());
+        assertThat(deadLetters).extracting(DeadLetter::key).as("each once")
+                .containsExactlyInAnyOrderElementsOf(bad.stream().map(id -> spec.account() + ":X" + id).toList());
+        assertThat(deadLetters).extracting(DeadLetter::reason).containsOnly("UNREADABLE_CUSTID");
+        assertThat(running.state().watermark()).isEqualTo(shared);
+        assertThat(running.state().watermarkKey()).isEqualTo(String.valueOf(bulk.get(49)));
+    }
+
+    @Test
+    void shouldDeadLetterALateCommitWhoseDateCannotBeReadOnceFromTheLookBack() throws Exception {
+        runner(null).runOnce();
+        JobRunner running = runner(checkpoints.get(checkpoints.size() - 1));
+        SandboxCustomer newest = kingdee.table().edit(kingdee.table().ids().get(0));
+        running.runOnce();
+        // a save that commits behind the position the forward read has passed, with a date Kingdee writes unreadably
+        long lateId = kingdee.table().ids().get(1);
+        kingdee.table().saveServedAs(lateId, "FModifyDate", "11/04/2024 23:52", newest.modifyDate().minusSeconds(20));
+        published.clear();
+        running.runOnce();
+        running.runOnce();
+
+        assertThat(deadLetters).extracting(DeadLetter::key).as("once, though every look-back meets it")
+                .containsExactly(spec.account() + ":" + lateId);
+        assertThat(deadLetters.get(0).message()).isEqualTo("FModifyDate '11/04/2024 23:52' is no date-time");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void shouldFailWithTheReasonWhenAFullPageHasNoRowThatCanBePlaced() throws Exception {
+        oneRowPerCustomer();
+        runner(null).runOnce();
+        LocalDateTime shared = kingdee.table().now();
+        for (long id : kingdee.table().ids().subList(0, 40)) {
+            kingdee.table().saveServedAs(id, "FModifyDate", "not a date", shared);
+        }
+        JobRunner running = runner(checkpoints.get(checkpoints.size() - 1));
+        Checkpoint before = running.state();
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(IllegalArgumentException.class, running::runOnce))
+                .hasMessageContaining("a full page of 30 rows has no customer whose FCUSTID and FModifyDate can be read")
+                .hasMessageContaining("'not a date'");
+        assertThat(running.state()).as("nothing committed").isEqualTo(before);
     }
 
     @Test

@@ -30,12 +30,12 @@ class TransactionalPageSinkTest {
             }
         };
         producer.initTransactions();
-        TransactionalPageSink sink = new TransactionalPageSink(producer, "customers", "checkpoints");
+        TransactionalPageSink sink = new TransactionalPageSink(producer, "customers", "checkpoints", "rows-dlt");
         CustomerRow row = CustomerRow.of("acct", "BD_Customer", "100001", Instant.EPOCH, Instant.EPOCH, CustomerRow.Phase.INCREMENTAL,
                 Map.of("FName", TextNode.valueOf("甲")));
         Checkpoint cp = new Checkpoint(Checkpoint.VERSION, "job", true, null, null, List.of(), 1, Instant.EPOCH);
 
-        KafkaException e = catchThrowableOfType(KafkaException.class, () -> sink.commit(List.of(row), cp));
+        KafkaException e = catchThrowableOfType(KafkaException.class, () -> sink.commit(List.of(row), List.of(), cp));
 
         assertThat(e).hasMessageContaining("error state");
         assertThat(e.getSuppressed()).hasAtLeastOneElementOfType(RecordTooLargeException.class);

@@ -54,7 +54,7 @@ class RowFolderTest {
                  [2,"乙公司 ",null,"2024-01-02T10:00:00.1"," "],
                  [3,"丙公司","XSY003","2024-01-03T10:00:00","6222-3"]]""");
 
-        List<FoldedCustomer> customers = folder.fold(rows);
+        List<FoldedCustomer> customers = folder.fold(rows).customers();
 
         assertThat(customers).extracting(FoldedCustomer::customerId).containsExactly("1", "2", "3");
         assertThat(customers.get(0).fields().get("FBANKCODE").toString()).isEqualTo("[\"6222-1\",\"6222-2\"]");
@@ -63,6 +63,31 @@ class RowFolderTest {
         assertThat(customers.get(1).fields().get("FName").asText()).isEqualTo("乙公司");
         assertThat(customers.get(1).modifyDate()).isEqualTo(LocalDateTime.of(2024, 1, 2, 10, 0, 0, 100_000_000));
         assertThat(customers.get(1).versionKey()).isEqualTo("2@2024-01-02T10:00:00.100");
+    }
+
+    @Test
+    void shouldSetApartCustomersWhoseKeyOrDateCannotBeReadAndFoldTheRest() throws Exception {
+        RowFolder folder = new RowFolder(List.of("FCUSTID", "FName", "FModifyDate", "FBANKCODE"), Set.of("FBANKCODE"), normalizer);
+        List<JsonNode[]> rows = rows("""
+                [[1,"甲公司","2024-01-01T10:00:00","6222-1"],
+                 [2,"乙公司","2024-13-01 00:00:00","6222-2"],
+                 [2,"乙公司","2024-13-01 00:00:00","6222-3"],
+                 ["A-3","丙公司","2024-01-03T10:00:00",null],
+                 [null,"丁公司","2024-01-03T10:00:00",null],
+                 ["5","戊公司","",null],
+                 [6,"己公司","2024-01-04T10:00:00",null]]""");
+
+        RowFolder.Folded folded = folder.fold(rows);
+
+        assertThat(folded.customers()).extracting(FoldedCustomer::customerId).containsExactly("1", "5", "6");
+        assertThat(folded.customers().get(1).modifyDate()).as("an empty date is no date, as null is").isNull();
+        assertThat(folded.unreadable()).extracting(UnreadableCustomer::customerId).containsExactly("2", "A-3", null);
+        assertThat(folded.unreadable()).extracting(UnreadableCustomer::reason).containsExactly(
+                UnreadableCustomer.UNREADABLE_MODIFY_DATE, UnreadableCustomer.UNREADABLE_CUSTID, UnreadableCustomer.UNREADABLE_CUSTID);
+        assertThat(folded.unreadable().get(0).message()).contains("2024-13-01 00:00:00");
+        assertThat(folded.unreadable().get(0).lines()).as("every line of the customer, as sent").hasSize(2);
+        assertThat(folded.unreadable().get(1).message()).contains("'A-3' is no whole number");
+        assertThat(folded.unreadable().get(2).message()).isEqualTo("a row without FCUSTID");
     }
 
     private static List<JsonNode[]> rows(String json) throws Exception {

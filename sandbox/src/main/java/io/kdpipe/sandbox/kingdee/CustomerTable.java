@@ -130,6 +130,22 @@ public final class CustomerTable {
     }
 
     /**
+     * A save now of a customer whose {@code field} (a header field, e.g. {@code FModifyDate} or
+     * {@code FCUSTID}) Kingdee then writes as {@code wireText} instead of its stored value, until the
+     * customer's next save. Kingdee types both key columns (an integer id, a date-time), so the stored
+     * value still orders and filters the rows; only its text is what a reader cannot read (a date in
+     * another format or out of range, an id a gateway rewrote).
+     */
+    public synchronized SandboxCustomer saveServedAs(long id, String field, String wireText) {
+        return saveServedAs(id, field, wireText, now());
+    }
+
+    /** As {@link #saveServedAs(long, String, String)}, stamping {@code FModifyDate} with {@code modifyDate}. */
+    public synchronized SandboxCustomer saveServedAs(long id, String field, String wireText, LocalDateTime modifyDate) {
+        return editAt(id, Map.of(SandboxCustomer.wireKey(field), wireText), modifyDate);
+    }
+
+    /**
      * A save that began {@code ago} before now and commits only now: its {@code FModifyDate} lies in
      * the past, behind changes a reader may already have seen.
      */

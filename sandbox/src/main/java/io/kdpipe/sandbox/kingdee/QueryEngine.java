@@ -134,7 +134,9 @@ final class QueryEngine {
         Map<String, Object> values = linesOf(c, s.entries).get(line);
         ArrayNode row = JsonNodeFactory.instance.arrayNode(keys.length);
         for (int i = 0; i < keys.length; i++) {
-            row.add(WireValues.toJson(entry[i] ? values.get(keys[i]) : c.get(keys[i])));
+            String wire = entry[i] ? null : c.wireText(keys[i]);
+            row.add(wire != null ? JsonNodeFactory.instance.textNode(wire)
+                    : WireValues.toJson(entry[i] ? values.get(keys[i]) : c.get(keys[i])));
         }
         return row;
     }

@@ -39,8 +39,22 @@ public record SandboxCustomer(long id, Map<String, Object> header, List<Map<Stri
         return header.get(canonicalField);
     }
 
+    /** The key under which a header value's text on the wire is kept, where it differs from the stored value. */
+    static String wireKey(String canonicalField) {
+        return canonicalField + WIRE_SUFFIX;
+    }
+
+    private static final String WIRE_SUFFIX = "@wire";
+
+    /** The text Kingdee writes for a header field instead of its stored value, or null when it writes the value. */
+    public String wireText(String canonicalField) {
+        return (String) header.get(wireKey(canonicalField));
+    }
+
+    /** A save writes every value as stored again: a text served in place of a value lasts until the next save. */
     SandboxCustomer with(Map<String, Object> changes) {
         Map<String, Object> h = new LinkedHashMap<>(header);
+        h.keySet().removeIf(k -> k.endsWith(WIRE_SUFFIX));
         h.putAll(changes);
         return new SandboxCustomer(id, h, bankAccounts);
     }
