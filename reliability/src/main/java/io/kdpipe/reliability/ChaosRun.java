@@ -355,12 +355,6 @@ public final class ChaosRun {
             if (t == Topics.CHECKPOINTS) {
                 records.forEach(r -> realCheckpointKeys.add(new String(r.key(), StandardCharsets.UTF_8)));
             }
-            if (t == Topics.DIRECTORY) {
-                // A directory sync writes every entry again. Without it a malformed latest entry would
-                // survive a transformer restart: Kafka Streams restores a global store from the topic
-                // without deserializing, and that person's changes are then dead-lettered as MALFORMED.
-                io.publishDirectory(sellerToUser, Instant.now());
-            }
             realKeyRecords.merge(t.name(""), taken, Integer::sum);
             fired.merge(MALFORMED_REAL_KEYS + t.name(""), (long) taken, Long::sum);
         }
