@@ -86,4 +86,30 @@ class NotifierCrashIT {
                 .isEqualTo(DeliveryRecord.Delivery.DELIVERED);
         assertThat(fx.deadLetters()).isEmpty();
     }
+
+    /** An unexpected failure inside the send loop, an exception or a JVM error, never leaves it dead behind a live process. */
+    @Test
+    void shouldMarkLivenessDownWhenTheSendLoopDiesOfAnUnexpectedFailure() {
+        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
+        fx.publish(List.of(NotifierFixture.notice("boom-1", List.of("user-0001")), NotifierFixture.notice("boom-2", List.of("user-0002"))));
+        List<Throwable> failures = List.of(new IllegalStateException("unexpected state"), new StackOverflowError());
+        for (int i = 0; i < failures.size(); i++) {
+            Throwable failure = failures.get(i);
+            var instance = fx.start("pod-" + i, new SendHooks() {
+                @Override
+                public void sentNotCommitted(Notice notice) {
+                    if (failure instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw (Error) failure;
+                }
+            });
+            // the loop rethrows a JVM error after marking itself down: its thread ends with it, uncaught
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> instance.notifier().stopped());
+            assertThat(instance.runtime().health().live().up()).as(failure.getClass().getSimpleName()).isFalse();
+            assertThat(instance.runtime().health().live().toString()).contains("send loop stopped: " + failure.getClass().getSimpleName());
+            instance.runtime().close();
+        }
+        assertThat(latest()).as("nothing was committed").isEmpty();
+    }
 }
