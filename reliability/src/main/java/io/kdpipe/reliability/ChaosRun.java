@@ -57,6 +57,11 @@ public final class ChaosRun {
      */
     static final String UNKNOWN_SELLER = "XSY024";
     static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/INVALID_USER";
+    /**
+     * Once the notifier's check has recorded the id as unknown in the directory, the transformer routes
+     * later changes of that salesperson to nobody, and the notifier dead-letters them with this reason.
+     */
+    static final String UNKNOWN_USER_KNOWN_REASON = "notifier: PERMANENT/NO_RECIPIENTS";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
     /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */
@@ -383,7 +388,7 @@ public final class ChaosRun {
         SandboxCustomer after = kingdee.table().edit(id, Map.of("FName", name));
         String seller = String.valueOf(after.get("FSELLER.FNumber"));
         ConservationCheck.Expected expected = seller.equals(UNKNOWN_SELLER)
-                ? new ConservationCheck.Expected.DeadLettered(UNKNOWN_USER_REASON)
+                ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, UNKNOWN_USER_KNOWN_REASON))
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
     }
