@@ -153,10 +153,15 @@ public final class Extractor implements AutoCloseable {
         return Health.Status.ok();
     }
 
-    /** Live unless the job group loop died; a restart is the cure then. */
+    /** Live unless the job group loop or the thread of an owned job died; a restart is the cure then. */
     public Health.Status liveness() {
         String failure = ownership.failure();
-        return failure == null ? Health.Status.ok() : Health.Status.down("the job group loop failed: " + failure);
+        if (failure != null) {
+            return Health.Status.down("the job group loop failed: " + failure);
+        }
+        String dead = ownership.workers().entrySet().stream().filter(e -> e.getValue().death() != null)
+                .map(e -> "job " + e.getKey() + ": " + e.getValue().death()).sorted().collect(Collectors.joining("; "));
+        return dead.isEmpty() ? Health.Status.ok() : Health.Status.down("a job's thread died: " + dead);
     }
 
     private Topic<byte[], byte[]> jobsTopic() {

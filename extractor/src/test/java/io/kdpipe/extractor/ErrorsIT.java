@@ -127,6 +127,45 @@ class ErrorsIT {
         }
     }
 
+    @Test
+    void shouldNotBeLiveOnceAJobThreadDiesOfAnUnexpectedFailure() {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(10)))) {
+            // the job's producer cannot be made, with an exception none of the job's handlers expects
+            Extractor extractor = f.start(config -> {
+                KafkaClients real = KafkaClients.of(config);
+                return new KafkaClients() {
+                    @Override
+                    public org.apache.kafka.clients.producer.Producer<String, byte[]> producer(String transactionalId) {
+                        throw new ArithmeticException("injected: / by zero");
+                    }
+
+                    @Override
+                    public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> groupConsumer() {
+                        return real.groupConsumer();
+                    }
+
+                    @Override
+                    public org.apache.kafka.clients.consumer.Consumer<String, byte[]> checkpointConsumer() {
+                        return real.checkpointConsumer();
+                    }
+
+                    @Override
+                    public org.apache.kafka.clients.admin.Admin admin() {
+                        return real.admin();
+                    }
+                };
+            });
+            String job = f.config().jobs().get(0).id();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                Health.Status live = extractor.liveness();
+                assertThat(live.up()).isFalse();
+                assertThat(live.detail()).contains("a job's thread died", "job " + job, "ArithmeticException", "injected: / by zero");
+            });
+            expectDown(extractor, "the job's thread died");
+            assertThat(extractor.metrics().count("kdpipe.extractor.job.errors", "kind", "died")).isEqualTo(1.0);
+        }
+    }
+
     private static void expectDown(Extractor extractor, String reason) {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             Health.Status status = extractor.readiness();

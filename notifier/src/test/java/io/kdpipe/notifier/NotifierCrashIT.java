@@ -86,4 +86,92 @@ class NotifierCrashIT {
                 .isEqualTo(DeliveryRecord.Delivery.DELIVERED);
         assertThat(fx.deadLetters()).isEmpty();
     }
+
+    /** An unexpected failure inside the send loop, an exception or a JVM error, never leaves it dead behind a live process. */
+    @Test
+    void shouldMarkLivenessDownWhenTheSendLoopDiesOfAnUnexpectedFailure() {
+        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
+        fx.publish(List.of(NotifierFixture.notice("boom-1", List.of("user-0001")), NotifierFixture.notice("boom-2", List.of("user-0002"))));
+        List<Throwable> failures = List.of(new IllegalStateException("unexpected state"), new StackOverflowError());
+        for (int i = 0; i < failures.size(); i++) {
+            Throwable failure = failures.get(i);
+            var instance = fx.start("pod-" + i, new SendHooks() {
+                @Override
+                public void sentNotCommitted(Notice notice) {
+                    if (failure instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw (Error) failure;
+                }
+            });
+            // the loop rethrows a JVM error after marking itself down: its thread ends with it, uncaught
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> instance.notifier().stopped());
+            assertThat(instance.runtime().health().live().up()).as(failure.getClass().getSimpleName()).isFalse();
+            assertThat(instance.runtime().health().live().toString()).contains("send loop stopped: " + failure.getClass().getSimpleName());
+            instance.runtime().close();
+        }
+        assertThat(latest()).as("nothing was committed").isEmpty();
+    }
+
+    /**
+     * DingTalk drops a same-content repeat only within one day (Asia/Shanghai). A notice DingTalk
+     * accepted just before midnight, whose ledger commit a crash prevented, is sent again after the
+     * restart; once midnight has passed, that copy reaches the inbox a second time. Only a notice
+     * inside the send→commit window when its notifier died or was fenced can be resent, so such
+     * copies are bounded by those events (docs/reliability.md).
+     */
+    @Test
+    void shouldDeliverACopyAgainWhenTheResendCrossesMidnightInShanghai() {
+        SettableClock dingTalkClock = new SettableClock(java.time.Instant.parse("2026-12-06T15:59:30Z")); // 23:59:30 in Shanghai
+        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
+                .clock(dingTalkClock));
+        Notice notice = NotifierFixture.notice("midnight-1", List.of("user-0001"));
+        fx.publish(List.of(notice));
+        var first = fx.start("pod-0", new SendHooks() {
+            @Override
+            public void sentNotCommitted(Notice n) {
+                throw new SendLoop.Halt("crash after sending " + n.id() + ", before its commit");
+            }
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.notifier().stopped());
+        first.runtime().close();
+        assertThat(fx.copiesIn("user-0001", notice.msg())).isEqualTo(1);
+        assertThat(latest()).isEmpty();
+
+        dingTalkClock.set(java.time.Instant.parse("2026-12-06T16:00:30Z")); // 00:00:30 the next day in Shanghai
+        fx.start("pod-0");
+        await().atMost(Duration.ofSeconds(60)).until(() -> latest().containsKey(notice.id()));
+
+        assertThat(fx.sandbox.stats().sendCalls()).isEqualTo(2);
+        assertThat(fx.sandbox.stats().duplicates()).as("a new day: DingTalk does not drop the repeat").isZero();
+        assertThat(fx.copiesIn("user-0001", notice.msg())).as("the resend reached the inbox again").isEqualTo(2);
+    }
+
+    /** A clock the test moves. */
+    private static final class SettableClock extends java.time.Clock {
+        private volatile java.time.Instant now;
+
+        SettableClock(java.time.Instant now) {
+            this.now = now;
+        }
+
+        void set(java.time.Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
 }

@@ -58,11 +58,10 @@ public final class ChaosRun {
     static final String UNKNOWN_SELLER = "XSY024";
     static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/INVALID_USER";
     /**
-     * The other right outcome for {@link #UNKNOWN_SELLER}: once the notifier's sweep has marked the userid
-     * unknown in the directory, the transformer routes around it, and with no fallback the notice
-     * reaches nobody.
+     * Once the notifier's check has recorded the id as unknown in the directory, the transformer routes
+     * later changes of that salesperson to nobody, and the notifier dead-letters them with this reason.
      */
-    static final String ROUTED_AROUND_REASON = "notifier: PERMANENT/NO_RECIPIENTS";
+    static final String UNKNOWN_USER_KNOWN_REASON = "notifier: PERMANENT/NO_RECIPIENTS";
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
     /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */
@@ -361,12 +360,6 @@ public final class ChaosRun {
             if (t == Topics.CHECKPOINTS) {
                 records.forEach(r -> realCheckpointKeys.add(new String(r.key(), StandardCharsets.UTF_8)));
             }
-            if (t == Topics.DIRECTORY) {
-                // A directory sync writes every entry again. Without it a malformed latest entry would
-                // survive a transformer restart: Kafka Streams restores a global store from the topic
-                // without deserializing, and that person's changes are then dead-lettered as MALFORMED.
-                io.publishDirectory(sellerToUser, Instant.now());
-            }
             realKeyRecords.merge(t.name(""), taken, Integer::sum);
             fired.merge(MALFORMED_REAL_KEYS + t.name(""), (long) taken, Long::sum);
         }
@@ -395,7 +388,7 @@ public final class ChaosRun {
         SandboxCustomer after = kingdee.table().edit(id, Map.of("FName", name));
         String seller = String.valueOf(after.get("FSELLER.FNumber"));
         ConservationCheck.Expected expected = seller.equals(UNKNOWN_SELLER)
-                ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, ROUTED_AROUND_REASON))
+                ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, UNKNOWN_USER_KNOWN_REASON))
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
     }

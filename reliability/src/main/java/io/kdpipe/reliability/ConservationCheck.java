@@ -42,16 +42,15 @@ final class ConservationCheck {
         }
 
         /**
-         * A dead letter about the customer with one of these reasons (see {@link #reason}), and no delivery.
-         * More than one reason where the pipeline may rightly take either path, e.g. a userid that is
-         * found unknown either at its send or ahead of it (then the notice is routed around it).
+         * A dead letter about the customer with one of these reasons (see {@link #reason}), and no
+         * delivery. More than one only where the pipeline may rightly take either path.
          */
         record DeadLettered(List<String> reasons) implements Expected {
             public DeadLettered {
                 reasons = List.copyOf(reasons);
             }
 
-            DeadLettered(String reason) {
+            public DeadLettered(String reason) {
                 this(List.of(reason));
             }
 
@@ -289,8 +288,7 @@ final class ConservationCheck {
                 badDead.merge("customers → " + reason, 1, Integer::sum);
             } else if (r.key() != null) {
                 deadLetters.computeIfAbsent(customerId(new String(r.key(), StandardCharsets.UTF_8)), x -> new ArrayList<>())
-                        .add((DeadLetterHeaders.STAGE_EXTRACT.equals(DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.STAGE))
-                                ? "extractor: " : "transformer: ") + reason);
+                        .add("transformer: " + reason);
             }
         }
         Map<String, Integer> sent = new TreeMap<>();

@@ -21,19 +21,17 @@ import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.routing.BuildNotice;
+import io.kdpipe.transformer.routing.DirectoryUpdate;
 import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -41,7 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * kingdee.customers.v1 ─ detect-changes [customer-state] ─ trail-verdict ─ kdpipe.trail.v1
- *     ─ each-change ─ build-notice (routed by the GlobalKTable dingtalk.directory.v1 [directory])
+ *     ─ each-change ─ build-notice (routed by the global store [directory] of dingtalk.directory.v1, kept by DirectoryUpdate)
  *     ─ trail-notice ─ kdpipe.trail.v1
  *                                                                   ─ key-by-recipients
  *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
@@ -70,11 +68,13 @@ public final class TransformerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
                 Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()));
 
-        builder.globalTable(config.topic(Topics.DIRECTORY),
-                Consumed.with(Serdes.String(), DirectoryEntry.CODEC.serde()).withName("directory-source"),
-                Materialized.<String, DirectoryEntry, KeyValueStore<Bytes, byte[]>>as(DIRECTORY_STORE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(DirectoryEntry.CODEC.serde()));
+        // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
+        // an unreadable record never replaces the last readable entry, not even after a restart
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(DIRECTORY_STORE),
+                                Serdes.String(), DirectoryEntry.CODEC.serde()).withLoggingDisabled(),
+                config.topic(Topics.DIRECTORY),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("directory-source"),
+                () -> new DirectoryUpdate(DIRECTORY_STORE, metrics));
 
         NoticeBuilder notices = new NoticeBuilder(config.templates(), config.format(), config.zone(),
                 new RecipientResolver(config.routing(), metrics), new MessageFitter(), metrics);
@@ -119,7 +119,6 @@ public final class TransformerTopology {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RowProcessingHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(Topics.ROWS_DLT));
         p.put(DeadLetters.METRICS_CONFIG, metrics);
-        p.put(DeadLetters.DIRECTORY_TOPIC_CONFIG, config.topic(Topics.DIRECTORY));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         if (config.kafka().replicationFactor() > 0 && !p.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) {

@@ -160,7 +160,33 @@ public final class JobWorker {
         return stop.getCount() == 0;
     }
 
+    /** Why the job's thread ended on a failure nobody expected, or null while it runs or after a clean end. */
+    public String death() {
+        return death;
+    }
+
+    private volatile String death;
+
+    /**
+     * The job's thread. A failure none of the handlers below expects (a bug, a JVM error) ends it;
+     * it is recorded, so the job reports failing and the extractor is no longer live, rather than the
+     * job going quiet behind a healthy process.
+     */
     private void run() {
+        try {
+            runJob();
+        } catch (RuntimeException | Error e) {
+            death = describe(e);
+            failing("the job's thread died: " + death);
+            r.metrics().jobError(spec.id(), "died");
+            log.error("Job {}: its thread died of an unexpected failure; the extractor is no longer live", spec.id(), e);
+            if (e instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    private void runJob() {
         int kafkaFailures = 0;
         while (!stopping()) {
             Producer<String, byte[]> producer = null;

@@ -172,12 +172,16 @@ public final class SendLoop implements Runnable {
             fail(e);
         } catch (RuntimeException e) {
             fail(e);
+        } catch (Error e) {
+            // a JVM error (out of memory, a linkage failure) must not leave the loop dead behind a live process
+            fail(e);
+            throw e;
         } finally {
             stopped = true;
         }
     }
 
-    private void fail(Exception e) {
+    private void fail(Throwable e) {
         log.error("Send loop stopped: {}", e.toString());
         live.down("send loop stopped: " + e.getClass().getSimpleName());
     }

@@ -22,18 +22,14 @@ public final class DeadLetters {
 
     /** Streams config key holding the {@link TransformerMetrics} instance the handlers report to. */
     public static final String METRICS_CONFIG = "kdpipe.transformer.metrics";
-    /** Streams config key naming the directory topic: its bad records are skipped, not dead-lettered. */
-    public static final String DIRECTORY_TOPIC_CONFIG = "kdpipe.transformer.directory.topic";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final String topic;
-    private final String directoryTopic;
     private final TransformerMetrics metrics;
 
-    private DeadLetters(String topic, String directoryTopic, TransformerMetrics metrics) {
+    private DeadLetters(String topic, TransformerMetrics metrics) {
         this.topic = topic;
-        this.directoryTopic = directoryTopic;
         this.metrics = metrics;
     }
 
@@ -46,8 +42,7 @@ public final class DeadLetters {
         if (!(m instanceof TransformerMetrics metrics)) {
             throw new IllegalStateException(METRICS_CONFIG + " must hold the TransformerMetrics instance");
         }
-        Object d = configs.get(DIRECTORY_TOPIC_CONFIG);
-        return new DeadLetters(t.toString(), d == null ? null : d.toString(), metrics);
+        return new DeadLetters(t.toString(), metrics);
     }
 
     /** The short reason in {@code kdpipe.errors.class}: the contract reason, or the exception's simple name. */
@@ -60,15 +55,10 @@ public final class DeadLetters {
         return e.getClass().getSimpleName();
     }
 
-    /** The dead letter to write, or none for a record of the directory (read by the global thread, which cannot write them). */
+    /** The dead letter to write. */
     List<ProducerRecord<byte[], byte[]>> records(String stage, String originTopic, int partition, long offset,
             Headers originalHeaders, byte[] key, byte[] value, Exception error) {
         String reason = reason(error);
-        if (originTopic != null && originTopic.equals(directoryTopic)) {
-            log.warn("Skipping unreadable directory record at {}-{}@{}: {}", originTopic, partition, offset, error.getMessage());
-            metrics.deadLetter("directory-skipped", reason);
-            return List.of();
-        }
         log.warn("Dead-lettering record {}-{}@{} ({}): {}", originTopic, partition, offset, reason, error.getMessage());
         Headers headers = DeadLetterHeaders.from(originalHeaders, originTopic, partition, offset)
                 .errorClass(reason)
