@@ -90,7 +90,7 @@ class DeliveryTruthIT {
 
             Map<String, String> n = notifierEnv(env, sandbox);
             n.put("NOTIFIER_VERIFY_KINDS", "APPROVED");
-            n.put("NOTIFIER_VERIFY_DELAY", "1s");
+            n.put("NOTIFIER_VERIFY_DELAY", "2s"); // the accepted state lasts long enough for the trail to be read in it
             running.add(notifier(n));
 
             // as the transformer builds them: routed to the salesperson, with the routing inputs kept
@@ -147,11 +147,15 @@ class DeliveryTruthIT {
             assertThat(redrive.out()).contains("re-routed to wangwu.new").contains("re-routed to zhaoliu")
                     .contains("re-routed to lisi.new");
 
+            // the re-routed copy sits on another notices partition than the original: the trail puts them in write order
             for (String[] c : new String[][] {{"n-departed", "王五 (wangwu.new)"}, {"n-ghost", "赵六 (zhaoliu)"},
                     {"n-lisi", "李四 (lisi.new)"}}) {
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> conclusion(env, c[0])
-                        .startsWith("delivered to " + c[1]));
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(conclusion(env, c[0]))
+                        .as(c[0]).startsWith("delivered to " + c[1]));
             }
+            Result trail = kdpipe(env, "trail", "--notice", "n-departed", "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                    "--topic-prefix", prefix);
+            assertThat(trail.out()).as(trail.toString()).contains("DEPARTED").contains("re-routed to 王五 (wangwu.new)");
             assertThat(copies(sandbox, "wangwu.new", departed)).isEqualTo(1);
             assertThat(copies(sandbox, "zhaoliu", ghost)).isEqualTo(1);
             assertThat(copies(sandbox, "lisi.new", unknownButTrusted)).isEqualTo(1);
