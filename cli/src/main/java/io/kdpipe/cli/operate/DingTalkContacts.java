@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +18,8 @@ import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.Json;
 
 /**
- * DingTalk's contacts lookup {@code topapi/v2/user/getbymobile}, with the app's access token from
+ * DingTalk's contacts lookups {@code topapi/v2/user/getbymobile}, {@code topapi/v2/user/get} and
+ * {@code topapi/v2/department/listsub}, with the app's access token from
  * {@code gettoken}. Contacts calls do not count toward the monthly message quota. A rate refusal
  * ({@code 88}/{@code 90018}) waits a second and tries again; the app secret and the token never appear
  * in messages.
@@ -25,7 +28,11 @@ final class DingTalkContacts {
 
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final int NOT_FOUND = 60121;
+    private static final int DEPT_NOT_FOUND = 60003;
     private static final int RATE_RETRIES = 5;
+    private static final String BY_MOBILE = "user/getbymobile";
+    private static final String USER_GET = "user/get";
+    private static final String LISTSUB = "department/listsub";
 
     private final URI base;
     private final String appKey;
@@ -44,18 +51,47 @@ final class DingTalkContacts {
 
     /** The userid of the person with this mobile, or empty when DingTalk does not know it ({@code 60121}). */
     Optional<String> userIdByMobile(String mobile) {
-        String body = MAPPER.createObjectNode().put("mobile", mobile).toString();
+        JsonNode answer = call(BY_MOBILE, MAPPER.createObjectNode().put("mobile", mobile).toString());
+        String userId = answer == null ? "" : answer.path("result").path("userid").asText("");
+        return userId.isEmpty() ? Optional.empty() : Optional.of(userId);
+    }
+
+    /**
+     * Whether {@code userId} is a member of the organisation ({@code topapi/v2/user/get}): false when
+     * DingTalk does not find it ({@code 60121}: never a member, or left).
+     */
+    boolean isMember(String userId) {
+        return call(USER_GET, MAPPER.createObjectNode().put("userid", userId).toString()) != null;
+    }
+
+    /** A DingTalk department as {@code department/listsub} lists it. */
+    record Department(long deptId, String name, long parentId) {
+    }
+
+    /** The direct sub-departments of {@code deptId} ({@code 1}: the organisation's root); empty when it has none or does not exist. */
+    List<Department> subDepartments(long deptId) {
+        JsonNode answer = call(LISTSUB, MAPPER.createObjectNode().put("dept_id", deptId).toString());
+        List<Department> out = new ArrayList<>();
+        if (answer != null) {
+            for (JsonNode d : answer.path("result")) {
+                out.add(new Department(d.path("dept_id").asLong(), d.path("name").asText(""), deptId));
+            }
+        }
+        return out;
+    }
+
+    /** The answer of a contacts API, or null when it does not find what was asked ({@code 60121}, {@code 60003}). */
+    private JsonNode call(String api, String body) {
         boolean refreshed = false;
         for (int attempt = 0; ; attempt++) {
-            JsonNode answer = post("/topapi/v2/user/getbymobile?access_token=" + encode(token()), body);
+            JsonNode answer = post("/topapi/v2/" + api + "?access_token=" + encode(token()), body, api);
             long errcode = answer.path("errcode").asLong(-1);
             String sub = answer.path("sub_code").asText("");
             if (errcode == 0) {
-                String userId = answer.path("result").path("userid").asText("");
-                return userId.isEmpty() ? Optional.empty() : Optional.of(userId);
+                return answer;
             }
-            if (errcode == NOT_FOUND) {
-                return Optional.empty();
+            if (errcode == NOT_FOUND || errcode == DEPT_NOT_FOUND) {
+                return null;
             }
             boolean tokenProblem = errcode == 40014 || errcode == 42001 || errcode == 40001 || sub.equals("40014");
             if (tokenProblem && !refreshed) {
@@ -68,7 +104,7 @@ final class DingTalkContacts {
                 pause(Duration.ofSeconds(1).multipliedBy(attempt + 1));
                 continue;
             }
-            throw new OperateException(ExitCodes.FAILED, "DingTalk getbymobile answered errcode " + errcode
+            throw new OperateException(ExitCodes.FAILED, "DingTalk " + api + " answered errcode " + errcode
                     + (sub.isEmpty() ? "" : " sub_code " + sub) + ": " + answer.path("errmsg").asText(""));
         }
     }
@@ -89,10 +125,10 @@ final class DingTalkContacts {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout).GET().build(), "gettoken");
     }
 
-    private JsonNode post(String pathAndQuery, String json) {
+    private JsonNode post(String pathAndQuery, String json, String api) {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout)
                 .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(), "getbymobile");
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(), api);
     }
 
     private JsonNode send(HttpRequest request, String api) {

@@ -20,7 +20,7 @@ final class DirectoryCsv {
     }
 
     /** One sales department of the file. */
-    record DepartmentRow(int line, String number, String name, long deptId, String managerUserId) {
+    record DepartmentRow(int line, String number, String name, Long deptId, String managerUserId) {
     }
 
     /** The rows, and every problem found (with its line number). */
@@ -103,7 +103,11 @@ final class DirectoryCsv {
                 problems.add("line " + n + ": department number is empty");
                 continue;
             }
-            if (!f.get(2).matches("\\d{1,18}")) {
+            if (f.get(2).isBlank() && f.get(1).isBlank()) {
+                problems.add("line " + n + ": " + number + " has neither a name nor a DingTalk department id");
+                continue;
+            }
+            if (!f.get(2).isBlank() && !f.get(2).matches("\\d{1,18}")) {
                 problems.add("line " + n + ": DingTalk department id '" + f.get(2) + "' of " + number + " is not a number");
                 continue;
             }
@@ -113,7 +117,7 @@ final class DirectoryCsv {
             }
             seen.add(number);
             String manager = f.size() == 4 && !f.get(3).isBlank() ? f.get(3) : null;
-            rows.add(new DepartmentRow(n, number, f.get(1).isBlank() ? null : f.get(1), Long.parseLong(f.get(2)), manager));
+            rows.add(new DepartmentRow(n, number, f.get(1).isBlank() ? null : f.get(1), f.get(2).isBlank() ? null : Long.valueOf(f.get(2)), manager));
         }
         return new ParsedDepartments(rows, problems);
     }

@@ -10,6 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,13 +65,16 @@ class DeliveryTruthIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void aGhostOrADepartedSalespersonIsNeverConcludedDeliveredAndARedriveAfterTheFixDeliversOnce(KafkaBroker broker) throws Exception {
+    void aGhostOrADepartedSalespersonIsNeverConcludedDeliveredAndARedriveWithReroutingAfterTheFixDeliversOnceToTheRightPerson(KafkaBroker broker) throws Exception {
         String prefix = TestNames.topicPrefix();
         Map<String, String> env = env(broker, prefix);
         Instant now = Instant.now();
         DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
                 .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
-                .user(SandboxUser.of("wangwu", "王五", "13800000003")).build());
+                .user(SandboxUser.of("wangwu", "王五", "13800000003"))
+                .user(SandboxUser.of("wangwu.new", "王五", "13800000013"))
+                .user(SandboxUser.of("zhaoliu", "赵六", "13800000014"))
+                .user(SandboxUser.of("lisi.new", "李四", "13800000015")).build());
         sandbox.depart("wangwu");
         List<AutoCloseable> running = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer(broker)) {
@@ -84,13 +90,14 @@ class DeliveryTruthIT {
 
             Map<String, String> n = notifierEnv(env, sandbox);
             n.put("NOTIFIER_VERIFY_KINDS", "APPROVED");
-            n.put("NOTIFIER_VERIFY_DELAY", "1s");
+            n.put("NOTIFIER_VERIFY_DELAY", "2s"); // the accepted state lasts long enough for the trail to be read in it
             running.add(notifier(n));
 
-            Notice departed = notice("n-departed", "wangwu", "王五的客户已审核");
-            Notice ghost = notice("n-ghost", "ghost0000001", "赵六的客户已审核");
-            Notice unknownButTrusted = notice("n-lisi", "lisi", "李四的客户已审核");
-            Notice ok = notice("n-ok", "zhangwei", "张伟的客户已审核");
+            // as the transformer builds them: routed to the salesperson, with the routing inputs kept
+            Notice departed = notice("n-departed", "wangwu", "王五的客户已审核", "XSY010");
+            Notice ghost = notice("n-ghost", "ghost0000001", "赵六的客户已审核", "XSY011");
+            Notice unknownButTrusted = notice("n-lisi", "lisi", "李四的客户已审核", "XSY012");
+            Notice ok = notice("n-ok", "zhangwei", "张伟的客户已审核", "XSY007");
             publish(producer, prefix, List.of(departed, ghost, unknownButTrusted, ok));
 
             List<String> lisiConclusions = new ArrayList<>();
@@ -105,7 +112,7 @@ class DeliveryTruthIT {
             await().atMost(WAIT).until(() -> deadLetters(broker, prefix).size() == 3);
 
             assertThat(conclusion(env, "n-departed")).startsWith("dead-lettered").contains("DEPARTED").doesNotContain("delivered to");
-            assertThat(conclusion(env, "n-ghost")).startsWith("dead-lettered").contains("INVALID_USER").contains("errcode 60121");
+            assertThat(conclusion(env, "n-ghost")).startsWith("dead-lettered").contains("INVALID_USER").doesNotContain("delivered to");
             assertThat(conclusion(env, "n-lisi")).doesNotStartWith("delivered");
             Map<String, String> reasons = new HashMap<>();
             deadLetters(broker, prefix).forEach(r -> reasons.put(Notice.CODEC.decode(r.value()).id(),
@@ -121,25 +128,48 @@ class DeliveryTruthIT {
             Result status = kdpipe(env, "status");
             assertThat(status.out()).contains("1 delivered (confirmed by getsendresult)").contains("3 not delivered");
 
-            // the directory is fixed: the same userids become valid in DingTalk and the entries are imported again
-            sandbox.join(SandboxUser.of("wangwu", "王五", "13800000003"));
-            sandbox.join(SandboxUser.of("ghost0000001", "赵六", "13800000004"));
-            sandbox.join(SandboxUser.of("lisi", "李四", "13800000005"));
-            Instant fixed = Instant.now();
-            person(producer, prefix, entry("XSY010", "王五", "wangwu", fixed));
-            person(producer, prefix, entry("XSY011", "赵六", "ghost0000001", fixed));
-            person(producer, prefix, entry("XSY012", "李四", "lisi", fixed));
-            Result redrive = kdpipe(env, "redrive", "--yes");
+            // the directory is fixed the way it happens: the salespeople are mapped to their right (existing) userids
+            Path csv = Files.createTempFile("salespeople", ".csv");
+            Files.writeString(csv, """
+                    number,name,mobile,userid
+                    XSY010,王五,13800000013,wangwu.new
+                    XSY011,赵六,13800000014,zhaoliu
+                    XSY012,李四,13800000015,lisi.new
+                    """, StandardCharsets.UTF_8);
+            Result imported = kdpipe(env, "directory", "import", csv.toString());
+            Files.delete(csv);
+            assertThat(imported.exit()).as(imported.toString()).isZero();
+            assertThat(imported.out().lines().filter(l -> l.contains(".new") || l.contains("zhaoliu")))
+                    .as("a new userid starts unchecked, whatever the old one was found to be").hasSize(3)
+                    .allMatch(l -> l.trim().endsWith("UNCHECKED"));
+            Result redrive = kdpipe(env, "redrive", "--reroute", "--yes");
             assertThat(redrive.exit()).as(redrive.toString()).isZero();
+            assertThat(redrive.out()).contains("re-routed to wangwu.new").contains("re-routed to zhaoliu")
+                    .contains("re-routed to lisi.new");
 
-            for (String[] c : new String[][] {{"n-departed", "王五 (wangwu)"}, {"n-ghost", "赵六 (ghost0000001)"}, {"n-lisi", "李四 (lisi)"}}) {
-                await().atMost(WAIT).until(() -> conclusion(env, c[0]).startsWith("delivered to " + c[1]));
+            // the re-routed copy sits on another notices partition than the original: the trail puts them in write order
+            for (String[] c : new String[][] {{"n-departed", "王五 (wangwu.new)"}, {"n-ghost", "赵六 (zhaoliu)"},
+                    {"n-lisi", "李四 (lisi.new)"}}) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(conclusion(env, c[0]))
+                        .as(c[0]).startsWith("delivered to " + c[1]));
             }
-            assertThat(copies(sandbox, "wangwu", departed)).isEqualTo(1);
-            assertThat(copies(sandbox, "ghost0000001", ghost)).isEqualTo(1);
-            assertThat(copies(sandbox, "lisi", unknownButTrusted)).isEqualTo(1);
+            Result trail = kdpipe(env, "trail", "--notice", "n-departed", "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                    "--topic-prefix", prefix);
+            assertThat(trail.out()).as(trail.toString()).contains("DEPARTED").contains("re-routed to 王五 (wangwu.new)");
+            assertThat(copies(sandbox, "wangwu.new", departed)).isEqualTo(1);
+            assertThat(copies(sandbox, "zhaoliu", ghost)).isEqualTo(1);
+            assertThat(copies(sandbox, "lisi.new", unknownButTrusted)).isEqualTo(1);
             assertThat(copies(sandbox, "zhangwei", ok)).isEqualTo(1);
+            for (String old : List.of("wangwu", "ghost0000001", "lisi")) {
+                assertThat(sandbox.inbox(old)).as("nothing reaches the old userid " + old).isEmpty();
+            }
+            assertThat(sandbox.inboxes().values().stream().mapToInt(List::size).sum()).isEqualTo(4);
             assertThat(sandbox.stats().sendCalls()).as("one more send per redriven notice, no more").isEqualTo(5);
+            Result again = kdpipe(env, "redrive", "--reroute", "--yes");
+            assertThat(again.out()).contains("Nothing to redrive");
+            Map<String, DirectoryEntry> fixedDirectory = directory(broker, prefix);
+            assertThat(fixedDirectory.get("person:XSY010").status()).as("checked by the notifier before the send")
+                    .isEqualTo(DirectoryEntry.Status.ACTIVE);
         } finally {
             for (int i = running.size() - 1; i >= 0; i--) {
                 running.get(i).close();
@@ -240,11 +270,17 @@ class DeliveryTruthIT {
     }
 
     private static Notice notice(String id, String userId, String text) {
+        return notice(id, userId, text, null);
+    }
+
+    /** A notice to {@code userId}; with {@code salesperson}, routed to that salesperson (so it can be re-routed). */
+    private static Notice notice(String id, String userId, String text, String salesperson) {
         ObjectNode msg = Json.mapper().createObjectNode().put("msgtype", "text");
         msg.putObject("text").put("content", text);
         return new Notice(Notice.VERSION, id, Notice.Kind.APPROVED, List.of("acct:" + id),
                 new Notice.Recipients(List.of(userId), List.of(), List.of()), msg,
-                new Notice.Provenance("kingdee.customers.v1", 0, 0, Instant.now().minusSeconds(5), null), Instant.now());
+                new Notice.Provenance("kingdee.customers.v1", 0, 0, Instant.now().minusSeconds(5), null), Instant.now(),
+                salesperson == null ? null : new Notice.Routing(Notice.Kind.APPROVED, salesperson, null, null, List.of()));
     }
 
     private static void publish(KafkaProducer<String, byte[]> producer, String prefix, List<Notice> notices) throws Exception {

@@ -90,12 +90,13 @@ class OperateCliTest {
     void aBadDepartmentCsvIsRefusedWithEveryProblemBeforeKafkaIsTouched(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("departments.csv");
         Files.writeString(csv, "编码,名称,钉钉部门ID,主管\nBM01,华东销售部,4021,mgr01\nBM02,华南销售部\n,空,4023,\n"
-                + "BM04,华北销售部,dept-4024,\nBM01,重复,4025,\n", StandardCharsets.UTF_8);
+                + "BM04,华北销售部,dept-4024,\nBM01,重复,4025,\nBM06,,,\nBM07,西南销售部,,\n", StandardCharsets.UTF_8);
         Cli.Result r = Cli.run(NO_BROKER, "directory", "import", "--departments", csv.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("4 problem(s)").contains("line 3: expected number,name,deptid[,manager_userid]")
+        assertThat(r.err()).contains("5 problem(s)").contains("line 3: expected number,name,deptid[,manager_userid]")
                 .contains("line 4: department number is empty").contains("line 5: DingTalk department id 'dept-4024' of BM04")
-                .contains("line 6: department number BM01 appears more than once");
+                .contains("line 6: department number BM01 appears more than once")
+                .contains("line 7: BM06 has neither a name nor a DingTalk department id").doesNotContain("line 8");
     }
 
     @Test

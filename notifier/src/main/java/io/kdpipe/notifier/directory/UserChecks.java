@@ -139,10 +139,11 @@ public final class UserChecks {
         List<DirectoryEntry> entries = directory.personsWith(userId);
         DirectoryEntry latest = entries.isEmpty() ? null : entries.get(0);
         Finding fromDirectory = latest == null ? null : trusted(latest, now);
-        if (fromDirectory != null) {
-            return fromDirectory;
-        }
         Finding mine = recent.get(userId);
+        if (fromDirectory != null) {
+            // this process's own finding of the same standing also knows DingTalk's errcode (e.g. from the sweep)
+            return mine != null && mine.status() == fromDirectory.status() && mine.errcode() != null ? mine : fromDirectory;
+        }
         if (mine != null && fresh(mine.status(), mine.at(), now) && (latest == null || !latest.updatedAt().isAfter(mine.at()))) {
             return mine;
         }

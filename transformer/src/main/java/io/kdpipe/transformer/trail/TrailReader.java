@@ -3,7 +3,9 @@ package io.kdpipe.transformer.trail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -65,9 +67,13 @@ public final class TrailReader {
         List<JsonNode> audit = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks = new HashMap<>();
-        sinks.put(Topics.TRAIL.name(topicPrefix), r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail));
-        sinks.put(Topics.NOTICES.name(topicPrefix), r -> decode(Notice.CODEC.tryDecode(r.value()), notices));
-        sinks.put(Topics.DELIVERIES.name(topicPrefix), r -> decode(DeliveryRecord.CODEC.tryDecode(r.value()), deliveries));
+        sinks.put(Topics.TRAIL.name(topicPrefix), r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail, null, 0));
+        // a notice's records may sit on several partitions (a re-routed redrive writes it under its new
+        // recipient group's key): notices and ledger entries are put in the order they were written
+        Map<Object, Long> writtenAt = new IdentityHashMap<>();
+        sinks.put(Topics.NOTICES.name(topicPrefix), r -> decode(Notice.CODEC.tryDecode(r.value()), notices, writtenAt, r.timestamp()));
+        sinks.put(Topics.DELIVERIES.name(topicPrefix), r -> decode(DeliveryRecord.CODEC.tryDecode(r.value()), deliveries,
+                writtenAt, r.timestamp()));
         sinks.put(Topics.NOTICES_DLT.name(topicPrefix), r -> {
             if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
                 deadLetters.add(new TrailSources.DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(),
@@ -94,12 +100,18 @@ public final class TrailReader {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             readAll(consumer, sinks);
         }
+        notices.sort(Comparator.comparingLong(writtenAt::get));
+        deliveries.sort(Comparator.comparingLong(writtenAt::get));
+        deadLetters.sort(Comparator.comparing(TrailSources.DeadLetter::at));
         return new TrailSources(trail, notices, deliveries, deadLetters, audit, names);
     }
 
-    private static <T> void decode(Decoded<T> decoded, List<T> into) {
+    private static <T> void decode(Decoded<T> decoded, List<T> into, Map<Object, Long> writtenAt, long timestamp) {
         if (decoded instanceof Decoded.Ok<T> ok) {
             into.add(ok.value());
+            if (writtenAt != null) {
+                writtenAt.put(ok.value(), timestamp);
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
 
 /**
- * Everything a trail is assembled from, as read from the pipeline's topics.
+ * Everything a trail is assembled from, as read from the pipeline's topics. Notices, ledger entries
+ * and dead letters are in the order they were written, across partitions (a notice redriven with
+ * re-routing sits on another partition than the original).
  *
  * @param trail        {@code kdpipe.trail.v1}: row verdicts and notices built
  * @param notices      {@code dingtalk.notices.v1}: digests, resends and redriven copies included

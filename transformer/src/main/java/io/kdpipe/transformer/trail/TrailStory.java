@@ -358,18 +358,19 @@ public final class TrailStory {
                     : ", re-routed to " + recipients(copy.recipients().userIds(), copy.recipients().deptIds());
         }
 
-        /** A copy of the notice on the notices topic with other recipients than it was built with (re-routed); or null. */
+        /** The latest copy of the notice on the notices topic with other recipients than it was built with (re-routed); or null. */
         private Notice reroutedCopy(String id) {
             TrailEvent b = built.get(id);
             Notice first = notices.get(id);
             List<String> users = b != null ? b.userIds() : first == null ? List.of() : first.recipients().userIds();
             List<String> depts = b != null ? b.deptIds() : first == null ? List.of() : first.recipients().deptIds();
+            Notice latest = null;
             for (Notice n : s.notices()) {
                 if (n.id().equals(id) && (!n.recipients().userIds().equals(users) || !n.recipients().deptIds().equals(depts))) {
-                    return n;
+                    latest = n;
                 }
             }
-            return null;
+            return latest;
         }
 
         /** The notice's routing notes where it has them (they say why), else its unresolved numbers told plainly. */
