@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -291,14 +293,16 @@ final class ConservationCheck {
                         .add("transformer: " + reason);
             }
         }
-        Map<String, Integer> sent = new TreeMap<>();
+        // a notice's later ledger entries (its getsendresult check, a re-planned check) repeat the send's task
+        // ids; a second send has task ids of its own
+        Map<String, Set<List<Long>>> sends = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
             if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok
                     && ok.value().status() == DeliveryRecord.Status.SENT) {
-                sent.merge(ok.value().noticeId(), 1, Integer::sum);
+                sends.computeIfAbsent(ok.value().noticeId(), x -> new HashSet<>()).add(List.copyOf(ok.value().taskIds()));
             }
         }
-        List<String> sentTwice = sent.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        List<String> sentTwice = sends.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
 
         Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
         dingTalk.inboxes().forEach((user, messages) -> {
