@@ -12,29 +12,14 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.SandboxOptions;
-import io.kdpipe.testkit.KafkaBroker;
-import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(KafkaBrokerExtension.class)
 class NotifierBackoffIT {
 
-    private final KafkaBroker broker;
+    @RegisterExtension
+    final NotifierExtension notifiers = new NotifierExtension();
     private NotifierFixture fx;
-
-    NotifierBackoffIT(KafkaBroker broker) {
-        this.broker = broker;
-    }
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.assertNoSecretsLogged();
-            fx.close();
-        }
-    }
 
     private List<Notice> notices(String prefix, int count) {
         List<Notice> out = new ArrayList<>();
@@ -55,7 +40,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldPauseEverySendAfterRateAnswers() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
         fx.sandbox.faults().next(Fault.APP_RATE, Fault.GLOBAL_QPS);
         fx.publish(notices("rate-", 6));
         var notifier = fx.start("a");
@@ -72,7 +57,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldPauseEverySendAfterAnIpBanAndReportItInReadiness() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
         fx.set("NOTIFIER_IP_BAN_PAUSE", "3s");
         fx.sandbox.faults().next(Fault.BAN_HTML);
         fx.publish(notices("ban-", 4));
@@ -88,7 +73,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldKeepPollingWhileANoticeWaitsForItsRetrySoTheGroupNeverRebalances() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
         // a loop that stopped polling while retrying would be thrown out of the group after 2 s
         fx.set("KAFKA_MAX_POLL_INTERVAL_MS", "2000").set("NOTIFIER_RETRY_INITIAL_BACKOFF", "200ms");
         fx.sandbox.faults().always(Fault.BUSY);
@@ -115,7 +100,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldReportRefusedCredentialsInReadinessWithoutLoggingThem() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
         String wrong = "wrong-secret-" + java.util.UUID.randomUUID();
         fx.set("DINGTALK_APP_SECRET", wrong).set("NOTIFIER_RETRY_MAX_BACKOFF", "1s");
         fx.publish(notices("creds-", 1));

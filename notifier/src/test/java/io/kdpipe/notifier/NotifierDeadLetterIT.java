@@ -20,33 +20,18 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.SandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
-import io.kdpipe.testkit.KafkaBroker;
-import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(KafkaBrokerExtension.class)
 class NotifierDeadLetterIT {
 
-    private final KafkaBroker broker;
+    @RegisterExtension
+    final NotifierExtension notifiers = new NotifierExtension();
     private NotifierFixture fx;
 
-    NotifierDeadLetterIT(KafkaBroker broker) {
-        this.broker = broker;
-    }
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.assertNoSecretsLogged();
-            fx.close();
-        }
-    }
-
     private NotifierFixture fixture(SandboxOptions.Builder options) {
-        fx = new NotifierFixture(broker, options.users(SandboxOptions.numberedUsers(10))
+        fx = notifiers.open(options.users(SandboxOptions.numberedUsers(10))
                 .user(new SandboxUser("outsider", "外部", "13900000000", false)));
         return fx;
     }

@@ -16,11 +16,8 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.dingtalk.SandboxOptions;
-import io.kdpipe.testkit.KafkaBroker;
-import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * sandbox still refuses and counts anything over its limit in any one-second window. Each notice's
  * ledger entry and offset are committed in a transaction of their own (the default).
  */
-@ExtendWith(KafkaBrokerExtension.class)
 class NotifierLoadIT {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierLoadIT.class);
@@ -38,24 +34,13 @@ class NotifierLoadIT {
     private static final int USERS = 50;
     private static final int RATE = 100;
 
-    private final KafkaBroker broker;
+    @RegisterExtension
+    final NotifierExtension notifiers = new NotifierExtension();
     private NotifierFixture fx;
-
-    NotifierLoadIT(KafkaBroker broker) {
-        this.broker = broker;
-    }
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.assertNoSecretsLogged();
-            fx.close();
-        }
-    }
 
     @Test
     void shouldDeliverEveryNoticeExactlyOnceThroughTransientFaultsAndTokenExpiry() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(USERS))
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(USERS))
                 .qps(RATE).monthlyQuota(50_000));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE))
                 .set("DINGTALK_MONTHLY_BUDGET", "50000")

@@ -10,37 +10,22 @@ import java.util.List;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.SandboxOptions;
-import io.kdpipe.testkit.KafkaBroker;
-import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two replicas share one app's rate (40 calls/s here, the sandbox's limit too) and one ledger. */
-@ExtendWith(KafkaBrokerExtension.class)
 class NotifierTwoInstancesIT {
 
     private static final int NOTICES = 600;
     private static final int RATE = 40;
 
-    private final KafkaBroker broker;
+    @RegisterExtension
+    final NotifierExtension notifiers = new NotifierExtension();
     private NotifierFixture fx;
-
-    NotifierTwoInstancesIT(KafkaBroker broker) {
-        this.broker = broker;
-    }
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.assertNoSecretsLogged();
-            fx.close();
-        }
-    }
 
     @Test
     void shouldStayWithinTheRateTogetherAndNeverResendALedgeredNoticeOnRebalance() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(30)).qps(RATE));
+        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(30)).qps(RATE));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE));
         List<Notice> notices = new ArrayList<>();
         for (int i = 0; i < NOTICES; i++) {
