@@ -48,7 +48,10 @@ import io.kdpipe.common.contract.Notice;
  * @param ledgerHorizon          {@code NOTIFIER_LEDGER_HORIZON}: how long sent notices are remembered (beyond the notices' retention)
  * @param quotaProbeInterval     {@code NOTIFIER_QUOTA_PROBE_INTERVAL}: after 90020, how often one notice probes the quota
  * @param groupId                {@code NOTIFIER_GROUP_ID}
- * @param transactionalId        {@code NOTIFIER_TRANSACTIONAL_ID}: stable per replica (e.g. the pod name)
+ * @param transactionalId        {@code NOTIFIER_TRANSACTIONAL_ID}: unique among the replicas running at one time
+ *                               (the pod name); a replaced replica is fenced by its stale consumer group
+ *                               generation, which the group coordinator refuses in the ledger transaction,
+ *                               not by this id
  */
 public record NotifierConfig(
         KafkaConfig kafka,
@@ -149,7 +152,7 @@ public record NotifierConfig(
         String group = r.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "consumer group of the notifier replicas");
         String host = r.source().get("HOSTNAME").orElse("local");
         String txId = r.string("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-" + host,
-                "transactional id, stable per replica so a restarted replica fences its old self");
+                "transactional id, unique among running replicas (a replaced one is fenced by the consumer group)");
         r.check(max.compareTo(initial) >= 0, "NOTIFIER_RETRY_MAX_BACKOFF", "must not be shorter than NOTIFIER_RETRY_INITIAL_BACKOFF");
         r.check(!timeout.isZero(), "DINGTALK_HTTP_TIMEOUT", "must be positive");
         r.validate();

@@ -136,11 +136,19 @@ final class LedgerTransaction {
         return notices;
     }
 
-    /** Commits everything; on a Kafka error aborts and arranges for the work to be done again. */
-    void flush() {
+    /**
+     * Commits everything; on a Kafka error aborts and arranges for the work to be done again. A
+     * notifier whose group generation is stale (it was frozen or cut off past
+     * {@code max.poll.interval.ms} or the session timeout, and its partitions went to another member)
+     * has its offsets refused by the group coordinator with {@code CommitFailedException}: the
+     * transaction aborts, so neither its ledger entries nor its offsets are committed.
+     *
+     * @return false when the transaction was aborted
+     */
+    boolean flush() {
         if (size == 0) {
             clear();
-            return;
+            return true;
         }
         try {
             producer.beginTransaction();
@@ -157,6 +165,7 @@ final class LedgerTransaction {
                 ledger.quotaMarkerRemoved();
             }
             afterCommit.forEach(Runnable::run);
+            return true;
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
         } catch (KafkaException e) {
@@ -169,6 +178,7 @@ final class LedgerTransaction {
             }
             firstOffsets.forEach(onAbortSeek);
             onAbort.forEach(Runnable::run);
+            return false;
         } finally {
             clear();
         }

@@ -250,8 +250,10 @@ public final class SendLoop implements Runnable {
                     e.getValue().poll();
                     progress = true;
                 }
-                if (tx.notices() >= settings.commitBatch()) {
-                    tx.flush();
+                if (tx.notices() >= settings.commitBatch() && !tx.flush()) {
+                    // poll before the next send: after a stale-generation refusal the group has moved on,
+                    // and the notices still queued here may belong to another member by now
+                    return;
                 }
             }
         }
