@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
 class NotifierZombieIT {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierZombieIT.class);
-
     private static final int FIRST_WAVE = 30;
     private static final int SECOND_WAVE = 18;
+    /** A freezes at its tenth send, the second notice of its fifth ledger transaction. */
     private static final int FREEZE_AT = 10;
     private static final int COMMIT_BATCH = 2;
 
