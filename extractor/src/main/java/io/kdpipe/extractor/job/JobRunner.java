@@ -57,7 +57,7 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * with the reason. The look-back fetches a row whose date it cannot read whole, like a late
  * version, and dead-letters it unless it was lately; it passes over a row whose key it cannot read.
  */
-final class JobRunner {
+public final class JobRunner implements AutoCloseable {
 
     static final String SNAPSHOT_ORDER = "FCUSTID ASC";
     static final String INCREMENTAL_ORDER = "FModifyDate ASC,FCUSTID ASC";
@@ -106,7 +106,11 @@ final class JobRunner {
         this(spec, query, fetcher, sink, clock, zone, metrics, committed, Prefetch.inline());
     }
 
-    JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
+    /**
+     * @param committed the checkpoint to resume from; null for a first run (snapshot)
+     * @param prefetch  reads the next page ahead; closed with the runner
+     */
+    public JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed, Prefetch prefetch) {
         this.prefetch = prefetch;
         this.spec = spec;
@@ -134,6 +138,12 @@ final class JobRunner {
     /** The last committed checkpoint, or null before the first commit. */
     Checkpoint state() {
         return state;
+    }
+
+    /** Ends the read-ahead, interrupting a read that runs. */
+    @Override
+    public void close() {
+        prefetch.close();
     }
 
     /** Finishes the snapshot, or runs one incremental poll to the end of what Kingdee has now. */
