@@ -29,8 +29,10 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
 /**
  * The extraction of one job, step by step; each page is committed with its checkpoint before the
  * next is published, so the committed checkpoint always describes exactly what was published. The
- * next page's query may already run while a page commits ({@link Prefetch}): keyset paging needs
- * only the page's last key, and a read-ahead is used only once the page before it has committed.
+ * next page's query is sent as soon as a page has arrived, before the page is folded into customers
+ * and committed ({@link Prefetch}): keyset paging needs only the page's last key (found without
+ * folding the page), and a read-ahead is used only once the page before it has committed. So
+ * Kingdee's time per page, not the extractor's, sets the pace.
  *
  * <p><b>Snapshot.</b> The first run first reads the greatest {@code FModifyDate} there is (M0),
  * then pages through every customer by {@code FCUSTID} (keyset: {@code FCUSTID > last}), rows marked
@@ -172,7 +174,7 @@ public final class JobRunner implements AutoCloseable {
             FoldedCustomer lastCustomer = page.lastCustomer();
             requirePosition(page, lastCustomer);
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
-            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
+            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> snapshotPage(last));
             List<FoldedCustomer> added = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
@@ -219,7 +221,7 @@ public final class JobRunner implements AutoCloseable {
             FoldedCustomer cursor = page.lastCustomer();
             requirePosition(page, cursor);
             if (!page.last() && cursor != null) {
-                following = prefetch.start(() -> folded(pollPage(cursor)));
+                following = prefetch.start(() -> pollPage(cursor));
             }
             List<FoldedCustomer> fresh = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
@@ -380,12 +382,6 @@ public final class JobRunner implements AutoCloseable {
             return "FModifyDate <= " + m;
         }
         return "(FModifyDate < " + m + " OR (FModifyDate = " + m + " AND FCUSTID <= " + literal(key) + "))";
-    }
-
-    /** A page read ahead is also folded ahead, while the job thread publishes the page before it. */
-    private static PageFetcher.Page folded(PageFetcher.Page page) {
-        page.customers();
-        return page;
     }
 
     /** The page's customers; rows Kingdee sent that cannot be read abandon the read ahead. */
