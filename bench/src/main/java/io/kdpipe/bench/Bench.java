@@ -30,7 +30,7 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
  * Runs benchmarks on demand and writes the results table.
  *
  * <pre>
- * java -Xmx3g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B3|B4|B5|B6|B7|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
+ * java -Xmx3g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B2-150ms|B3|B4|B5|B6|B7|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
  * </pre>
  *
  * Pipeline benchmarks share one embedded KRaft broker; each uses its own topic prefix, groups and
@@ -38,7 +38,7 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("micro", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8");
+    static final List<String> ALL = List.of("micro", "B1", "B2", "B2-150ms", "B3", "B4", "B5", "B6", "B7", "B8");
 
     private Bench() {
     }
@@ -63,8 +63,8 @@ public final class Bench {
             } else if (a.equalsIgnoreCase("all")) {
                 ids.addAll(ALL);
             } else {
-                String id = a.equalsIgnoreCase("micro") ? "micro" : a.toUpperCase(Locale.ROOT);
-                if (!ALL.contains(id)) {
+                String id = ALL.stream().filter(a::equalsIgnoreCase).findFirst().orElse(null);
+                if (id == null) {
                     System.err.println("unknown benchmark " + a + "; choose from all, " + String.join(", ", ALL));
                     System.exit(2);
                 }
@@ -93,6 +93,7 @@ public final class Bench {
                     List<Result> r = switch (id) {
                         case "B1" -> guard(id, () -> B1TransformerThroughput.run(ctx));
                         case "B2" -> guard(id, () -> B2ExtractorThroughput.run(ctx));
+                        case "B2-150ms" -> guard(id, () -> B2ExtractorThroughput.stress(ctx));
                         case "B3" -> guard(id, () -> B3NotifierRate.run(ctx));
                         case "B4" -> guard(id, () -> B4DigestEfficiency.run(ctx));
                         case "B5" -> guard(id, () -> B5Freshness.run(ctx));

@@ -1,6 +1,5 @@
 package io.kdpipe.extractor;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +14,12 @@ import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
-import io.kdpipe.extractor.job.CheckpointReaderFactoryImpl;
 import io.kdpipe.extractor.job.JobSpec;
+import io.kdpipe.extractor.job.KingdeeQuery;
 import io.kdpipe.extractor.job.JobStatus;
 import io.kdpipe.extractor.job.JobWorker;
 import io.kdpipe.extractor.kingdee.BillQuery;
-import io.kdpipe.extractor.kingdee.KingdeeClient;
 import io.kdpipe.extractor.kingdee.KingdeeException;
-import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.extractor.ownership.JobOwnership;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,43 +28,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The extractor, assembled: creates its topics, joins the job group and runs the jobs it is given.
- * {@link ExtractorMain} builds one from the environment; tests build one against a sandbox.
+ * The extractor, assembled by {@link ExtractorMain}: creates its topics, joins the job group and
+ * runs the jobs it is given.
  */
 public final class Extractor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Extractor.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final ExtractorConfig config;
-    private final KafkaClients clients;
-    private final ExtractorMetrics metrics;
-    private final Clock clock;
     private final Admin admin;
     private final JobOwnership ownership;
+    private final KingdeeQuery probe;
+    private final ExtractorMetrics metrics;
     private boolean closed;
 
-    public Extractor(ExtractorConfig config, ExtractorMetrics metrics) {
-        this(config, KafkaClients.of(config), metrics, Clock.systemUTC());
-    }
-
-    Extractor(ExtractorConfig config, KafkaClients clients, ExtractorMetrics metrics, Clock clock) {
+    /**
+     * @param admin     creates the topics; closed with the extractor
+     * @param ownership runs the jobs this replica is given
+     * @param probe     the one-row query that checks the field keys at start-up
+     */
+    Extractor(ExtractorConfig config, Admin admin, JobOwnership ownership, KingdeeQuery probe, ExtractorMetrics metrics) {
         this.config = config;
-        this.clients = clients;
+        this.admin = admin;
+        this.ownership = ownership;
+        this.probe = probe;
         this.metrics = metrics;
-        this.clock = clock;
-        this.admin = clients.admin();
         metrics.jobsConfigured(config.jobs().size());
-        String prefix = config.kafka().topicPrefix();
-        CheckpointReaderFactoryImpl checkpoints = new CheckpointReaderFactoryImpl(admin, clients::checkpointConsumer,
-                Topics.CHECKPOINTS.name(prefix), Duration.ofMinutes(2));
-        this.ownership = new JobOwnership(config.jobs(), jobsTopic().name(prefix), clients.groupConsumer(),
-                spec -> new JobWorker(spec, new JobWorker.Resources(
-                        new KingdeeClient(config.site(), config.retry(), metrics),
-                        clients::producer, checkpoints,
-                        Topics.CUSTOMERS.name(prefix), Topics.CHECKPOINTS.name(prefix), Topics.ROWS_DLT.name(prefix), config.transactionalIdPrefix(),
-                        config.zone(), clock, metrics, config.retry(), config.permanentErrorPause())),
-                metrics, STOP_TIMEOUT);
     }
 
     /**
@@ -90,9 +76,8 @@ public final class Extractor implements AutoCloseable {
 
     private void checkQuery() {
         JobSpec job = config.jobs().get(0);
-        KingdeeClient kingdee = new KingdeeClient(config.site(), new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), metrics);
         try {
-            kingdee.executeBillQuery(new BillQuery(job.formId(), job.fieldKeys(), job.filter(), "", 0, 1));
+            probe.execute(new BillQuery(job.formId(), job.fieldKeys(), job.filter(), "", 0, 1));
             log.info("Kingdee accepts the query of form {} with {} field keys", job.formId(), job.fieldKeys().size());
         } catch (KingdeeException e) {
             if (e.kind() == KingdeeException.Kind.QUERY_REJECTED) {
@@ -113,10 +98,6 @@ public final class Extractor implements AutoCloseable {
     /** Ids of the jobs this replica runs now. */
     public Set<String> ownedJobs() {
         return ownership.ownedJobs();
-    }
-
-    public Map<String, JobStatus> jobStatuses() {
-        return ownership.statuses();
     }
 
     public Map<String, JobWorker> workers() {

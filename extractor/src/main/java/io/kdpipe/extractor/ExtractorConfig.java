@@ -56,10 +56,6 @@ public record ExtractorConfig(
     /** How the extractor logs in to Kingdee. */
     public enum AuthMode { PASSWORD, APP_SECRET, SIGNED_LOGIN, SIGNATURE_HEADERS }
 
-    public static ExtractorConfig fromEnvironment() {
-        return read(new ConfigReader(ConfigSource.fromEnvironment()));
-    }
-
     public static ExtractorConfig from(Map<String, String> env) {
         return read(new ConfigReader(ConfigSource.of(env)));
     }

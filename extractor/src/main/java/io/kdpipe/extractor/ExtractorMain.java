@@ -1,18 +1,44 @@
 package io.kdpipe.extractor;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import io.kdpipe.common.config.ConfigException;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.extractor.job.CheckpointReader;
+import io.kdpipe.extractor.job.JobRunner;
+import io.kdpipe.extractor.job.JobSpec;
+import io.kdpipe.extractor.job.JobWorker;
+import io.kdpipe.extractor.job.KingdeeQuery;
+import io.kdpipe.extractor.job.PageFetcher;
+import io.kdpipe.extractor.job.Prefetch;
+import io.kdpipe.extractor.job.TransactionalPageSink;
+import io.kdpipe.extractor.kingdee.KingdeeClient;
+import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
+import io.kdpipe.extractor.ownership.JobOwnership;
+import io.kdpipe.extractor.rows.RowFolder;
+import io.kdpipe.extractor.rows.ValueNormalizer;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The extractor's composition root: configuration from the environment, then every part built
- * here with {@code new}, started, and closed in reverse order on SIGTERM.
+ * here with {@code new} ({@link #extractor} for the replica, {@link #jobWorker} for each job it is
+ * given), started, and closed in reverse order on SIGTERM.
  */
 public final class ExtractorMain {
 
     private static final Logger log = LoggerFactory.getLogger(ExtractorMain.class);
+    /** How long a job may take to stop when it moves to another replica or the extractor closes. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    /** How long reading a job's checkpoint may take. */
+    private static final Duration CHECKPOINT_READ_TIMEOUT = Duration.ofMinutes(2);
 
     private ExtractorMain() {
     }
@@ -20,7 +46,7 @@ public final class ExtractorMain {
     public static void main(String[] args) throws InterruptedException {
         ExtractorConfig config;
         try {
-            config = ExtractorConfig.fromEnvironment();
+            config = ExtractorConfig.read(new ConfigReader(ConfigSource.fromEnvironment()));
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -30,6 +56,7 @@ public final class ExtractorMain {
         try {
             runtime = start(config);
         } catch (ConfigException e) {
+            // Kingdee rejects the configured query
             System.err.println(e.getMessage());
             System.exit(2);
             return;
@@ -39,26 +66,26 @@ public final class ExtractorMain {
     }
 
     /**
-     * Builds and starts the extractor with its HTTP endpoint ({@code /metrics}, {@code /health/*});
-     * closing the returned runtime stops everything in reverse order.
+     * Builds and starts the extractor with its HTTP endpoint ({@code /metrics}, {@code /health/*},
+     * {@code /jobs}); closing the returned runtime stops everything in reverse order.
      */
     public static ServiceRuntime start(ExtractorConfig config) {
-        return start(config, java.time.Clock.systemUTC());
+        return start(config, Clock.systemUTC());
     }
 
     /** As {@link #start(ExtractorConfig)}, with the clock the jobs read (benchmarks run it fast, with a sandbox's). */
-    public static ServiceRuntime start(ExtractorConfig config, java.time.Clock clock) {
+    public static ServiceRuntime start(ExtractorConfig config, Clock clock) {
         log.info("Starting with {}", config);
         config.warnings().forEach(w -> log.warn("{}", w));
         ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
         try {
             Extractor extractor = runtime.manage("extractor",
-                    new Extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
+                    extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
             runtime.health().readiness("jobs", extractor::readiness);
             runtime.health().liveness("job-group", extractor::liveness);
             runtime.route("/jobs", exchange -> {
                 try (exchange) {
-                    byte[] body = io.kdpipe.common.contract.Json.mapper().writeValueAsBytes(extractor.jobsView());
+                    byte[] body = Json.mapper().writeValueAsBytes(extractor.jobsView());
                     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
                     exchange.sendResponseHeaders(200, body.length);
                     exchange.getResponseBody().write(body);
@@ -71,5 +98,35 @@ public final class ExtractorMain {
             runtime.close();
             throw e;
         }
+    }
+
+    /** The replica: topics, the job group, and a {@link #jobWorker} for each job the group gives it. */
+    static Extractor extractor(ExtractorConfig config, KafkaClients clients, ExtractorMetrics metrics, Clock clock) {
+        Admin admin = clients.admin();
+        String prefix = config.kafka().topicPrefix();
+        CheckpointReader checkpoints = new CheckpointReader(admin, clients::checkpointConsumer, Topics.CHECKPOINTS.name(prefix),
+                CHECKPOINT_READ_TIMEOUT);
+        JobOwnership ownership = new JobOwnership(config.jobs(), ExtractorTopics.jobs(config.jobs().size()).name(prefix),
+                clients.groupConsumer(), spec -> jobWorker(spec, config, clients, checkpoints, metrics, clock), metrics, STOP_TIMEOUT);
+        KingdeeClient probe = new KingdeeClient(config.site(), new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), metrics);
+        return new Extractor(config, admin, ownership, probe::executeBillQuery, metrics);
+    }
+
+    /**
+     * The per-job factory: one job's Kingdee client, row folding and page reader, and, each time
+     * the worker takes the job over, its transactional producer, page sink, read-ahead and runner.
+     */
+    static JobWorker jobWorker(JobSpec spec, ExtractorConfig config, KafkaClients clients, JobWorker.Checkpoints checkpoints,
+            ExtractorMetrics metrics, Clock clock) {
+        String prefix = config.kafka().topicPrefix();
+        KingdeeQuery kingdee = new KingdeeClient(config.site(), config.retry(), metrics)::executeBillQuery;
+        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), new ValueNormalizer(config.zone()));
+        PageFetcher fetcher = new PageFetcher(spec, kingdee, folder);
+        JobWorker.Runners runners = (producer, committed, onCommit) -> new JobRunner(spec, kingdee, fetcher,
+                new TransactionalPageSink(producer, Topics.CUSTOMERS.name(prefix), Topics.CHECKPOINTS.name(prefix),
+                        Topics.ROWS_DLT.name(prefix)).then(onCommit),
+                clock, config.zone(), metrics, committed, Prefetch.background("extractor-prefetch-" + spec.id()));
+        return new JobWorker(spec, () -> clients.producer(config.transactionalIdPrefix() + "-" + spec.id()), checkpoints, runners,
+                new JobWorker.Pacing(config.retry(), config.permanentErrorPause(), config.site().timeout()), metrics, clock);
     }
 }

@@ -76,7 +76,7 @@ final class ExtractorFixture implements AutoCloseable {
 
     Extractor start(Function<ExtractorConfig, KafkaClients> clients) {
         ExtractorConfig config = config();
-        Extractor e = new Extractor(config, clients.apply(config), new ExtractorMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC());
+        Extractor e = ExtractorMain.extractor(config, clients.apply(config), new ExtractorMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC());
         started.add(e);
         return e.start();
     }

@@ -12,10 +12,9 @@ import java.util.stream.Collectors;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
-import io.kdpipe.extractor.job.CheckpointReaderFactoryImpl;
+import io.kdpipe.extractor.job.CheckpointReader;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.job.JobWorker;
-import io.kdpipe.extractor.kingdee.KingdeeClient;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.sandbox.kingdee.Faults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
@@ -81,10 +80,7 @@ class FencingIT {
     private static JobWorker worker(ExtractorFixture f, ExtractorConfig config, Admin admin, JobSpec job) {
         ExtractorMetrics metrics = new ExtractorMetrics(new SimpleMeterRegistry());
         KafkaClients clients = KafkaClients.of(config);
-        return new JobWorker(job, new JobWorker.Resources(new KingdeeClient(config.site(), config.retry(), metrics),
-                clients::producer, new CheckpointReaderFactoryImpl(admin, clients::checkpointConsumer,
-                        Topics.CHECKPOINTS.name(f.prefix), Duration.ofSeconds(60)),
-                Topics.CUSTOMERS.name(f.prefix), Topics.CHECKPOINTS.name(f.prefix), Topics.ROWS_DLT.name(f.prefix), config.transactionalIdPrefix(),
-                config.zone(), Clock.systemUTC(), metrics, config.retry(), config.permanentErrorPause()));
+        return ExtractorMain.jobWorker(job, config, clients, new CheckpointReader(admin, clients::checkpointConsumer,
+                Topics.CHECKPOINTS.name(f.prefix), Duration.ofSeconds(60)), metrics, Clock.systemUTC());
     }
 }

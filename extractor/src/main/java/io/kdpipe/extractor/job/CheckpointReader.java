@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint. Call it after {@code initTransactions()}, which has settled this job's own open
  * transaction.
  */
-final class CheckpointReader {
+public final class CheckpointReader implements JobWorker.Checkpoints {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointReader.class);
 
@@ -41,14 +41,15 @@ final class CheckpointReader {
     /**
      * @param consumers makes a {@code read_committed} consumer without a group
      */
-    CheckpointReader(Admin admin, Supplier<Consumer<String, byte[]>> consumers, String topic, Duration timeout) {
+    public CheckpointReader(Admin admin, Supplier<Consumer<String, byte[]>> consumers, String topic, Duration timeout) {
         this.admin = admin;
         this.consumers = consumers;
         this.topic = topic;
         this.timeout = timeout;
     }
 
-    Optional<Checkpoint> latest(String jobId) throws InterruptedException {
+    @Override
+    public Optional<Checkpoint> latest(String jobId) throws InterruptedException {
         try (Consumer<String, byte[]> consumer = consumers.get()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

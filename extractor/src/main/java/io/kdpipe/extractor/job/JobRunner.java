@@ -29,8 +29,10 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
 /**
  * The extraction of one job, step by step; each page is committed with its checkpoint before the
  * next is published, so the committed checkpoint always describes exactly what was published. The
- * next page's query may already run while a page commits ({@link Prefetch}): keyset paging needs
- * only the page's last key, and a read-ahead is used only once the page before it has committed.
+ * next page's query is sent as soon as a page has arrived, before the page is folded into customers
+ * and committed ({@link Prefetch}): keyset paging needs only the page's last key (found without
+ * folding the page), and a read-ahead is used only once the page before it has committed. So
+ * Kingdee's time per page, not the extractor's, sets the pace.
  *
  * <p><b>Snapshot.</b> The first run first reads the greatest {@code FModifyDate} there is (M0),
  * then pages through every customer by {@code FCUSTID} (keyset: {@code FCUSTID > last}), rows marked
@@ -57,7 +59,7 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
  * with the reason. The look-back fetches a row whose date it cannot read whole, like a late
  * version, and dead-letters it unless it was lately; it passes over a row whose key it cannot read.
  */
-final class JobRunner {
+public final class JobRunner implements AutoCloseable {
 
     static final String SNAPSHOT_ORDER = "FCUSTID ASC";
     static final String INCREMENTAL_ORDER = "FModifyDate ASC,FCUSTID ASC";
@@ -106,7 +108,11 @@ final class JobRunner {
         this(spec, query, fetcher, sink, clock, zone, metrics, committed, Prefetch.inline());
     }
 
-    JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
+    /**
+     * @param committed the checkpoint to resume from; null for a first run (snapshot)
+     * @param prefetch  reads the next page ahead; closed with the runner
+     */
+    public JobRunner(JobSpec spec, KingdeeQuery query, PageFetcher fetcher, PageSink sink, Clock clock, ZoneId zone,
             ExtractorMetrics metrics, Checkpoint committed, Prefetch prefetch) {
         this.prefetch = prefetch;
         this.spec = spec;
@@ -136,6 +142,12 @@ final class JobRunner {
         return state;
     }
 
+    /** Ends the read-ahead, interrupting a read that runs. */
+    @Override
+    public void close() {
+        prefetch.close();
+    }
+
     /** Finishes the snapshot, or runs one incremental poll to the end of what Kingdee has now. */
     void runOnce() throws InterruptedException {
         if (state == null || !state.snapshotComplete()) {
@@ -162,7 +174,7 @@ final class JobRunner {
             FoldedCustomer lastCustomer = page.lastCustomer();
             requirePosition(page, lastCustomer);
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
-            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> folded(snapshotPage(last)));
+            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> snapshotPage(last));
             List<FoldedCustomer> added = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
@@ -209,7 +221,7 @@ final class JobRunner {
             FoldedCustomer cursor = page.lastCustomer();
             requirePosition(page, cursor);
             if (!page.last() && cursor != null) {
-                following = prefetch.start(() -> folded(pollPage(cursor)));
+                following = prefetch.start(() -> pollPage(cursor));
             }
             List<FoldedCustomer> fresh = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
@@ -370,12 +382,6 @@ final class JobRunner {
             return "FModifyDate <= " + m;
         }
         return "(FModifyDate < " + m + " OR (FModifyDate = " + m + " AND FCUSTID <= " + literal(key) + "))";
-    }
-
-    /** A page read ahead is also folded ahead, while the job thread publishes the page before it. */
-    private static PageFetcher.Page folded(PageFetcher.Page page) {
-        page.customers();
-        return page;
     }
 
     /** The page's customers; rows Kingdee sent that cannot be read abandon the read ahead. */

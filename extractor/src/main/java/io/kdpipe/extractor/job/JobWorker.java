@@ -2,18 +2,16 @@ package io.kdpipe.extractor.job;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.kdpipe.common.contract.Checkpoint;
-import io.kdpipe.extractor.kingdee.KingdeeClient;
 import io.kdpipe.extractor.kingdee.KingdeeException;
 import io.kdpipe.extractor.kingdee.RetryPolicy;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
-import io.kdpipe.extractor.rows.RowFolder;
-import io.kdpipe.extractor.rows.ValueNormalizer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
@@ -37,30 +35,39 @@ public final class JobWorker {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
-    /** What a worker needs from the outside world. */
-    public record Resources(
-            KingdeeClient kingdee,
-            Function<String, Producer<String, byte[]>> producers,
-            CheckpointReaderFactory checkpoints,
-            String customersTopic,
-            String checkpointsTopic,
-            String rowsDeadLetterTopic,
-            String transactionalIdPrefix,
-            ZoneId zone,
-            Clock clock,
-            ExtractorMetrics metrics,
-            RetryPolicy backoff,
-            Duration permanentErrorPause) {
+    /** Reads a job's last committed checkpoint ({@link CheckpointReader}); asked once per take-over. */
+    @FunctionalInterface
+    public interface Checkpoints {
+        Optional<Checkpoint> latest(String jobId) throws InterruptedException;
     }
 
-    /** Reads checkpoints; one per worker start. */
+    /**
+     * Builds the job's runner on a newly taken-over producer, resuming from {@code committed}; the
+     * runner calls {@code onCommit} after each page's transaction committed. Closing the runner ends
+     * its read-ahead.
+     */
     @FunctionalInterface
-    public interface CheckpointReaderFactory {
-        java.util.Optional<Checkpoint> latest(String jobId) throws InterruptedException;
+    public interface Runners {
+        JobRunner open(Producer<String, byte[]> producer, Checkpoint committed, Consumer<Checkpoint> onCommit);
+    }
+
+    /**
+     * How a worker waits after failures.
+     *
+     * @param backoff             growing pauses after failures that may pass (Kingdee unavailable, Kafka errors)
+     * @param permanentErrorPause pause after an error that will not pass by itself
+     * @param callTimeout         timeout of one Kingdee call, part of how long a job may be quiet before it reports failing
+     */
+    public record Pacing(RetryPolicy backoff, Duration permanentErrorPause, Duration callTimeout) {
     }
 
     private final JobSpec spec;
-    private final Resources r;
+    private final Supplier<Producer<String, byte[]>> producers;
+    private final Checkpoints checkpoints;
+    private final Runners runners;
+    private final Pacing pacing;
+    private final ExtractorMetrics metrics;
+    private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile JobStatus status = JobStatus.starting();
     /** {@link System#nanoTime()} of the last successful step (a poll, a committed page) or of the start. */
@@ -68,9 +75,18 @@ public final class JobWorker {
     private volatile Checkpoint committed;
     private Thread thread;
 
-    public JobWorker(JobSpec spec, Resources resources) {
+    /**
+     * @param producers makes the job's transactional producer (its transactional id names the job), one per take-over
+     */
+    public JobWorker(JobSpec spec, Supplier<Producer<String, byte[]>> producers, Checkpoints checkpoints, Runners runners,
+            Pacing pacing, ExtractorMetrics metrics, Clock clock) {
         this.spec = spec;
-        this.r = resources;
+        this.producers = producers;
+        this.checkpoints = checkpoints;
+        this.runners = runners;
+        this.pacing = pacing;
+        this.metrics = metrics;
+        this.clock = clock;
     }
 
     public JobSpec spec() {
@@ -97,7 +113,7 @@ public final class JobWorker {
     }
 
     private Duration stallLimit() {
-        return spec.pollInterval().plus(r.kingdee().site().timeout()).plus(r.backoff().maxBackoff());
+        return spec.pollInterval().plus(pacing.callTimeout()).plus(pacing.backoff().maxBackoff());
     }
 
     /** The last error the job met (null when none since it started), and when. */
@@ -112,7 +128,7 @@ public final class JobWorker {
 
     private void failing(String detail) {
         status = JobStatus.failing(detail);
-        lastError = new LastError(detail, r.clock().instant());
+        lastError = new LastError(detail, clock.instant());
     }
 
     private void progressed() {
@@ -178,7 +194,7 @@ public final class JobWorker {
         } catch (RuntimeException | Error e) {
             death = describe(e);
             failing("the job's thread died: " + death);
-            r.metrics().jobError(spec.id(), "died");
+            metrics.jobError(spec.id(), "died");
             log.error("Job {}: its thread died of an unexpected failure; the extractor is no longer live", spec.id(), e);
             if (e instanceof Error error) {
                 throw error;
@@ -192,11 +208,11 @@ public final class JobWorker {
             Producer<String, byte[]> producer = null;
             KafkaClientMetrics producerMetrics = null;
             try {
-                producer = r.producers().apply(r.transactionalIdPrefix() + "-" + spec.id());
+                producer = producers.get();
                 producerMetrics = new KafkaClientMetrics(producer);
-                producerMetrics.bindTo(r.metrics().registry());
+                producerMetrics.bindTo(metrics.registry());
                 producer.initTransactions();
-                committed = r.checkpoints().latest(spec.id()).orElse(null);
+                committed = checkpoints.latest(spec.id()).orElse(null);
                 progressed();
                 log.info("Job {} taken over; resuming from {}", spec.id(), describe(committed));
                 extract(producer);
@@ -212,11 +228,11 @@ public final class JobWorker {
                     return;
                 }
                 kafkaFailures++;
-                r.metrics().jobError(spec.id(), "kafka");
+                metrics.jobError(spec.id(), "kafka");
                 failing("Kafka: " + describe(e));
                 log.warn("Job {}: Kafka failed ({}); restarting from the committed checkpoint", spec.id(), describe(e), e);
                 try {
-                    if (pause(r.backoff().backoff(kafkaFailures))) {
+                    if (pause(pacing.backoff().backoff(kafkaFailures))) {
                         return;
                     }
                 } catch (InterruptedException stopped) {
@@ -239,18 +255,10 @@ public final class JobWorker {
 
     /** The job's steady loop on one producer; returns only when stopping. */
     private void extract(Producer<String, byte[]> producer) throws InterruptedException {
-        ValueNormalizer normalizer = new ValueNormalizer(r.zone());
-        RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), normalizer);
-        KingdeeQuery query = r.kingdee()::executeBillQuery;
-        TransactionalPageSink sink = new TransactionalPageSink(producer, r.customersTopic(), r.checkpointsTopic(), r.rowsDeadLetterTopic());
-        PageSink tracking = (rows, dead, cp) -> {
-            sink.commit(rows, dead, cp);
+        try (JobRunner runner = runners.open(producer, committed, cp -> {
             committed = cp;
             progressed();
-        };
-        try (Prefetch prefetch = Prefetch.background("extractor-prefetch-" + spec.id())) {
-            JobRunner runner = new JobRunner(spec, query, new PageFetcher(spec, query, folder), tracking, r.clock(), r.zone(),
-                    r.metrics(), committed, prefetch);
+        })) {
             extract(runner);
         }
     }
@@ -266,22 +274,22 @@ public final class JobWorker {
                 transientFailures = 0;
                 status = JobStatus.ok(describe(runner.state()));
             } catch (KingdeeException e) {
-                r.metrics().jobError(spec.id(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                metrics.jobError(spec.id(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
                 if (e.retryable()) {
                     transientFailures++;
-                    next = r.backoff().backoff(transientFailures);
+                    next = pacing.backoff().backoff(transientFailures);
                     failing("Kingdee unavailable, retrying in " + human(next) + ": " + e.getMessage());
                     log.warn("Job {}: {}; trying again in {}", spec.id(), e.getMessage(), human(next));
                 } else {
-                    next = r.permanentErrorPause();
+                    next = pacing.permanentErrorPause();
                     failing(e.getMessage());
                     log.error("Job {} cannot extract: {}. Trying again in {}; the watermark stays where it was.",
                             spec.id(), e.getMessage(), human(next));
                 }
             } catch (IllegalArgumentException e) {
                 // data the extractor cannot read (a row without FCUSTID, a malformed date): not a passing fault
-                r.metrics().jobError(spec.id(), "unreadable_data");
-                next = r.permanentErrorPause();
+                metrics.jobError(spec.id(), "unreadable_data");
+                next = pacing.permanentErrorPause();
                 failing("Kingdee returned data the extractor cannot read: " + e.getMessage());
                 log.error("Job {}: Kingdee returned data the extractor cannot read: {}", spec.id(), e.getMessage());
             }

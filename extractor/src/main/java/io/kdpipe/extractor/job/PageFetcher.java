@@ -15,7 +15,7 @@ import io.kdpipe.extractor.rows.UnreadableCustomer;
  * customer before it) reads whole. A customer whose lines alone fill a page is read on with
  * {@code StartRow} until its lines end.
  */
-final class PageFetcher {
+public final class PageFetcher {
 
     /**
      * Whole customers in query order; {@code last} when the query has nothing after them. The rows
@@ -76,7 +76,7 @@ final class PageFetcher {
     private final KingdeeQuery query;
     private final RowFolder folder;
 
-    PageFetcher(JobSpec spec, KingdeeQuery query, RowFolder folder) {
+    public PageFetcher(JobSpec spec, KingdeeQuery query, RowFolder folder) {
         this.spec = spec;
         this.query = query;
         this.folder = folder;

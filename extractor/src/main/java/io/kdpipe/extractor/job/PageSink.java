@@ -10,4 +10,12 @@ import io.kdpipe.common.contract.CustomerRow;
 public interface PageSink {
 
     void commit(List<CustomerRow> rows, List<DeadLetter> deadLetters, Checkpoint checkpoint);
+
+    /** This sink, then {@code committed} with each checkpoint once its page committed. */
+    default PageSink then(java.util.function.Consumer<Checkpoint> committed) {
+        return (rows, deadLetters, checkpoint) -> {
+            commit(rows, deadLetters, checkpoint);
+            committed.accept(checkpoint);
+        };
+    }
 }

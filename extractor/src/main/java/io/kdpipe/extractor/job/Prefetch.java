@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  * fenced commit, a stopping job) interrupts the read. {@link #inline()} reads only when collected,
  * one page after the other.
  */
-final class Prefetch implements AutoCloseable {
+public final class Prefetch implements AutoCloseable {
 
     /** A page read, as the job thread runs it. */
     @FunctionalInterface
@@ -42,7 +42,7 @@ final class Prefetch implements AutoCloseable {
     }
 
     /** Reads ahead on one daemon thread named {@code name}. */
-    static Prefetch background(String name) {
+    public static Prefetch background(String name) {
         return new Prefetch(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -51,7 +51,7 @@ final class Prefetch implements AutoCloseable {
     }
 
     /** Reads when the result is asked for, on the asking thread. */
-    static Prefetch inline() {
+    public static Prefetch inline() {
         return new Prefetch(null);
     }
 

@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * partition and offset -1 (it never was a record), stage {@code extract}, the reason as error class
  * and the unreadable value as exception message.
  */
-final class TransactionalPageSink implements PageSink {
+public final class TransactionalPageSink implements PageSink {
 
     /** Another replica now owns the job. */
     static final class FencedException extends RuntimeException {
@@ -46,7 +46,7 @@ final class TransactionalPageSink implements PageSink {
     /** Kingdee's reading of a value the extractor cannot read. */
     static final String EXCEPTION_CLASS = "io.kdpipe.extractor.UnreadableValue";
 
-    TransactionalPageSink(Producer<String, byte[]> producer, String customersTopic, String checkpointsTopic, String deadLetterTopic) {
+    public TransactionalPageSink(Producer<String, byte[]> producer, String customersTopic, String checkpointsTopic, String deadLetterTopic) {
         this.producer = producer;
         this.customersTopic = customersTopic;
         this.checkpointsTopic = checkpointsTopic;

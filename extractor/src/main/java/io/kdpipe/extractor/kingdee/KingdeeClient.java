@@ -1,6 +1,7 @@
 package io.kdpipe.extractor.kingdee;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +83,7 @@ public final class KingdeeClient {
         String body = queryBody(query);
         int width = query.fieldKeys().size();
         return withRetry(() -> withSession(() -> post(EXECUTE_BILL_QUERY, body,
-                (status, text) -> ResponseParser.queryRows("ExecuteBillQuery", status, text, width))));
+                (status, in) -> ResponseParser.queryRows("ExecuteBillQuery", status, in, width))));
     }
 
     /** Logs in now (a no-op in signature-header mode); refused logins throw {@link Kind#LOGIN_REFUSED}. */
@@ -180,7 +181,7 @@ public final class KingdeeClient {
         String hint = refusedHint;
         try {
             // a refused login is an answer too: the call is counted as refused, not as ok
-            result = post(service, body.toString(), (status, text) -> accepted(ResponseParser.loginResult(shortName, status, text),
+            result = postText(service, body.toString(), (status, text) -> accepted(ResponseParser.loginResult(shortName, status, text),
                     shortName, hint));
         } catch (KingdeeException e) {
             metrics.login(auth.mode(), e.kind() == Kind.LOGIN_REFUSED ? "refused" : "error");
@@ -227,7 +228,16 @@ public final class KingdeeClient {
 
     // ---------------------------------------------------------------- HTTP
 
-    private <T> T post(String service, String body, BiFunction<Integer, String, T> parser) throws InterruptedException {
+    /** Reads an answer from its HTTP status and body. */
+    private interface Reader<T> {
+        T read(int status, InputStream body) throws IOException;
+    }
+
+    private <T> T postText(String service, String body, BiFunction<Integer, String, T> parser) throws InterruptedException {
+        return post(service, body, (Reader<T>) (status, in) -> parser.apply(status, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    }
+
+    private <T> T post(String service, String body, Reader<T> reader) throws InterruptedException {
         URI url = site.serviceUrl(service);
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(site.timeout())
@@ -251,9 +261,10 @@ public final class KingdeeClient {
         long start = System.nanoTime();
         String outcome = "ok";
         try {
-            HttpResponse<String> response;
+            HttpResponse<InputStream> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                // read as it arrives: a page's answer is megabytes, and is never held whole as text
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpTimeoutException e) {
                 throw new KingdeeException(Kind.TRANSIENT, shortName, null, 0,
                         "Kingdee " + shortName + " did not answer within " + site.timeout().toSeconds() + " s", e);
@@ -262,7 +273,12 @@ public final class KingdeeClient {
                         "Kingdee " + shortName + " could not be reached at " + site.baseUrl() + ": " + e, e);
             }
             response.headers().allValues("Set-Cookie").forEach(this::keepCookie);
-            return parser.apply(response.statusCode(), response.body());
+            try (InputStream in = response.body()) {
+                return reader.read(response.statusCode(), in);
+            } catch (IOException e) {
+                throw new KingdeeException(Kind.TRANSIENT, shortName, null, response.statusCode(),
+                        "Kingdee " + shortName + "'s answer broke off: " + e, e);
+            }
         } catch (KingdeeException e) {
             outcome = e.outcome();
             throw e;

@@ -1,10 +1,17 @@
 package io.kdpipe.extractor.kingdee;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -38,6 +45,51 @@ final class ResponseParser {
     private ResponseParser() {
     }
 
+    /**
+     * As {@link #queryRows(String, int, String, int)}, read from the body as it arrives: an answer of
+     * rows is parsed one row at a time from its bytes, never held whole as text or as one tree (a
+     * page of 2,000 rows of 60 fields is megabytes); any other answer is read as text.
+     */
+    static List<JsonNode[]> queryRows(String service, int status, InputStream body, int width) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(body, 16 * 1024);
+        if (status == 200 && startsWithArray(in)) {
+            try (JsonParser p = MAPPER.createParser(in)) {
+                p.nextToken();
+                List<JsonNode[]> rows = new ArrayList<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t == null) {
+                        throw new JsonParseException(p, "the answer ends inside its list of rows");
+                    }
+                    rows.add(row(service, status, MAPPER.readTree(p), width));
+                }
+                return rows;
+            } catch (JsonProcessingException e) {
+                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                        "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): "
+                                + snippet(e.getOriginalMessage()));
+            }
+        }
+        return queryRows(service, status, new String(in.readAllBytes(), StandardCharsets.UTF_8), width);
+    }
+
+    /** Whether the body's first character after white space is {@code [}; reads nothing off the stream. */
+    private static boolean startsWithArray(BufferedInputStream in) throws IOException {
+        in.mark(PEEK);
+        try {
+            for (int i = 0; i < PEEK; i++) {
+                int c = in.read();
+                if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                    return c == '[';
+                }
+            }
+            return false;
+        } finally {
+            in.reset();
+        }
+    }
+
+    private static final int PEEK = 64;
+
     /** The rows of an {@code ExecuteBillQuery} answer, each of {@code width} values. */
     static List<JsonNode[]> queryRows(String service, int status, String body, int width) {
         JsonNode tree = json(service, status, body);
@@ -50,32 +102,37 @@ final class ResponseParser {
         }
         List<JsonNode[]> rows = new ArrayList<>(tree.size());
         for (JsonNode row : tree) {
-            if (row.isObject()) {
-                throw kingdeeError(service, status, row);
-            }
-            if (!row.isArray()) {
-                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                        "Kingdee " + service + " answered a row that is not an array: " + snippet(row.toString()));
-            }
-            if (row.size() > 0 && row.get(0).isObject() && row.get(0).has("Result")) {
-                throw kingdeeError(service, status, row.get(0));
-            }
-            if (row.size() != width) {
-                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                        "Kingdee " + service + " answered a row of " + row.size() + " values for " + width + " field keys");
-            }
-            JsonNode[] values = new JsonNode[width];
-            for (int i = 0; i < width; i++) {
-                JsonNode v = row.get(i);
-                if (v.isContainerNode()) {
-                    throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                            "Kingdee " + service + " answered a nested value where a field value belongs: " + snippet(row.toString()));
-                }
-                values[i] = v;
-            }
-            rows.add(values);
+            rows.add(row(service, status, row, width));
         }
         return rows;
+    }
+
+    /** One answer row's values, or the error it carries. */
+    private static JsonNode[] row(String service, int status, JsonNode row, int width) {
+        if (row.isObject()) {
+            throw kingdeeError(service, status, row);
+        }
+        if (!row.isArray()) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered a row that is not an array: " + snippet(row.toString()));
+        }
+        if (row.size() > 0 && row.get(0).isObject() && row.get(0).has("Result")) {
+            throw kingdeeError(service, status, row.get(0));
+        }
+        if (row.size() != width) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered a row of " + row.size() + " values for " + width + " field keys");
+        }
+        JsonNode[] values = new JsonNode[width];
+        for (int i = 0; i < width; i++) {
+            JsonNode v = row.get(i);
+            if (v.isContainerNode()) {
+                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                        "Kingdee " + service + " answered a nested value where a field value belongs: " + snippet(row.toString()));
+            }
+            values[i] = v;
+        }
+        return values;
     }
 
     /** A login answer: the JSON object, after HTTP and {@code response_error:} checks. */

@@ -85,4 +85,42 @@ class ResponseParserTest {
         assertThat(e.kind()).isEqualTo(Kind.BAD_RESPONSE);
         assertThat(e.getMessage()).contains("2 values for 3 field keys");
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "200|[[100001,\"CUST00001\",\" \"],[100002,\"客户\",12.50]]|",
+        "200|'  [] '|",
+        "200|[[{\"Result\":{\"ResponseStatus\":{\"IsSuccess\":false,\"Errors\":[{\"Message\":\"限制\"}],\"MsgCode\":14}}}]]|TRANSIENT",
+        "200|[{\"Result\":{\"ResponseStatus\":{\"IsSuccess\":false,\"Errors\":[{\"Message\":\"x\"}],\"MsgCode\":9}}}]|QUERY_REJECTED",
+        "200|{\"Result\":{\"ResponseStatus\":{\"IsSuccess\":false,\"Errors\":[],\"MsgCode\":1}}}|SESSION_LOST",
+        "200|[[1,2,3],[4,5]]|BAD_RESPONSE",
+        "200|[[1,2,3],[4,5,6]|BAD_RESPONSE",
+        "200|[[1,[2],3]]|BAD_RESPONSE",
+        "200|[1,2]|BAD_RESPONSE",
+        "200|<html>请登录</html>|BAD_RESPONSE",
+        "200|response_error:{\"Message\":\"x\"}|QUERY_REJECTED",
+        "502|[[1,2,3]]|TRANSIENT"})
+    void shouldReadAnAnswerAsItArrivesAsItReadsTheWholeText(int status, String body, Kind kind) throws Exception {
+        java.util.function.Function<java.io.InputStream, Object> streamed = in -> {
+            try {
+                return ResponseParser.queryRows("ExecuteBillQuery", status, in, 3);
+            } catch (KingdeeException e) {
+                return e.kind();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Object fromStream = streamed.apply(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (kind == null) {
+            List<JsonNode[]> whole = ResponseParser.queryRows("ExecuteBillQuery", status, body, 3);
+            assertThat(fromStream).asList().hasSize(whole.size());
+            for (int i = 0; i < whole.size(); i++) {
+                assertThat(((List<?>) fromStream).get(i)).isEqualTo(whole.get(i));
+            }
+        } else {
+            assertThat(fromStream).isEqualTo(kind);
+            assertThat(catchThrowableOfType(KingdeeException.class, () -> ResponseParser.queryRows("ExecuteBillQuery", status, body, 3))
+                    .kind()).isEqualTo(kind);
+        }
+    }
 }
