@@ -23,7 +23,6 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.ExtractorConfig;
-import io.kdpipe.extractor.ExtractorTopics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.transformer.TransformerConfig;
 import org.junit.jupiter.api.Test;
@@ -187,7 +186,7 @@ class ManifestsTest {
 
         Map<String, Topic<?, ?>> declared = new TreeMap<>();
         Topics.ALL.forEach(t -> declared.put(t.name(prefix), t));
-        Topic<?, ?> jobs = ExtractorTopics.jobs(extractor.jobs().size());
+        Topic<?, ?> jobs = Topics.jobs(extractor.jobs().size());
         declared.put(jobs.name(prefix), jobs);
 
         Map<String, JsonNode> resources = new TreeMap<>();

@@ -14,6 +14,7 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
+import io.kdpipe.common.config.SharedSettings;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.kingdee.KingdeeAuth;
@@ -120,8 +121,8 @@ public record ExtractorConfig(
                 "how far behind its position a job reads again for saves that commit late: the longest save plus any clock skew");
         Duration lookBack = r.duration("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", Duration.ofMinutes(1),
                 "how often a job reads the overlap window again (key and date only) for saves that commit late");
-        String group = r.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "consumer group through which replicas share jobs");
-        String txPrefix = r.string("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", "kdpipe-extractor",
+        String group = r.string(SharedSettings.EXTRACTOR_GROUP_ID, SharedSettings.DEFAULT_EXTRACTOR_GROUP_ID, "consumer group through which replicas share jobs");
+        String txPrefix = r.string(SharedSettings.EXTRACTOR_TRANSACTIONAL_ID_PREFIX, SharedSettings.DEFAULT_EXTRACTOR_TRANSACTIONAL_ID_PREFIX,
                 "prefix of each job's transactional id; must be the same on every replica");
         Duration session = r.duration("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", Duration.ofSeconds(30),
                 "how long a replica that stopped answering keeps its jobs before another takes them");

@@ -48,7 +48,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ChaosRun {
 
-    static final String JOBS_TOPIC = "kdpipe.extractor.jobs.v1";
     static final int SALESPEOPLE = 24;
     /**
      * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: the
@@ -153,7 +152,7 @@ public final class ChaosRun {
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
 
             List<String> allTopics = new ArrayList<>(topics.stream().map(io::name).toList());
-            allTopics.add(prefix + JOBS_TOPIC);
+            allTopics.add(Topics.JOBS.name(prefix));
             plan(MALFORMED, BadInput.values().size() * allTopics.size());
             fired.put(MALFORMED, (long) io.write(BadInput.records(allTopics)));
 

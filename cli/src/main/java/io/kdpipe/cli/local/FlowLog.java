@@ -21,6 +21,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -212,12 +213,12 @@ final class FlowLog implements AutoCloseable {
             } else if (topic.equals(noticesDlt)) {
                 noticeDeadLetters++;
                 if (caughtUp) {
-                    say("DEAD LETTER notice: " + header(r, "kdpipe.errors.reason") + " " + header(r, "__connect.errors.exception.message"));
+                    say("DEAD LETTER notice: " + header(r, DeadLetterHeaders.REASON) + " " + header(r, DeadLetterHeaders.EXCEPTION_MESSAGE));
                 }
             } else if (topic.equals(rowsDlt)) {
                 rowDeadLetters++;
                 if (caughtUp) {
-                    say("DEAD LETTER row: " + header(r, "kdpipe.errors.class") + " " + header(r, "__connect.errors.exception.message"));
+                    say("DEAD LETTER row: " + header(r, DeadLetterHeaders.ERROR_CLASS) + " " + header(r, DeadLetterHeaders.EXCEPTION_MESSAGE));
                 }
             }
         }

@@ -25,7 +25,6 @@ import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.ExtractorConfig;
 import io.kdpipe.extractor.ExtractorMain;
-import io.kdpipe.extractor.ExtractorTopics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
@@ -124,7 +123,7 @@ public final class LocalRun implements AutoCloseable {
                 .start());
         Map<String, Object> clients = extractorConfig.kafka().clientProperties();
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
-        topics.add(ExtractorTopics.jobs(extractorConfig.jobs().size()));
+        topics.add(Topics.jobs(extractorConfig.jobs().size()));
         try (Admin admin = Admin.create(clients)) {
             new TopicInitializer(admin, prefix, (short) -1).ensure(topics);
         }

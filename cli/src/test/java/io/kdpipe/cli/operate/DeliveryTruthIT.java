@@ -29,6 +29,7 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
@@ -116,7 +117,7 @@ class DeliveryTruthIT {
             assertThat(conclusion(env, "n-lisi")).doesNotStartWith("delivered");
             Map<String, String> reasons = new HashMap<>();
             deadLetters(broker, prefix).forEach(r -> reasons.put(Notice.CODEC.decode(r.value()).id(),
-                    io.kdpipe.common.deadletter.DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason")));
+                    DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.REASON)));
             assertThat(reasons).containsEntry("n-departed", "DEPARTED").containsEntry("n-ghost", "INVALID_USER")
                     .containsEntry("n-lisi", "INVALID_USER");
             assertThat(sandbox.stats().countedCalls()).as("n-ok and n-lisi: one send and one check each; the free check "

@@ -117,7 +117,7 @@ class RoutingIT {
                 String dlt = fx.topic(Topics.NOTICES_DLT);
                 await().atMost(Duration.ofSeconds(90)).until(() -> fx.readAll(dlt).size() == 1);
                 ConsumerRecord<byte[], byte[]> dead = fx.readAll(dlt).get(0);
-                assertThat(DeadLetterHeaders.text(dead.headers(), "kdpipe.errors.reason")).isEqualTo("NO_RECIPIENTS");
+                assertThat(DeadLetterHeaders.text(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NO_RECIPIENTS");
                 id = Notice.CODEC.decode(dead.value()).id();
             }
 
