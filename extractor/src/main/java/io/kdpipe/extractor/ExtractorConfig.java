@@ -4,11 +4,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
@@ -143,7 +146,7 @@ public record ExtractorConfig(
         List<String> flattened = CustomerFieldKeys.flattened(fields);
         if (!flattened.isEmpty()) {
             warnings.add("KINGDEE_FIELD_KEYS: " + flattened.stream().map(k -> k + " is read as " + CustomerFieldKeys.dotted(k))
-                    .collect(java.util.stream.Collectors.joining(", ")) + " (Kingdee field keys write references with a dot)");
+                    .collect(Collectors.joining(", ")) + " (Kingdee field keys write references with a dot)");
         }
         List<String> wanted = new ArrayList<>(fields.stream().map(CustomerFieldKeys::dotted).toList());
         List<String> added = new ArrayList<>();
@@ -162,7 +165,7 @@ public record ExtractorConfig(
         Set<String> entries = new LinkedHashSet<>();
         List<String> unknown = new ArrayList<>();
         for (String k : keys) {
-            java.util.Optional<String> table = CustomerFieldKeys.tableOf(k, extraEntries);
+            Optional<String> table = CustomerFieldKeys.tableOf(k, extraEntries);
             if (table.isEmpty()) {
                 unknown.add(k);
             } else if (table.get().equals(CustomerFieldKeys.BANK_TABLE)) {
@@ -186,7 +189,7 @@ public record ExtractorConfig(
                 jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack, dates));
             }
         }
-        jobs.sort(java.util.Comparator.comparing(JobSpec::id));
+        jobs.sort(Comparator.comparing(JobSpec::id));
         return new ExtractorConfig(kafka, site, zone, List.copyOf(jobs), group, txPrefix, session,
                 new RetryPolicy(attempts, backoff, maxBackoff), permanentPause, List.copyOf(warnings));
     }

@@ -3,6 +3,7 @@ package io.kdpipe.notifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -123,7 +124,7 @@ public record NotifierConfig(
             try {
                 kinds.add(Notice.Kind.valueOf(k.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + java.util.Arrays.toString(Notice.Kind.values()));
+                r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + Arrays.toString(Notice.Kind.values()));
             }
         }
         double share = r.decimal("NOTIFIER_VERIFY_BUDGET_SHARE", 0.1, 0.0, 1.0,

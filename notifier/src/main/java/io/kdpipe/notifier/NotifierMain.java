@@ -2,6 +2,7 @@ package io.kdpipe.notifier;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class NotifierMain {
         SendSettings settings = new SendSettings(Topics.NOTICES.name(prefix), Topics.DELIVERIES.name(prefix),
                 Topics.NOTICES_DLT.name(prefix), Topics.DIRECTORY.name(prefix), config.deadline(), config.initialBackoff(),
                 config.maxBackoff(), config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(),
-                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), java.time.Duration.ofMillis(100),
+                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), Duration.ofMillis(100),
                 config.verifyBudgetShare(), config.verifyDelay(), config.checkUsers(), config.userCheckHorizon(),
                 config.userRecheckAfter(), config.userSweepInterval(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
         SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),

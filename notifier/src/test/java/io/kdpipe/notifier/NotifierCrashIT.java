@@ -13,7 +13,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.notifier.send.SendHooks;
 import io.kdpipe.notifier.send.SendLoop;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class NotifierCrashIT {
 
     @Test
     void shouldSendOnlyTheInFlightNoticeAgainAfterACrashBetweenSendAndCommit() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(20)).resultDelay(Duration.ZERO));
+        fx = new NotifierFixture(broker, DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(20)).resultDelay(Duration.ZERO));
         fx.set("NOTIFIER_VERIFY_SAMPLE_RATE", "1.0").set("NOTIFIER_VERIFY_DELAY", "200ms");
         List<Notice> notices = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -90,7 +90,7 @@ class NotifierCrashIT {
     /** An unexpected failure inside the send loop, an exception or a JVM error, never leaves it dead behind a live process. */
     @Test
     void shouldMarkLivenessDownWhenTheSendLoopDiesOfAnUnexpectedFailure() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
+        fx = new NotifierFixture(broker, DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
         fx.publish(List.of(NotifierFixture.notice("boom-1", List.of("user-0001")), NotifierFixture.notice("boom-2", List.of("user-0002"))));
         List<Throwable> failures = List.of(new IllegalStateException("unexpected state"), new StackOverflowError());
         for (int i = 0; i < failures.size(); i++) {
@@ -123,7 +123,7 @@ class NotifierCrashIT {
     @Test
     void shouldDeliverACopyAgainWhenTheResendCrossesMidnightInShanghai() {
         SettableClock dingTalkClock = new SettableClock(java.time.Instant.parse("2026-12-06T15:59:30Z")); // 23:59:30 in Shanghai
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
+        fx = new NotifierFixture(broker, DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
                 .clock(dingTalkClock));
         Notice notice = NotifierFixture.notice("midnight-1", List.of("user-0001"));
         fx.publish(List.of(notice));

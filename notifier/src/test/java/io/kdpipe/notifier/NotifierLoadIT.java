@@ -15,7 +15,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +55,7 @@ class NotifierLoadIT {
 
     @Test
     void shouldDeliverEveryNoticeExactlyOnceThroughTransientFaultsAndTokenExpiry() {
-        fx = new NotifierFixture(broker, SandboxOptions.builder().users(SandboxOptions.numberedUsers(USERS))
+        fx = new NotifierFixture(broker, DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(USERS))
                 .qps(RATE).monthlyQuota(50_000));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE))
                 .set("DINGTALK_MONTHLY_BUDGET", "50000")

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -40,15 +41,15 @@ public final class B2ExtractorThroughput {
         List<Result> results = new ArrayList<>();
         // a small unmeasured snapshot first, so the JIT compiles the extractor's and the sandbox's paths
         // before the measured ones (otherwise whichever runs first also pays for compilation)
-        try (KingdeeSandbox warm = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(Math.max(1_000, customers / 10)))) {
+        try (KingdeeSandbox warm = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(Math.max(1_000, customers / 10)))) {
             snapshot(ctx, warm, warm.table().size());
         }
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(customers))) {
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers))) {
             int jobs = kingdee.options().useOrgs().size();
             long expected = kingdee.table().size();
             Duration latency = Duration.ofMillis(150);
 
-            kingdee.faults().always(Faults.delay(latency));
+            kingdee.faults().always(KingdeeFaults.delay(latency));
             Snapshot slow = snapshot(ctx, kingdee, expected);
             double floorSeconds = slow.queries * latency.toMillis() / 1000.0 / jobs;
             double ratio = floorSeconds / slow.seconds;
@@ -97,7 +98,7 @@ public final class B2ExtractorThroughput {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Snapshot snapshot(Ctx ctx, KingdeeSandbox kingdee, long expected) {

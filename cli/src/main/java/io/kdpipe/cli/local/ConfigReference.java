@@ -1,6 +1,7 @@
 package io.kdpipe.cli.local;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class ConfigReference {
         return b.toString();
     }
 
-    private static void section(StringBuilder b, String title, java.util.Collection<ConfigReader.Documented> docs, Set<String> skip) {
+    private static void section(StringBuilder b, String title, Collection<ConfigReader.Documented> docs, Set<String> skip) {
         b.append("#### ").append(title).append("\n\n| variable | default | meaning |\n|---|---|---|\n");
         for (ConfigReader.Documented d : docs) {
             if (skip.contains(d.key())) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.CustomerRow;
@@ -268,7 +269,7 @@ final class FlowLog implements AutoCloseable {
         return new Counts(rowCounts.getOrDefault(CustomerRow.Phase.SNAPSHOT, 0L),
                 rowCounts.getOrDefault(CustomerRow.Phase.INCREMENTAL, 0L), Map.copyOf(noticeCounts), delivered,
                 ledgerDeadLettered, noticeDeadLetters, rowDeadLetters, caughtUp, firstDeliveryAfterStart, List.copyOf(recent),
-                noticesWithGaps, new java.util.TreeMap<>(gaps));
+                noticesWithGaps, new TreeMap<>(gaps));
     }
 
     @Override

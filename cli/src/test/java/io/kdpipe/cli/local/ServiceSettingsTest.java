@@ -3,6 +3,7 @@ package io.kdpipe.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ class ServiceSettingsTest {
 
     @Test
     void shouldNotWipeADirectoryThatHoldsMoreThanLocalRunData() throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("thesis.tex"), "keep me");
+        Files.writeString(dir.resolve("thesis.tex"), "keep me");
         LocalOptions fresh = new LocalOptions(dir, true, 19092, 19093, 0, 0, 0, 0, 10, Duration.ofSeconds(3), 1, Map.of());
         assertThatThrownBy(() -> LocalRun.start(fresh, line -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("thesis.tex");

@@ -37,7 +37,7 @@ import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
@@ -47,6 +47,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -70,7 +71,7 @@ class DeliveryTruthIT {
         String prefix = TestNames.topicPrefix();
         Map<String, String> env = env(broker, prefix);
         Instant now = Instant.now();
-        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
+        DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
                 .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
                 .user(SandboxUser.of("wangwu", "王五", "13800000003"))
                 .user(SandboxUser.of("wangwu.new", "王五", "13800000013"))
@@ -184,8 +185,8 @@ class DeliveryTruthIT {
             throws Exception {
         String prefix = TestNames.topicPrefix();
         Map<String, String> env = env(broker, prefix);
-        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().monthlyQuota(3)
-                .users(SandboxOptions.numberedUsers(6)).build());
+        DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().monthlyQuota(3)
+                .users(DingTalkSandboxOptions.numberedUsers(6)).build());
         List<AutoCloseable> running = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer(broker)) {
             Map<String, String> n = notifierEnv(env, sandbox);
@@ -291,8 +292,8 @@ class DeliveryTruthIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaBroker broker, String prefix) {
-        return new TopicReader<>(broker, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readAll(Topics.NOTICES_DLT.name(prefix));
+        return new TopicReader<>(broker, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readAll(Topics.NOTICES_DLT.name(prefix));
     }
 
     private static Map<String, DirectoryEntry> directory(KafkaBroker broker, String prefix) {

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -122,7 +123,7 @@ public final class TrailStory {
         private void rows(Set<String> keys, Set<String> ids) {
             Set<Instant> versions = new HashSet<>();
             if (q.noticeId() != null) {
-                ids.stream().map(this::modifiedAt).filter(java.util.Objects::nonNull).forEach(versions::add);
+                ids.stream().map(this::modifiedAt).filter(Objects::nonNull).forEach(versions::add);
             }
             for (TrailEvent e : s.trail()) {
                 if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
