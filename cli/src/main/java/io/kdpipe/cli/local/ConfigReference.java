@@ -61,7 +61,7 @@ public final class ConfigReference {
         b.append("#### `kdpipe local`\n\n")
                 .append("The local run starts from these values instead of the services' defaults (the environment and `--config` still win):\n\n")
                 .append("| variable | local default |\n|---|---|\n");
-        new TreeMap<>(ServiceSettings.LOCAL_DEFAULTS).forEach((k, v) -> b.append("| `").append(k).append("` | `").append(v).append("` |\n"));
+        new TreeMap<>(LocalSettings.LOCAL_DEFAULTS).forEach((k, v) -> b.append("| `").append(k).append("` | `").append(v).append("` |\n"));
         b.append("\n").append(END).append("\n");
         return b.toString();
     }

@@ -111,7 +111,7 @@ public final class LocalRun implements AutoCloseable {
         }
 
         // every setting is checked before anything heavier starts
-        ServiceSettings settings = new ServiceSettings(options, bootstrap);
+        LocalSettings settings = new LocalSettings(options, bootstrap);
         List<String> problems = new ArrayList<>();
         ExtractorConfig extractorConfig = read(ExtractorConfig::read, settings.extractor(kingdee), problems);
         TransformerConfig transformerConfig = read(TransformerConfig::read, settings.transformer(dingTalk != null), problems);

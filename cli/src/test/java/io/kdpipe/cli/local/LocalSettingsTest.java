@@ -12,7 +12,7 @@ import io.kdpipe.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ServiceSettingsTest {
+class LocalSettingsTest {
 
     @TempDir
     Path dir;
@@ -28,12 +28,12 @@ class ServiceSettingsTest {
                 "KDPIPE_EXTRACTOR_POLL_INTERVAL", "5s"));
         assertThat(o.realKingdee()).isTrue();
         assertThat(o.realDingTalk()).isFalse();
-        Map<String, String> env = new ServiceSettings(o, "localhost:19092").extractor(null);
+        Map<String, String> env = new LocalSettings(o, "localhost:19092").extractor(null);
         assertThat(env).containsEntry("KINGDEE_URL", "https://erp.example.com/k3cloud/")
                 .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092")
                 .containsEntry("KDPIPE_EXTRACTOR_POLL_INTERVAL", "5s")
                 .doesNotContainKey("KAFKA_SECURITY_PROTOCOL");
-        assertThat(new ServiceSettings(o, "localhost:19092").transformer(true))
+        assertThat(new LocalSettings(o, "localhost:19092").transformer(true))
                 .containsEntry("KDPIPE_RECIPIENTS_FALLBACK", LocalDirectory.FALLBACK_USER)
                 .containsEntry("KDPIPE_DIGEST_WINDOW", "10s");
     }
