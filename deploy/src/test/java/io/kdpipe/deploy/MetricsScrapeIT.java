@@ -164,7 +164,7 @@ class MetricsScrapeIT {
         ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
         try {
             TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            return runtime;
+            return runtime.start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

@@ -34,7 +34,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The notifier's composition root: builds everything from a {@link NotifierConfig} with {@code new}. */
+/**
+ * The notifier's composition root: builds everything from a {@link NotifierConfig} with {@code new}.
+ * Like every service's {@code main}: a configuration with problems exits 2 listing them all; the
+ * runtime is built, the service started on it, then the runtime's HTTP endpoint; the process exits 1
+ * after the service failed for good (its liveness down, the runtime closed), 0 after a clean stop.
+ */
 public final class NotifierMain {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierMain.class);
@@ -52,9 +57,11 @@ public final class NotifierMain {
             return;
         }
         ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        start(config, runtime);
+        Notifier notifier = start(config, runtime);
+        notifier.onFailure(runtime::close);
         runtime.start().installShutdownHook();
         runtime.awaitShutdown();
+        System.exit(notifier.failed() ? 1 : 0);
     }
 
     /**
@@ -129,7 +136,7 @@ public final class NotifierMain {
         SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),
                 dingTalk, dingTalk::check, dingTalk::lookUpUser, List.of(limiter, contactsLimiter), budget,
                 metrics, settings, clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);
-        Notifier notifier = new Notifier(loop, clientMetrics, "notifier-send-loop");
+        Notifier notifier = new Notifier(loop, clientMetrics, live, "notifier-send-loop");
         runtime.manage("notifier", notifier);
         return notifier.start();
     }

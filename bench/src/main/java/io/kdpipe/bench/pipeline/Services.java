@@ -83,7 +83,7 @@ public final class Services {
         ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
         try {
             TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            return runtime;
+            return runtime.start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;
