@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -108,6 +109,11 @@ class NotifierCrashIT {
             await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> instance.notifier().stopped());
             assertThat(instance.runtime().health().live().up()).as(failure.getClass().getSimpleName()).isFalse();
             assertThat(instance.runtime().health().live().toString()).contains("send loop stopped: " + failure.getClass().getSimpleName());
+            // what main closes its runtime with, so the process exits 1
+            assertThat(instance.notifier().failed()).isTrue();
+            AtomicBoolean onFailureRan = new AtomicBoolean();
+            instance.notifier().onFailure(() -> onFailureRan.set(true));
+            await().atMost(Duration.ofSeconds(10)).untilTrue(onFailureRan);
             instance.runtime().close();
         }
         assertThat(latest()).as("nothing was committed").isEmpty();
@@ -134,6 +140,7 @@ class NotifierCrashIT {
             }
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> first.notifier().stopped());
+        assertThat(first.notifier().failed()).as("a halt is not a failure").isFalse();
         first.runtime().close();
         assertThat(fx.copiesIn("user-0001", notice.msg())).isEqualTo(1);
         assertThat(latest()).isEmpty();
