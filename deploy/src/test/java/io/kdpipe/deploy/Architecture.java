@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * The dependency rule, checked on the source tree: a service ({@code extractor}, {@code transformer},
  * {@code notifier}) uses {@code common} only, never another service, {@code cli}, {@code sandbox} or
  * {@code bench} (its tests may use the sandboxes and the testkit, not another service, {@code cli} or
- * {@code bench}); {@code common} uses no other module (its tests the testkit); and within a module's main code no two packages
+ * {@code bench}); {@code common} uses no other module (its tests the testkit); {@code sandbox} and
+ * {@code testkit} use no service, {@code cli}, {@code bench} or {@code reliability}, so only
+ * {@code cli}, {@code bench}, {@code reliability} and the {@code deploy} tests use services; and within a module's main code no two packages
  * use each other, directly or through others.
  *
  * <p>What a file uses is read from its imports (static and wildcard ones too) and from qualified
@@ -35,6 +37,9 @@ final class Architecture {
     static final Set<String> SERVICES = Set.of("extractor", "transformer", "notifier");
     static final Set<String> FORBIDDEN_FOR_SERVICES = Set.of("extractor", "transformer", "notifier", "cli", "sandbox", "bench");
     static final Set<String> ALLOWED_IN_SERVICE_TESTS = Set.of("sandbox", "testkit");
+    /** Modules the services' tests use: they use no service, {@code cli}, {@code bench} or {@code reliability}. */
+    static final Set<String> SUPPORT = Set.of("sandbox", "testkit");
+    static final Set<String> FORBIDDEN_FOR_SUPPORT = Set.of("extractor", "transformer", "notifier", "cli", "bench", "reliability");
 
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
@@ -112,6 +117,8 @@ final class Architecture {
                     forbidden = FORBIDDEN_FOR_SERVICES.contains(target) && !(s.test() && ALLOWED_IN_SERVICE_TESTS.contains(target));
                 } else if (s.module().equals("common")) {
                     forbidden = !(s.test() && target.equals("testkit"));
+                } else if (SUPPORT.contains(s.module())) {
+                    forbidden = FORBIDDEN_FOR_SUPPORT.contains(target);
                 } else {
                     forbidden = false;
                 }

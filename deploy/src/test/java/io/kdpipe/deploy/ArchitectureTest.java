@@ -37,7 +37,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void aServiceUsingAnotherServiceCliSandboxOrBenchIsFound() {
+    void aForbiddenUseIsFound() {
         List<Source> tree = List.of(
                 source("extractor/src/main/java/io/kdpipe/extractor/A.java", "extractor", false, """
                         package io.kdpipe.extractor;
@@ -74,6 +74,12 @@ class ArchitectureTest {
 
                         import io.kdpipe.notifier.NotifierMain;
                         import io.kdpipe.transformer.TransformerMain;
+                        """),
+                source("sandbox/src/main/java/io/kdpipe/sandbox/F.java", "sandbox", false, """
+                        package io.kdpipe.sandbox;
+
+                        import io.kdpipe.common.contract.Json;
+                        import io.kdpipe.extractor.ExtractorConfig;
                         """));
 
         assertThat(Architecture.forbiddenUses(tree)).containsExactly(
@@ -82,7 +88,8 @@ class ArchitectureTest {
                 "transformer/src/main/java/io/kdpipe/transformer/B.java: uses io.kdpipe.cli",
                 "transformer/src/main/java/io/kdpipe/transformer/B.java: uses io.kdpipe.sandbox.kingdee",
                 "notifier/src/test/java/io/kdpipe/notifier/C.java: uses io.kdpipe.transformer",
-                "common/src/main/java/io/kdpipe/common/D.java: uses io.kdpipe.testkit");
+                "common/src/main/java/io/kdpipe/common/D.java: uses io.kdpipe.testkit",
+                "sandbox/src/main/java/io/kdpipe/sandbox/F.java: uses io.kdpipe.extractor");
     }
 
     @Test
