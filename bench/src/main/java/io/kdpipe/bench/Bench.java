@@ -1,5 +1,6 @@
 package io.kdpipe.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -109,7 +110,7 @@ public final class Bench {
             }
         }
         machine.put("loadAverageAtEnd", String.format(Locale.ROOT, "%.2f",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         Report report = new Report(machine, results, command);
         System.out.println();
         System.out.print(report.table());
@@ -147,7 +148,7 @@ public final class Bench {
     }
 
     private static String command(String[] args) {
-        List<String> jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
         return "mvn -B -q -pl bench -am package -DskipTests && java " + String.join(" ", jvm)
                 + " -jar bench/target/bench-0.1.0-SNAPSHOT.jar " + String.join(" ", args);
     }

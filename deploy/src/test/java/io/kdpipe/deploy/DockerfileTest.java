@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -89,10 +91,10 @@ class DockerfileTest {
     @FieldSource("SERVICES")
     void imageCarriesTheOciAnnotations(String service) throws IOException {
         Map<String, String> labels = new LinkedHashMap<>();
-        java.util.regex.Pattern pair = java.util.regex.Pattern.compile("(org\\.opencontainers\\.image\\.[a-z.]+)=\"([^\"]*)\"");
+        Pattern pair = Pattern.compile("(org\\.opencontainers\\.image\\.[a-z.]+)=\"([^\"]*)\"");
         for (String line : effective(stages(), service)) {
             if (line.startsWith("LABEL ")) {
-                java.util.regex.Matcher m = pair.matcher(line);
+                Matcher m = pair.matcher(line);
                 while (m.find()) {
                     labels.put(m.group(1), m.group(2));
                 }

@@ -3,8 +3,12 @@ package io.kdpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +29,6 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.ExtractorConfig;
-import io.kdpipe.extractor.ExtractorTopics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.transformer.TransformerConfig;
 import org.junit.jupiter.api.Test;
@@ -187,7 +192,7 @@ class ManifestsTest {
 
         Map<String, Topic<?, ?>> declared = new TreeMap<>();
         Topics.ALL.forEach(t -> declared.put(t.name(prefix), t));
-        Topic<?, ?> jobs = ExtractorTopics.jobs(extractor.jobs().size());
+        Topic<?, ?> jobs = Topics.jobs(extractor.jobs().size());
         declared.put(jobs.name(prefix), jobs);
 
         Map<String, JsonNode> resources = new TreeMap<>();
@@ -403,7 +408,7 @@ class ManifestsTest {
     @Test
     void hpaFallbackScalesOnlyTheTransformerWithinThePartitions() throws Exception {
         Path file = DeployFiles.K8S.resolve("examples/hpa-fallback.yaml");
-        List<JsonNode> hpas = new java.util.ArrayList<>();
+        List<JsonNode> hpas = new ArrayList<>();
         try (var it = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
             it.forEachRemaining(hpas::add);
         }
@@ -477,15 +482,15 @@ class ManifestsTest {
     private static Set<String> loggingVariables() {
         try (var in = ManifestsTest.class.getClassLoader().getResourceAsStream("logback.xml")) {
             assertThat(in).as("common's logback.xml on the class path").isNotNull();
-            String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Set<String> keys = new TreeSet<>();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{(KDPIPE_[A-Z0-9_]+)").matcher(xml);
+            Matcher m = Pattern.compile("\\$\\{(KDPIPE_[A-Z0-9_]+)").matcher(xml);
             while (m.find()) {
                 keys.add(m.group(1));
             }
             return Set.copyOf(keys);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

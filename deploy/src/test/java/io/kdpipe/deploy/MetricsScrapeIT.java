@@ -29,7 +29,9 @@ import io.kdpipe.extractor.ExtractorMain;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
@@ -65,9 +67,9 @@ class MetricsScrapeIT {
 
     @Test
     void everyMetricTheRulesAndDashboardsQueryIsExported(@TempDir Path stateDir) throws Exception {
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(CUSTOMERS));
-                DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
-                        .users(io.kdpipe.sandbox.dingtalk.SandboxOptions.numberedUsers(2)).build());
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(CUSTOMERS));
+                DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
+                        .users(DingTalkSandboxOptions.numberedUsers(2)).build());
                 ServiceRuntime notifier = startNotifier(dingTalk);
                 ServiceRuntime transformer = startTransformer(stateDir);
                 ServiceRuntime extractor = ExtractorMain.start(ExtractorConfig.from(extractorEnv(kingdee)))) {
@@ -162,7 +164,7 @@ class MetricsScrapeIT {
         ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
         try {
             TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            return runtime;
+            return runtime.start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

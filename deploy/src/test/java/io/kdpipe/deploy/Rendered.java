@@ -3,6 +3,7 @@ package io.kdpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +94,8 @@ final class Rendered {
         }
 
         static boolean available(String tool, String path) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                if (new java.io.File(dir, tool).canExecute()) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (new File(dir, tool).canExecute()) {
                     return true;
                 }
             }
@@ -102,7 +103,7 @@ final class Rendered {
         }
 
         /** Runs the command in {@code dir}; fails the test with its output unless it exits 0. */
-        static String run(java.io.File dir, String... command) {
+        static String run(File dir, String... command) {
             Result r = exec(dir, Map.of(), command);
             assertThat(r.exit).as("%s exited with %s:%n%s", String.join(" ", command), r.exit, r.output).isZero();
             return r.output;
@@ -111,7 +112,7 @@ final class Rendered {
         record Result(int exit, String output) {
         }
 
-        static Result exec(java.io.File dir, Map<String, String> env, String... command) {
+        static Result exec(File dir, Map<String, String> env, String... command) {
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).directory(dir).redirectErrorStream(true);
                 if (!env.isEmpty()) {

@@ -146,7 +146,7 @@ public final class Extractor implements AutoCloseable {
     }
 
     private Topic<byte[], byte[]> jobsTopic() {
-        return ExtractorTopics.jobs(config.jobs().size());
+        return Topics.jobs(config.jobs().size());
     }
 
     /** Jobs added to the configuration need partitions of their own. */

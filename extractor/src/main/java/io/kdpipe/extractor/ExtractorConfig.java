@@ -4,16 +4,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
+import io.kdpipe.common.config.SharedSettings;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.kingdee.BillQuery;
 import io.kdpipe.extractor.kingdee.KingdeeAuth;
@@ -116,8 +120,8 @@ public record ExtractorConfig(
                 "how far behind its position a job reads again for saves that commit late: the longest save plus any clock skew");
         Duration lookBack = r.duration("KDPIPE_EXTRACTOR_LOOKBACK_INTERVAL", Duration.ofMinutes(1),
                 "how often a job reads the overlap window again (key and date only) for saves that commit late");
-        String group = r.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "consumer group through which replicas share jobs");
-        String txPrefix = r.string("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", "kdpipe-extractor",
+        String group = r.string(SharedSettings.EXTRACTOR_GROUP_ID, SharedSettings.DEFAULT_EXTRACTOR_GROUP_ID, "consumer group through which replicas share jobs");
+        String txPrefix = r.string(SharedSettings.EXTRACTOR_TRANSACTIONAL_ID_PREFIX, SharedSettings.DEFAULT_EXTRACTOR_TRANSACTIONAL_ID_PREFIX,
                 "prefix of each job's transactional id; must be the same on every replica");
         Duration session = r.duration("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", Duration.ofSeconds(30),
                 "how long a replica that stopped answering keeps its jobs before another takes them");
@@ -138,7 +142,7 @@ public record ExtractorConfig(
         List<String> flattened = CustomerFieldKeys.flattened(fields);
         if (!flattened.isEmpty()) {
             warnings.add("KINGDEE_FIELD_KEYS: " + flattened.stream().map(k -> k + " is read as " + CustomerFieldKeys.dotted(k))
-                    .collect(java.util.stream.Collectors.joining(", ")) + " (Kingdee field keys write references with a dot)");
+                    .collect(Collectors.joining(", ")) + " (Kingdee field keys write references with a dot)");
         }
         List<String> wanted = new ArrayList<>(fields.stream().map(CustomerFieldKeys::dotted).toList());
         List<String> added = new ArrayList<>();
@@ -157,7 +161,7 @@ public record ExtractorConfig(
         Set<String> entries = new LinkedHashSet<>();
         List<String> unknown = new ArrayList<>();
         for (String k : keys) {
-            java.util.Optional<String> table = CustomerFieldKeys.tableOf(k, extraEntries);
+            Optional<String> table = CustomerFieldKeys.tableOf(k, extraEntries);
             if (table.isEmpty()) {
                 unknown.add(k);
             } else if (table.get().equals(CustomerFieldKeys.BANK_TABLE)) {
@@ -181,7 +185,7 @@ public record ExtractorConfig(
                 jobs.add(new JobSpec(acct + "." + form + ".org-" + org, acct, form, keys, entries, jobFilter, pageSize, poll, overlap, lookBack, dates));
             }
         }
-        jobs.sort(java.util.Comparator.comparing(JobSpec::id));
+        jobs.sort(Comparator.comparing(JobSpec::id));
         return new ExtractorConfig(kafka, site, zone, List.copyOf(jobs), group, txPrefix, session,
                 new RetryPolicy(attempts, backoff, maxBackoff), permanentPause, List.copyOf(warnings));
     }

@@ -106,7 +106,7 @@ public final class ExtractorMain {
         String prefix = config.kafka().topicPrefix();
         CheckpointReader checkpoints = new CheckpointReader(admin, clients::checkpointConsumer, Topics.CHECKPOINTS.name(prefix),
                 CHECKPOINT_READ_TIMEOUT);
-        JobOwnership ownership = new JobOwnership(config.jobs(), ExtractorTopics.jobs(config.jobs().size()).name(prefix),
+        JobOwnership ownership = new JobOwnership(config.jobs(), Topics.jobs(config.jobs().size()).name(prefix),
                 clients.groupConsumer(), spec -> jobWorker(spec, config, clients, checkpoints, metrics, clock), metrics, STOP_TIMEOUT);
         KingdeeClient probe = new KingdeeClient(config.site(), new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), metrics);
         return new Extractor(config, admin, ownership, probe::executeBillQuery, metrics);

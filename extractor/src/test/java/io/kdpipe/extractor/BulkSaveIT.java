@@ -20,7 +20,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.sandbox.kingdee.CustomerTable;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class BulkSaveIT {
 
     @Test
     void shouldPublishEveryVersionOfABulkSaveOnceAndGoOnWithASmallCheckpoint() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(CUSTOMERS)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(CUSTOMERS)))) {
             Extractor extractor = f.start();
             f.awaitSnapshots(Duration.ofSeconds(240));
             String job = f.config().jobs().get(0).id();

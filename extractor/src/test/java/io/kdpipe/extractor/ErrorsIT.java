@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.LocalDateTime;
 
+import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.runtime.Health;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,7 +32,7 @@ class ErrorsIT {
 
     @Test
     void shouldReportErrorResponsesAndGarbageClearlyCountThemAndKeepTheWatermark() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(200)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(200)))) {
             Extractor extractor = f.start();
             f.awaitSnapshots(Duration.ofSeconds(60));
             String job = f.config().jobs().get(0).id();
@@ -36,7 +41,7 @@ class ErrorsIT {
             int rowsBefore = f.rows().size();
 
             // a change is waiting, but every answer is now an error of one kind or another
-            f.kingdee.faults().always(Faults.garbage());
+            f.kingdee.faults().always(KingdeeFaults.garbage());
             LocalDateTime changed = f.kingdee.table().edit(f.kingdee.table().ids().get(3)).modifyDate();
             expectDown(extractor, "not JSON");
             double badResponses = extractor.metrics().count("kdpipe.extractor.kingdee.calls", "outcome", "bad_response");
@@ -45,13 +50,13 @@ class ErrorsIT {
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     extractor.metrics().count("kdpipe.extractor.kingdee.calls", "outcome", "bad_response") > badResponses);
 
-            f.kingdee.faults().clear().always(Faults.msgCode(9, "元数据中标识为FSELLERX的字段不存在"));
+            f.kingdee.faults().clear().always(KingdeeFaults.msgCode(9, "元数据中标识为FSELLERX的字段不存在"));
             expectDown(extractor, "MsgCode 9 (field or value does not exist): 元数据中标识为FSELLERX的字段不存在");
 
-            f.kingdee.faults().clear().always(Faults.msgCodeAsStrings(4, "过滤条件语法错误"));
+            f.kingdee.faults().clear().always(KingdeeFaults.msgCodeAsStrings(4, "过滤条件语法错误"));
             expectDown(extractor, "MsgCode 4");
 
-            f.kingdee.faults().clear().always(Faults.responseError(200, "对象名 'T_BD_CUSTOMERX' 无效。"));
+            f.kingdee.faults().clear().always(KingdeeFaults.responseError(200, "对象名 'T_BD_CUSTOMERX' 无效。"));
             expectDown(extractor, "server exception (HTTP 200): 对象名 'T_BD_CUSTOMERX' 无效。");
 
             // the error metrics rose, the job paused between attempts instead of looping hot
@@ -75,7 +80,7 @@ class ErrorsIT {
 
     @Test
     void shouldNameARefusedLoginAndNotRetryItInALoop() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(10)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(10)))) {
             f.set("KINGDEE_PASSWORD", "wrong-password");
             Extractor extractor = f.start();
 
@@ -92,7 +97,7 @@ class ErrorsIT {
 
     @Test
     void shouldNameAnUnknownAccountId() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(10)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(10)))) {
             f.set("KINGDEE_ACCT_ID", "no-such-dc");
             Extractor extractor = f.start();
             expectDown(extractor, "account id (acctID");
@@ -101,7 +106,7 @@ class ErrorsIT {
 
     @Test
     void shouldSignEveryCallWithSignatureHeaders() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(300)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(300)))) {
             f.set("KINGDEE_AUTH", "signature_headers").set("KINGDEE_APP_ID", f.kingdee.options().appId())
                     .set("KINGDEE_APP_SECRET", f.kingdee.options().appSecret()).set("KINGDEE_PAGE_SIZE", "100");
             f.start();
@@ -113,7 +118,7 @@ class ErrorsIT {
 
     @Test
     void shouldLogInWithAppSecretAndRefuseAWrongOne() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(100)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(100)))) {
             f.set("KINGDEE_AUTH", "app_secret").set("KINGDEE_APP_ID", f.kingdee.options().appId())
                     .set("KINGDEE_APP_SECRET", "not-the-secret");
             Extractor refused = f.start();
@@ -129,28 +134,28 @@ class ErrorsIT {
 
     @Test
     void shouldNotBeLiveOnceAJobThreadDiesOfAnUnexpectedFailure() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(10)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(10)))) {
             // the job's producer cannot be made, with an exception none of the job's handlers expects
             Extractor extractor = f.start(config -> {
                 KafkaClients real = KafkaClients.of(config);
                 return new KafkaClients() {
                     @Override
-                    public org.apache.kafka.clients.producer.Producer<String, byte[]> producer(String transactionalId) {
+                    public Producer<String, byte[]> producer(String transactionalId) {
                         throw new ArithmeticException("injected: / by zero");
                     }
 
                     @Override
-                    public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> groupConsumer() {
+                    public Consumer<byte[], byte[]> groupConsumer() {
                         return real.groupConsumer();
                     }
 
                     @Override
-                    public org.apache.kafka.clients.consumer.Consumer<String, byte[]> checkpointConsumer() {
+                    public Consumer<String, byte[]> checkpointConsumer() {
                         return real.checkpointConsumer();
                     }
 
                     @Override
-                    public org.apache.kafka.clients.admin.Admin admin() {
+                    public Admin admin() {
                         return real.admin();
                     }
                 };
@@ -176,10 +181,10 @@ class ErrorsIT {
 
     @Test
     void shouldRefuseToStartWithAFieldKeyKingdeeDoesNotKnowNamingTheDottedForm() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(20)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(20)))) {
             f.set("KINGDEE_FIELD_KEYS", "FNumber,FName,FSELLER.FNumbr");
-            io.kdpipe.common.config.ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    io.kdpipe.common.config.ConfigException.class, f::start);
+            ConfigException e = Assertions.catchThrowableOfType(
+                    ConfigException.class, f::start);
             assertThat(e.getMessage()).contains("KINGDEE_FIELD_KEYS", "MsgCode 9", "FSELLER.FNumbr", "FSELLER.FNumber");
             assertThat(f.kingdee.calls("ExecuteBillQuery")).isEqualTo(1);
         }
@@ -187,14 +192,14 @@ class ErrorsIT {
 
     @Test
     void shouldTellAHungCallInReadinessBeforeTheRetriesGiveUp() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(20)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(20)))) {
             f.set("KINGDEE_RETRY_ATTEMPTS", "6");
             Extractor extractor = f.start();
             f.awaitSnapshots(Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(10)).until(() -> extractor.readiness().up());
 
             // every call hangs until it times out (3 s), and is tried again: the job itself still thinks it is polling
-            f.kingdee.faults().always(Faults.hang());
+            f.kingdee.faults().always(KingdeeFaults.hang());
             await().atMost(Duration.ofSeconds(14)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !extractor.readiness().up() && extractor.readiness().detail().contains("a call may hang"));
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.kingdee.KingdeeAuth;
+import io.kdpipe.extractor.rows.CustomerFieldKeys;
 import org.junit.jupiter.api.Test;
 
 class ExtractorConfigTest {
@@ -63,9 +64,9 @@ class ExtractorConfigTest {
 
     @Test
     void shouldDefaultToTheSeedsColumnsWithNamesDatesAndStatuses() {
-        assertThat(io.kdpipe.extractor.rows.CustomerFieldKeys.SEED).hasSize(52).doesNotHaveDuplicates();
+        assertThat(CustomerFieldKeys.SEED).hasSize(52).doesNotHaveDuplicates();
         JobSpec job = ExtractorConfig.from(minimal()).jobs().get(0);
-        assertThat(job.fieldKeys()).containsAll(io.kdpipe.extractor.rows.CustomerFieldKeys.SEED)
+        assertThat(job.fieldKeys()).containsAll(CustomerFieldKeys.SEED)
                 .contains("FSELLER.FName", "FSALDEPTID.FName", "FGroup.FName", "FForbidDate");
         assertThat(job.entryFieldKeys()).containsExactlyInAnyOrder("FCOUNTRY1.FNumber", "FBANKCODE", "FACCOUNTNAME",
                 "FBankTypeRec.FNumber", "FTextBankDetail", "FBankDetail.FNumber", "FOpenAddressRec", "FCNAPS", "FCURRENCYID.FNumber",

@@ -2,6 +2,7 @@ package io.kdpipe.extractor;
 
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -76,7 +78,7 @@ final class ExtractorFixture implements AutoCloseable {
 
     Extractor start(Function<ExtractorConfig, KafkaClients> clients) {
         ExtractorConfig config = config();
-        Extractor e = ExtractorMain.extractor(config, clients.apply(config), new ExtractorMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC());
+        Extractor e = ExtractorMain.extractor(config, clients.apply(config), new ExtractorMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
         started.add(e);
         return e.start();
     }
@@ -106,7 +108,7 @@ final class ExtractorFixture implements AutoCloseable {
 
     /** The size in bytes of the largest record on the checkpoint topic. */
     int largestCheckpointBytes() {
-        return new TopicReader<>(broker, new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+        return new TopicReader<>(broker, new StringDeserializer(), new ByteArrayDeserializer())
                 .readAll(Topics.CHECKPOINTS.name(prefix)).stream().mapToInt(r -> r.value() == null ? 0 : r.value().length).max().orElse(0);
     }
 

@@ -10,8 +10,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ExtractorMainIT {
 
     @Test
     void shouldServeReadinessAndMetricsFromTheCompositionRoot() throws Exception {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(50)));
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(50)));
                 ServiceRuntime runtime = ExtractorMain.start(f.config())) {
             f.awaitSnapshots(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(10)).until(() -> get(runtime, "/health/ready").statusCode() == 200);
@@ -39,7 +40,7 @@ class ExtractorMainIT {
                     .contains("kafka_producer_record_send_total").contains("kafka_consumer_coordinator_assigned_partitions")
                     .doesNotContain(f.kingdee.options().password());
 
-            f.kingdee.faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));
+            f.kingdee.faults().always(KingdeeFaults.msgCode(9, "元数据中标识为FX的字段不存在"));
             await().atMost(Duration.ofSeconds(10)).until(() -> get(runtime, "/health/ready").statusCode() == 503);
             assertThat(get(runtime, "/health/ready").body()).contains("元数据中标识为FX的字段不存在");
             String jobs = get(runtime, "/jobs").body();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -16,9 +17,9 @@ import io.kdpipe.extractor.job.CheckpointReader;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.extractor.job.JobWorker;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,15 +43,15 @@ class FencingIT {
 
     @Test
     void shouldFenceAStalledOldOwnerSoItsLatePageIsNeverCommitted() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(1_500)));
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(1_500)));
                 Admin admin = Admin.create(broker.clientConfig())) {
             f.set("KINGDEE_PAGE_SIZE", "100").set("KINGDEE_TIMEOUT", "60s");
             ExtractorConfig config = f.config();
-            new TopicInitializer(admin, f.prefix, (short) -1).ensure(java.util.List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS));
+            new TopicInitializer(admin, f.prefix, (short) -1).ensure(List.of(Topics.CUSTOMERS, Topics.CHECKPOINTS));
             JobSpec job = config.jobs().get(0);
             // the old owner's third query hangs: it stalls mid-snapshot with its producer still open
-            f.kingdee.faults().next(Faults.delay(Duration.ZERO)).next(Faults.delay(Duration.ZERO)).next(Faults.delay(Duration.ZERO))
-                    .next(Faults.hang());
+            f.kingdee.faults().next(KingdeeFaults.delay(Duration.ZERO)).next(KingdeeFaults.delay(Duration.ZERO)).next(KingdeeFaults.delay(Duration.ZERO))
+                    .next(KingdeeFaults.hang());
             JobWorker old = worker(f, config, admin, job);
             old.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> f.kingdee.calls("ExecuteBillQuery") >= 4);

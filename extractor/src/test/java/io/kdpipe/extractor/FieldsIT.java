@@ -16,7 +16,7 @@ import io.kdpipe.extractor.rows.CustomerFieldKeys;
 import io.kdpipe.sandbox.kingdee.CustomerTable;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class FieldsIT {
 
     @Test
     void shouldPublishTheSeedsColumnsEveryBankAccountStatusesAndOddTextAsKingdeeHoldsThem() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(200)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(200)))) {
             // the seed's column names, as the original integration lists them: flattened, without FDocumentStatus/FForbidStatus
             String seedColumns = CustomerFieldKeys.SEED.stream().map(k -> k.replace('.', '_')).collect(Collectors.joining(","));
             assertThat(seedColumns).contains("FSELLER_FNumber").doesNotContain("FDocumentStatus").doesNotContain("FForbidStatus");

@@ -20,7 +20,7 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.sandbox.kingdee.CustomerTable;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class IncrementalIT {
 
     @Test
     void shouldPublishFiveHundredChangesEachOnceIncludingSharedTimestampsAndLateCommits() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(1_000)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(1_000)))) {
             // pages of 40: ties at one timestamp straddle page boundaries
             f.set("KINGDEE_PAGE_SIZE", "40");
             long startedAt = Instant.now().getEpochSecond();

@@ -10,15 +10,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.extractor.job.JobSpec;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +47,7 @@ class ReplicasIT {
 
     @Test
     void shouldRunEachOfThreeJobsOnExactlyOneOfTwoInstancesAndHandThemOverWhenOneStops() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(900)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(900)))) {
             f.set("KINGDEE_USE_ORGS", "100,101,102").set("KINGDEE_PAGE_SIZE", "50")
                     .set("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", SESSION_TIMEOUT.toSeconds() + "s");
             Set<String> jobs = f.config().jobs().stream().map(JobSpec::id).collect(Collectors.toSet());
@@ -95,14 +104,14 @@ class ReplicasIT {
 
     @Test
     void shouldMoveTheJobsOfAFrozenReplicaAndFenceItsWorkers() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(300)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(300)))) {
             f.set("KINGDEE_USE_ORGS", "100,101,102").set("KINGDEE_PAGE_SIZE", "50")
                     .set("KDPIPE_EXTRACTOR_SESSION_TIMEOUT", SESSION_TIMEOUT.toSeconds() + "s")
                     // a replica whose group loop stops polling leaves the group after this long
                     .set("KAFKA_MAX_POLL_INTERVAL_MS", "5000");
             Set<String> jobs = f.config().jobs().stream().map(JobSpec::id).collect(Collectors.toSet());
-            java.util.concurrent.CountDownLatch thaw = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch thaw = new CountDownLatch(1);
+            AtomicBoolean frozen = new AtomicBoolean();
             Extractor a = f.start(config -> new FreezableGroupClients(KafkaClients.of(config), config, frozen, thaw));
             Extractor b = f.start();
             try {
@@ -143,11 +152,11 @@ class ReplicasIT {
     private static final class FreezableGroupClients implements KafkaClients {
         private final KafkaClients real;
         private final ExtractorConfig config;
-        private final java.util.concurrent.atomic.AtomicBoolean frozen;
-        private final java.util.concurrent.CountDownLatch thaw;
+        private final AtomicBoolean frozen;
+        private final CountDownLatch thaw;
 
-        FreezableGroupClients(KafkaClients real, ExtractorConfig config, java.util.concurrent.atomic.AtomicBoolean frozen,
-                java.util.concurrent.CountDownLatch thaw) {
+        FreezableGroupClients(KafkaClients real, ExtractorConfig config, AtomicBoolean frozen,
+                CountDownLatch thaw) {
             this.real = real;
             this.config = config;
             this.frozen = frozen;
@@ -155,22 +164,22 @@ class ReplicasIT {
         }
 
         @Override
-        public org.apache.kafka.clients.producer.Producer<String, byte[]> producer(String transactionalId) {
+        public Producer<String, byte[]> producer(String transactionalId) {
             return real.producer(transactionalId);
         }
 
         @Override
-        public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> groupConsumer() {
+        public Consumer<byte[], byte[]> groupConsumer() {
             Map<String, Object> p = config.kafka().clientProperties();
             p.put("group.id", config.groupId());
             p.put("enable.auto.commit", false);
             p.put("session.timeout.ms", (int) config.sessionTimeout().toMillis());
             p.put("heartbeat.interval.ms", 1500);
-            p.put("partition.assignment.strategy", org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
-            return new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer()) {
+            p.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+            return new KafkaConsumer<byte[], byte[]>(p,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
                 @Override
-                public org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+                public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
                     if (frozen.get()) {
                         try {
                             thaw.await();
@@ -184,12 +193,12 @@ class ReplicasIT {
         }
 
         @Override
-        public org.apache.kafka.clients.consumer.Consumer<String, byte[]> checkpointConsumer() {
+        public Consumer<String, byte[]> checkpointConsumer() {
             return real.checkpointConsumer();
         }
 
         @Override
-        public org.apache.kafka.clients.admin.Admin admin() {
+        public Admin admin() {
             return real.admin();
         }
     }

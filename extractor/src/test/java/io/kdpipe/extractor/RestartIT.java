@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -13,15 +14,17 @@ import java.util.stream.Collectors;
 
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,7 +42,7 @@ class RestartIT {
 
     @Test
     void shouldLoseAndRepeatNothingWhenStoppedMidPageBeforeTheCommitAndRestarted() throws Exception {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(2_000)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(2_000)))) {
             f.set("KINGDEE_PAGE_SIZE", "150");
             CountDownLatch stuck = new CountDownLatch(1);
             // the first extractor's producer sends its fourth page, then hangs instead of committing it
@@ -90,7 +93,7 @@ class RestartIT {
 
         @Override
         public Producer<String, byte[]> producer(String transactionalId) {
-            Map<String, Object> p = new java.util.HashMap<>(broker.clientConfig());
+            Map<String, Object> p = new HashMap<>(broker.clientConfig());
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             AtomicInteger commits = new AtomicInteger();
             return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()) {
@@ -102,7 +105,7 @@ class RestartIT {
                         try {
                             new CountDownLatch(1).await(); // until the extractor stops this thread
                         } catch (InterruptedException e) {
-                            throw new org.apache.kafka.common.errors.InterruptException(e);
+                            throw new InterruptException(e);
                         }
                     }
                     super.commitTransaction();
@@ -111,12 +114,12 @@ class RestartIT {
         }
 
         @Override
-        public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> groupConsumer() {
+        public Consumer<byte[], byte[]> groupConsumer() {
             return real.groupConsumer();
         }
 
         @Override
-        public org.apache.kafka.clients.consumer.Consumer<String, byte[]> checkpointConsumer() {
+        public Consumer<String, byte[]> checkpointConsumer() {
             return real.checkpointConsumer();
         }
 

@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class SnapshotIT {
 
     @Test
     void shouldPublishATenThousandCustomerSnapshotExactlyOnce() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(10_000)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(10_000)))) {
             f.set("KINGDEE_USE_ORGS", "100,101,102");
             long started = System.nanoTime();
             Extractor extractor = f.start();
@@ -60,7 +60,7 @@ class SnapshotIT {
 
     @Test
     void shouldPublishRowsAsKingdeeHoldsThemWithBankAccountsFoldedAndValuesNormalised() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(300)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(300)))) {
             // small pages: customers with two bank accounts straddle page boundaries
             f.set("KINGDEE_PAGE_SIZE", "7");
             f.start();
@@ -86,7 +86,7 @@ class SnapshotIT {
 
     @Test
     void shouldLogInAgainWhenTheSessionExpiresMidPaginationWithoutSkippingOrRepeatingAPage() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(3_000)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(3_000)))) {
             f.set("KINGDEE_PAGE_SIZE", "200");
             f.kingdee.faults().expireSessionsAfter(4);
             Extractor extractor = f.start();
@@ -104,10 +104,10 @@ class SnapshotIT {
 
     @Test
     void shouldRideOutThrottlingAndServerErrorsWithRetries() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(500)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(500)))) {
             f.set("KINGDEE_PAGE_SIZE", "100");
-            f.kingdee.faults().next(Faults.throttled()).next(Faults.http(503, "<html>Service Unavailable</html>"))
-                    .next(Faults.responseError(500, "Timeout expired"));
+            f.kingdee.faults().next(KingdeeFaults.throttled()).next(KingdeeFaults.http(503, "<html>Service Unavailable</html>"))
+                    .next(KingdeeFaults.responseError(500, "Timeout expired"));
             Extractor extractor = f.start();
             f.awaitSnapshots(Duration.ofSeconds(60));
 

@@ -3,6 +3,7 @@ package io.kdpipe.extractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.kingdee.CustomerTable;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TopicReader;
@@ -43,7 +44,7 @@ class UnreadableValuesIT {
 
     @Test
     void shouldDeadLetterACustomerWhoseKeyOrDateCannotBeReadAndGoOn() {
-        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(40)))) {
+        try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(40)))) {
             f.set("KINGDEE_PAGE_SIZE", "7");
             CustomerTable table = f.kingdee.table();
             List<Long> ids = table.ids();
@@ -111,7 +112,7 @@ class UnreadableValuesIT {
     private static JsonNode readTree(byte[] value) {
         try {
             return Json.mapper().readTree(new String(value, StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,6 +3,7 @@ package io.kdpipe.notifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -10,7 +11,9 @@ import java.util.Set;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
+import io.kdpipe.common.config.SharedSettings;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.topic.Topics;
 
 /**
  * The notifier's validated settings, read from the environment (or a file) by {@link #read}. Every
@@ -102,9 +105,9 @@ public record NotifierConfig(
         double headroom = r.decimal("DINGTALK_RATE_HEADROOM", 1.0, 0.1, 1.0,
                 "fraction of the rate this deployment uses, e.g. 0.5 when another system sends with the same app "
                         + "(no margin is needed: calls are counted until a second after they end)");
-        int budget = r.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE,
+        int budget = r.integer(SharedSettings.DINGTALK_MONTHLY_BUDGET, SharedSettings.DEFAULT_DINGTALK_MONTHLY_BUDGET, 1, Integer.MAX_VALUE,
                 "DingTalk calls allowed per calendar month (standard edition 5000, professional 200000)");
-        ZoneId zone = r.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "time zone of DingTalk's months and days");
+        ZoneId zone = r.zone(SharedSettings.DINGTALK_QUOTA_ZONE, SharedSettings.DEFAULT_DINGTALK_QUOTA_ZONE, "time zone of DingTalk's months and days");
         boolean dlOverBudget = r.bool("NOTIFIER_DEAD_LETTER_OVER_BUDGET", false,
                 "at the monthly budget, dead-letter notices instead of pausing until next month");
         Duration deadline = r.duration("NOTIFIER_RETRY_DEADLINE", Duration.ofMinutes(15),
@@ -124,7 +127,7 @@ public record NotifierConfig(
             try {
                 kinds.add(Notice.Kind.valueOf(k.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + java.util.Arrays.toString(Notice.Kind.values()));
+                r.check(false, "NOTIFIER_VERIFY_KINDS", "'" + k + "' is not one of " + Arrays.toString(Notice.Kind.values()));
             }
         }
         double share = r.decimal("NOTIFIER_VERIFY_BUDGET_SHARE", 0.1, 0.0, 1.0,
@@ -141,17 +144,17 @@ public record NotifierConfig(
                 "how often the directory's userids are checked for free, 10 at a time, ahead of any send "
                         + "(newly imported and stale entries first); 0s turns the sweep off");
         r.check(!sweep.isNegative(), "NOTIFIER_USER_SWEEP_INTERVAL", "must not be negative");
-        Duration ledgerHorizon = r.duration("NOTIFIER_LEDGER_HORIZON", io.kdpipe.common.topic.Topics.DELIVERIES_RETENTION,
+        Duration ledgerHorizon = r.duration("NOTIFIER_LEDGER_HORIZON", Topics.DELIVERIES_RETENTION,
                 "how long sent notices are remembered to skip them if read again; at least the notices topic's retention");
         Duration probe = r.duration("NOTIFIER_QUOTA_PROBE_INTERVAL", Duration.ofMinutes(30),
                 "after DingTalk's 90020 (quota used up), how often one notice is sent to see whether the quota is back");
-        r.check(ledgerHorizon.compareTo(io.kdpipe.common.topic.Topics.NOTICES_RETENTION) > 0, "NOTIFIER_LEDGER_HORIZON",
-                "must be longer than the notices topic's retention (" + io.kdpipe.common.topic.Topics.NOTICES_RETENTION.toDays() + " days)");
+        r.check(ledgerHorizon.compareTo(Topics.NOTICES_RETENTION) > 0, "NOTIFIER_LEDGER_HORIZON",
+                "must be longer than the notices topic's retention (" + Topics.NOTICES_RETENTION.toDays() + " days)");
         r.check(!verifyDelay.isNegative(), "NOTIFIER_VERIFY_DELAY", "must not be negative");
         r.check(!probe.isZero() && !probe.isNegative(), "NOTIFIER_QUOTA_PROBE_INTERVAL", "must be positive");
-        String group = r.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "consumer group of the notifier replicas");
+        String group = r.string(SharedSettings.NOTIFIER_GROUP_ID, SharedSettings.DEFAULT_NOTIFIER_GROUP_ID, "consumer group of the notifier replicas");
         String host = r.source().get("HOSTNAME").orElse("local");
-        String txId = r.string("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-" + host,
+        String txId = r.string(SharedSettings.NOTIFIER_TRANSACTIONAL_ID, SharedSettings.DEFAULT_NOTIFIER_TRANSACTIONAL_ID_PREFIX + host,
                 "transactional id, unique among running replicas (a replaced one is fenced by the consumer group)");
         r.check(max.compareTo(initial) >= 0, "NOTIFIER_RETRY_MAX_BACKOFF", "must not be shorter than NOTIFIER_RETRY_INITIAL_BACKOFF");
         r.check(!timeout.isZero(), "DINGTALK_HTTP_TIMEOUT", "must be positive");

@@ -2,6 +2,7 @@ package io.kdpipe.notifier;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The notifier's composition root: builds everything from a {@link NotifierConfig} with {@code new}. */
+/**
+ * The notifier's composition root: builds everything from a {@link NotifierConfig} with {@code new}.
+ * Like every service's {@code main}: a configuration with problems exits 2 listing them all; the
+ * runtime is built, the service started on it, then the runtime's HTTP endpoint; the process exits 1
+ * after the service failed for good (its liveness down, the runtime closed), 0 after a clean stop.
+ */
 public final class NotifierMain {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierMain.class);
@@ -51,9 +57,11 @@ public final class NotifierMain {
             return;
         }
         ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        start(config, runtime);
+        Notifier notifier = start(config, runtime);
+        notifier.onFailure(runtime::close);
         runtime.start().installShutdownHook();
         runtime.awaitShutdown();
+        System.exit(notifier.failed() ? 1 : 0);
     }
 
     /**
@@ -122,13 +130,13 @@ public final class NotifierMain {
         SendSettings settings = new SendSettings(Topics.NOTICES.name(prefix), Topics.DELIVERIES.name(prefix),
                 Topics.NOTICES_DLT.name(prefix), Topics.DIRECTORY.name(prefix), config.deadline(), config.initialBackoff(),
                 config.maxBackoff(), config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(),
-                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), java.time.Duration.ofMillis(100),
+                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), Duration.ofMillis(100),
                 config.verifyBudgetShare(), config.verifyDelay(), config.checkUsers(), config.userCheckHorizon(),
                 config.userRecheckAfter(), config.userSweepInterval(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
         SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),
                 dingTalk, dingTalk::check, dingTalk::lookUpUser, List.of(limiter, contactsLimiter), budget,
                 metrics, settings, clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);
-        Notifier notifier = new Notifier(loop, clientMetrics, "notifier-send-loop");
+        Notifier notifier = new Notifier(loop, clientMetrics, live, "notifier-send-loop");
         runtime.manage("notifier", notifier);
         return notifier.start();
     }

@@ -11,7 +11,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.Fault;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +40,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldPauseEverySendAfterRateAnswers() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5)));
         fx.sandbox.faults().next(Fault.APP_RATE, Fault.GLOBAL_QPS);
         fx.publish(notices("rate-", 6));
         var notifier = fx.start("a");
@@ -57,7 +57,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldPauseEverySendAfterAnIpBanAndReportItInReadiness() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5)));
         fx.set("NOTIFIER_IP_BAN_PAUSE", "3s");
         fx.sandbox.faults().next(Fault.BAN_HTML);
         fx.publish(notices("ban-", 4));
@@ -73,7 +73,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldKeepPollingWhileANoticeWaitsForItsRetrySoTheGroupNeverRebalances() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5)));
         // a loop that stopped polling while retrying would be thrown out of the group after 2 s
         fx.set("KAFKA_MAX_POLL_INTERVAL_MS", "2000").set("NOTIFIER_RETRY_INITIAL_BACKOFF", "200ms");
         fx.sandbox.faults().always(Fault.BUSY);
@@ -100,7 +100,7 @@ class NotifierBackoffIT {
 
     @Test
     void shouldReportRefusedCredentialsInReadinessWithoutLoggingThem() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5)));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5)));
         String wrong = "wrong-secret-" + java.util.UUID.randomUUID();
         fx.set("DINGTALK_APP_SECRET", wrong).set("NOTIFIER_RETRY_MAX_BACKOFF", "1s");
         fx.publish(notices("creds-", 1));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,7 +14,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.notifier.send.SendHooks;
 import io.kdpipe.notifier.send.SendLoop;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +33,7 @@ class NotifierCrashIT {
 
     @Test
     void shouldSendOnlyTheInFlightNoticeAgainAfterACrashBetweenSendAndCommit() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(20)).resultDelay(Duration.ZERO));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(20)).resultDelay(Duration.ZERO));
         fx.set("NOTIFIER_VERIFY_SAMPLE_RATE", "1.0").set("NOTIFIER_VERIFY_DELAY", "200ms");
         List<Notice> notices = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -75,7 +76,7 @@ class NotifierCrashIT {
     /** An unexpected failure inside the send loop, an exception or a JVM error, never leaves it dead behind a live process. */
     @Test
     void shouldMarkLivenessDownWhenTheSendLoopDiesOfAnUnexpectedFailure() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(4)).resultDelay(Duration.ZERO));
         fx.publish(List.of(NotifierFixture.notice("boom-1", List.of("user-0001")), NotifierFixture.notice("boom-2", List.of("user-0002"))));
         List<Throwable> failures = List.of(new IllegalStateException("unexpected state"), new StackOverflowError());
         for (int i = 0; i < failures.size(); i++) {
@@ -93,6 +94,11 @@ class NotifierCrashIT {
             await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> instance.notifier().stopped());
             assertThat(instance.runtime().health().live().up()).as(failure.getClass().getSimpleName()).isFalse();
             assertThat(instance.runtime().health().live().toString()).contains("send loop stopped: " + failure.getClass().getSimpleName());
+            // what main closes its runtime with, so the process exits 1
+            assertThat(instance.notifier().failed()).isTrue();
+            AtomicBoolean onFailureRan = new AtomicBoolean();
+            instance.notifier().onFailure(() -> onFailureRan.set(true));
+            await().atMost(Duration.ofSeconds(10)).untilTrue(onFailureRan);
             instance.runtime().close();
         }
         assertThat(latest()).as("nothing was committed").isEmpty();
@@ -108,7 +114,7 @@ class NotifierCrashIT {
     @Test
     void shouldDeliverACopyAgainWhenTheResendCrossesMidnightInShanghai() {
         SettableClock dingTalkClock = new SettableClock(java.time.Instant.parse("2026-12-06T15:59:30Z")); // 23:59:30 in Shanghai
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
                 .clock(dingTalkClock));
         Notice notice = NotifierFixture.notice("midnight-1", List.of("user-0001"));
         fx.publish(List.of(notice));
@@ -119,6 +125,7 @@ class NotifierCrashIT {
             }
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> first.notifier().stopped());
+        assertThat(first.notifier().failed()).as("a halt is not a failure").isFalse();
         first.runtime().close();
         assertThat(fx.copiesIn("user-0001", notice.msg())).isEqualTo(1);
         assertThat(latest()).isEmpty();

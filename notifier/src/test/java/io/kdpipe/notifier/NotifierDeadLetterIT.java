@@ -18,7 +18,7 @@ import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.Fault;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,8 @@ class NotifierDeadLetterIT {
     final NotifierExtension notifiers = new NotifierExtension();
     private NotifierFixture fx;
 
-    private NotifierFixture fixture(SandboxOptions.Builder options) {
-        fx = notifiers.open(options.users(SandboxOptions.numberedUsers(10))
+    private NotifierFixture fixture(DingTalkSandboxOptions.Builder options) {
+        fx = notifiers.open(options.users(DingTalkSandboxOptions.numberedUsers(10))
                 .user(new SandboxUser("outsider", "外部", "13900000000", false)));
         return fx;
     }
@@ -43,7 +43,7 @@ class NotifierDeadLetterIT {
     @Test
     void shouldDeadLetterPermanentErrorsAfterOneAttemptWithTheirContext() {
         // DingTalk's synchronous 33012 for an unknown userid, with the free check off so the send meets it
-        fixture(SandboxOptions.builder().invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012));
+        fixture(DingTalkSandboxOptions.builder().invalidUsers(DingTalkSandboxOptions.InvalidUsers.REFUSE_33012));
         fx.set("NOTIFIER_CHECK_USERS", "false");
         Notice badUser = NotifierFixture.notice("bad-user", List.of("user-0001", "nobody"));
         Notice tooLong = NotifierFixture.notice("too-long", List.of("user-0002"), NotifierFixture.text("长".repeat(700)));
@@ -98,7 +98,7 @@ class NotifierDeadLetterIT {
 
     @Test
     void shouldDeadLetterTransientErrorsOnlyAfterTheDeadline() {
-        fixture(SandboxOptions.builder());
+        fixture(DingTalkSandboxOptions.builder());
         fx.set("NOTIFIER_RETRY_DEADLINE", "3s").set("NOTIFIER_RETRY_INITIAL_BACKOFF", "200ms");
         fx.sandbox.faults().always(Fault.BUSY);
         Notice n = NotifierFixture.notice("always-busy", List.of("user-0001"));
@@ -126,7 +126,7 @@ class NotifierDeadLetterIT {
 
     @Test
     void shouldPauseAtTheMonthlyBudgetWithReadinessDownAndLivenessUp() {
-        fixture(SandboxOptions.builder());
+        fixture(DingTalkSandboxOptions.builder());
         fx.set("DINGTALK_MONTHLY_BUDGET", "3");
         List<Notice> notices = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -147,7 +147,7 @@ class NotifierDeadLetterIT {
 
     @Test
     void shouldCountTheBudgetFromTheLedgerAcrossRestartsAndDeadLetterWhenAsked() {
-        fixture(SandboxOptions.builder());
+        fixture(DingTalkSandboxOptions.builder());
         fx.set("DINGTALK_MONTHLY_BUDGET", "4");
         List<Notice> first = List.of(NotifierFixture.notice("m-1", List.of("user-0007")), NotifierFixture.notice("m-2", List.of("user-0007")),
                 NotifierFixture.notice("m-3", List.of("user-0007")));
@@ -169,7 +169,7 @@ class NotifierDeadLetterIT {
 
     @Test
     void shouldStopOnDingTalksMonthlyQuotaAnswer() {
-        fixture(SandboxOptions.builder().monthlyQuota(2));
+        fixture(DingTalkSandboxOptions.builder().monthlyQuota(2));
         fx.set("DINGTALK_MONTHLY_BUDGET", "5000");
         fx.publish(Arrays.asList(NotifierFixture.notice("q-1", List.of("user-0008")), NotifierFixture.notice("q-2", List.of("user-0008")),
                 NotifierFixture.notice("q-3", List.of("user-0008")), NotifierFixture.notice("q-4", List.of("user-0008"))));

@@ -3,7 +3,7 @@ package io.kdpipe.notifier;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -35,7 +35,7 @@ final class NotifierExtension implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** A fixture for this test, with a DingTalk sandbox built from {@code sandboxOptions}. */
-    NotifierFixture open(SandboxOptions.Builder sandboxOptions) {
+    NotifierFixture open(DingTalkSandboxOptions.Builder sandboxOptions) {
         NotifierFixture fx = new NotifierFixture(broker, sandboxOptions);
         opened.add(fx);
         return fx;

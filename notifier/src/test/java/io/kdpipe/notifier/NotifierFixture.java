@@ -23,7 +23,7 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.send.SendHooks;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
@@ -51,7 +51,7 @@ final class NotifierFixture implements AutoCloseable {
     private final List<ServiceRuntime> runtimes = new ArrayList<>();
     private final Map<String, String> settings = new HashMap<>();
 
-    NotifierFixture(KafkaBroker broker, SandboxOptions.Builder sandboxOptions) {
+    NotifierFixture(KafkaBroker broker, DingTalkSandboxOptions.Builder sandboxOptions) {
         this.broker = broker;
         this.sandbox = DingTalkSandbox.start(sandboxOptions.appSecret(appSecret).build());
         try (Admin admin = Admin.create(broker.clientConfig())) {

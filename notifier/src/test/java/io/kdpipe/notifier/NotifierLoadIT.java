@@ -15,7 +15,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ class NotifierLoadIT {
 
     @Test
     void shouldDeliverEveryNoticeExactlyOnceThroughTransientFaultsAndTokenExpiry() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(USERS))
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(USERS))
                 .qps(RATE).monthlyQuota(50_000));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE))
                 .set("DINGTALK_MONTHLY_BUDGET", "50000")

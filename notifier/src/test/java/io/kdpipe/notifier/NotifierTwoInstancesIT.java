@@ -9,7 +9,7 @@ import java.util.List;
 
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,7 +25,7 @@ class NotifierTwoInstancesIT {
 
     @Test
     void shouldStayWithinTheRateTogetherAndNeverResendALedgeredNoticeOnRebalance() {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(30)).qps(RATE));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(30)).qps(RATE));
         fx.set("DINGTALK_RATE_PER_SECOND", String.valueOf(RATE));
         List<Notice> notices = new ArrayList<>();
         for (int i = 0; i < NOTICES; i++) {

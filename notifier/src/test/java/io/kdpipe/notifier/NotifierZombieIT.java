@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.notifier.send.SendHooks;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +107,7 @@ class NotifierZombieIT {
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     void shouldRefuseAFrozenNotifiersLedgerCommitAfterItsReplacementTookOver(String groupProtocol) throws InterruptedException {
-        fx = notifiers.open(SandboxOptions.builder().users(SandboxOptions.numberedUsers(10)));
+        fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(10)));
         fx.set("KAFKA_GROUP_PROTOCOL", groupProtocol).set("KAFKA_MAX_POLL_INTERVAL_MS", "4000").set("NOTIFIER_COMMIT_BATCH", String.valueOf(COMMIT_BATCH));
         List<Notice> first = notices("zombie-", FIRST_WAVE);
         fx.publish(first);

@@ -30,10 +30,10 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -48,7 +48,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ChaosRun {
 
-    static final String JOBS_TOPIC = "kdpipe.extractor.jobs.v1";
     static final int SALESPEOPLE = 24;
     /**
      * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: the
@@ -122,9 +121,9 @@ public final class ChaosRun {
         }
         List<ServiceProcess> services = new ArrayList<>();
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(options.customers()).withSeed(options.seed()));
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(options.customers()).withSeed(options.seed()));
              KingdeeRelay relay = KingdeeRelay.start(kingdee.baseUrl(), Duration.ofSeconds(8));
-             DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
+             DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions.builder()
                      .users(users).monthlyQuota(1_000_000).perUserDailyCap(100_000).build());
              BrokerProcess broker = BrokerProcess.start(runDir, options.classpath())) {
             progress.accept("broker at " + broker.bootstrap() + ", runs in " + runDir);
@@ -153,7 +152,7 @@ public final class ChaosRun {
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
 
             List<String> allTopics = new ArrayList<>(topics.stream().map(io::name).toList());
-            allTopics.add(prefix + JOBS_TOPIC);
+            allTopics.add(Topics.JOBS.name(prefix));
             plan(MALFORMED, BadInput.values().size() * allTopics.size());
             fired.put(MALFORMED, (long) io.write(BadInput.records(allTopics)));
 
@@ -279,13 +278,13 @@ public final class ChaosRun {
             for (Fault f : dingTalkFaults) {
                 events.add(new Event((long) (random.nextDouble() * window), FaultLog.dingTalk(f), () -> dingTalk.faults().next(f)));
             }
-            kingdeeFault(events, window, kingdee, "Kingdee MsgCode 14", m -> Faults.msgCode(14, "调用次数超过限制，请稍后再试 " + m));
+            kingdeeFault(events, window, kingdee, "Kingdee MsgCode 14", m -> KingdeeFaults.msgCode(14, "调用次数超过限制，请稍后再试 " + m));
             kingdeeFault(events, window, kingdee, "Kingdee response_error",
-                    m -> Faults.responseError(500, "System.NullReferenceException: 未将对象引用设置到对象的实例 " + m));
-            events.add(new Event((long) (random.nextDouble() * window), KINGDEE_HANG, () -> kingdee.faults().next(Faults.hang())));
-            kingdeeFault(events, window, kingdee, "Kingdee malformed body (HTML)", m -> new Faults.HttpAnswer(200, "text/html; charset=utf-8",
+                    m -> KingdeeFaults.responseError(500, "System.NullReferenceException: 未将对象引用设置到对象的实例 " + m));
+            events.add(new Event((long) (random.nextDouble() * window), KINGDEE_HANG, () -> kingdee.faults().next(KingdeeFaults.hang())));
+            kingdeeFault(events, window, kingdee, "Kingdee malformed body (HTML)", m -> new KingdeeFaults.HttpAnswer(200, "text/html; charset=utf-8",
                     "<!DOCTYPE html><html><head><title>金蝶云星空 - 登录</title></head><body>请登录<!-- " + m + " --></body></html>"));
-            kingdeeFault(events, window, kingdee, "Kingdee malformed body (cut JSON)", m -> Faults.http(200, "[[\"100001\",\"客户" + m));
+            kingdeeFault(events, window, kingdee, "Kingdee malformed body (cut JSON)", m -> KingdeeFaults.http(200, "[[\"100001\",\"客户" + m));
             events.add(new Event((long) (random.nextDouble() * window), SESSION_LOST, () -> {
                 sessionLossesAt.add(Instant.now());
                 kingdee.expireAllSessions();
@@ -311,7 +310,7 @@ public final class ChaosRun {
 
     /** A Kingdee fault whose body carries a marker, so the relay can count it when the extractor gets it. */
     private void kingdeeFault(List<Event> events, double window, KingdeeSandbox kingdee, String name,
-                              java.util.function.Function<String, Faults.Fault> fault) {
+                              java.util.function.Function<String, KingdeeFaults.Fault> fault) {
         int id = kingdeeMarkers.size() + 1;
         kingdeeMarkers.put(id, name);
         events.add(new Event((long) (random.nextDouble() * window), name, () -> kingdee.faults().next(fault.apply(KingdeeRelay.marker(id)))));

@@ -180,7 +180,7 @@ final class ConservationCheck {
     /** The reason of a dead letter that carries neither an error class nor a detailed reason. */
     static final String NO_REASON = "NO REASON";
     /** The notifier's detailed reason beside the error class, e.g. {@code BAD_USERID} under {@code PERMANENT}. */
-    static final String REASON_DETAIL = "kdpipe.errors.reason";
+    static final String REASON_DETAIL = DeadLetterHeaders.REASON;
 
     /** An unescaped markdown link or image {@code [x](...)}, or a raw HTML anchor. */
     static final Pattern ACTIVE_LINK = Pattern.compile("(?<!\\\\)\\[[^\\]]*(?<!\\\\)\\]\\(|(?<!\\\\)<a\\s", Pattern.CASE_INSENSITIVE);

@@ -14,7 +14,7 @@ import java.util.Map;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.Fault;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxStats;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class FaultLogTest {
 
     @Test
     void aScheduledDingTalkFaultCountsOnlyOnceACallMetIt() throws Exception {
-        try (DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().user(SandboxUser.of("user-a", "甲", "13900000001")).build())) {
+        try (DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().user(SandboxUser.of("user-a", "甲", "13900000001")).build())) {
             sandbox.faults().hangFor(Duration.ZERO).next(Fault.BUSY, Fault.HANG_AFTER_DELIVERY, Fault.BAN_JSON);
             assertThat(FaultLog.dingTalkFired(sandbox.journal(), sandbox.stats())).as("scheduled, nothing called yet").isEmpty();
 
@@ -61,7 +61,7 @@ class FaultLogTest {
 
     @Test
     void anInvalidatedTokenCountsOnceACallWithItIsRefused() throws Exception {
-        try (DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().user(SandboxUser.of("user-a", "甲", "13900000001")).build())) {
+        try (DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().user(SandboxUser.of("user-a", "甲", "13900000001")).build())) {
             HttpClient http = HttpClient.newHttpClient();
             String token = token(http, sandbox);
             send(http, sandbox, token, "一");

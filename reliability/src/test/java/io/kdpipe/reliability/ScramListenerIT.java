@@ -24,7 +24,7 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
@@ -67,7 +67,7 @@ class ScramListenerIT {
                 .property("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;")
                 .start();
-             DingTalkSandbox dingTalk = DingTalkSandbox.start(SandboxOptions.builder()
+             DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
                      .user(SandboxUser.of("user-a", "甲", "13900000001")).build())) {
             String scramBootstrap = "localhost:" + scram;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
+import io.kdpipe.common.config.SharedSettings;
 import io.kdpipe.transformer.change.FieldLabels;
 import io.kdpipe.transformer.digest.DigestSettings;
 import io.kdpipe.transformer.notice.NoticeFormat;
@@ -64,9 +65,9 @@ public record TransformerConfig(
     /** Reads every setting and throws one exception naming every problem. */
     public static TransformerConfig read(ConfigReader r) {
         KafkaConfig kafka = KafkaConfig.read(r);
-        String appId = r.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",
+        String appId = r.string(SharedSettings.TRANSFORMER_APPLICATION_ID, SharedSettings.DEFAULT_TRANSFORMER_APPLICATION_ID,
                 "Kafka Streams application id (consumer group, transactional ids, internal topic names)");
-        r.check(appId.matches("[A-Za-z0-9._-]+"), "KDPIPE_TRANSFORMER_APPLICATION_ID", "may hold only letters, digits, '.', '_' and '-'");
+        r.check(appId.matches("[A-Za-z0-9._-]+"), SharedSettings.TRANSFORMER_APPLICATION_ID, "may hold only letters, digits, '.', '_' and '-'");
         List<String> watched = r.list("KDPIPE_WATCHED_FIELDS", DEFAULT_WATCHED,
                 "fields whose change makes a CHANGED notice (FDocumentStatus and FForbidStatus are always watched)");
         r.check(!watched.isEmpty(), "KDPIPE_WATCHED_FIELDS", "must name at least one field");

@@ -14,12 +14,12 @@ import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
+import io.kdpipe.common.trail.TrailReader;
+import io.kdpipe.common.trail.TrailSettings;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.state.RocksDbMemory;
 import io.kdpipe.transformer.trail.TrailAccess;
 import io.kdpipe.transformer.trail.TrailEndpoint;
-import io.kdpipe.transformer.trail.TrailReader;
-import io.kdpipe.transformer.trail.TrailSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transformer's composition root: reads the config, creates the topics it needs, builds the
- * topology and runs it under {@link ServiceRuntime}. Ready while Kafka Streams is RUNNING; not
- * live once Streams has failed, so the process exits and Kubernetes restarts it.
+ * topology and runs it under {@link ServiceRuntime}. Ready while Kafka Streams is RUNNING; once
+ * Streams has failed, not live and the runtime closes, so the process exits 1 and Kubernetes
+ * restarts it. {@code main} has the shape of every service's: a configuration with problems exits 2
+ * listing them all; the runtime is built, the service started on it, then the runtime's HTTP endpoint.
  */
 public final class TransformerMain implements AutoCloseable {
 
@@ -62,18 +64,17 @@ public final class TransformerMain implements AutoCloseable {
             System.exit(2);
             return;
         }
-        log.info("Starting transformer with {}", config.kafka());
         ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
-        TransformerMain app = new TransformerMain(config, runtime);
-        runtime.installShutdownHook();
-        app.start();
+        TransformerMain transformer = start(config, runtime);
+        runtime.start().installShutdownHook();
         runtime.awaitShutdown();
-        System.exit(app.failed() ? 1 : 0);
+        System.exit(transformer.failed() ? 1 : 0);
     }
 
     /**
-     * Builds and starts the transformer on {@code runtime} (topics, Streams, the HTTP endpoint);
-     * closing the returned instance or the runtime stops everything in reverse order.
+     * Builds and starts the transformer on {@code runtime} (topics, Streams, the trail route); the
+     * caller starts the runtime's HTTP endpoint. Closing the returned instance or the runtime stops
+     * everything in reverse order.
      */
     public static TransformerMain start(TransformerConfig config, ServiceRuntime runtime) {
         return new TransformerMain(config, runtime).start();
@@ -85,19 +86,19 @@ public final class TransformerMain implements AutoCloseable {
      * {@code kdpipe local}.
      */
     public static ServiceRuntime start(TransformerConfig config) {
-        log.info("Starting transformer with {}", config.kafka());
         ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
         try {
             start(config, runtime);
-            return runtime;
+            return runtime.start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;
         }
     }
 
-    /** Creates missing topics, starts Streams and the HTTP endpoint. */
+    /** Creates missing topics, starts Streams and registers the trail route. */
     TransformerMain start() {
+        log.info("Starting transformer with {}", config.kafka());
         ensureTopics();
         TransformerMetrics metrics = new TransformerMetrics(runtime.registry());
         Topology topology = TransformerTopology.build(config, metrics);
@@ -122,7 +123,6 @@ public final class TransformerMain implements AutoCloseable {
         runtime.route("/trail", new TrailAccess(config.trailToken(),
                 new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer)));
         streams.start();
-        runtime.start();
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.kdpipe.transformer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -48,7 +50,7 @@ class DigestRestartIT {
             // the first passes; the other three are held until the window ends, an hour from now
             assertThat(reader.awaitAtLeast(notices, 1, Duration.ofSeconds(60))).singleElement()
                     .satisfies(r -> assertThat(r.value().kind()).isEqualTo(Kind.CREATED));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.main.runtime().registry()
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.main.runtime().registry()
                     .find("kdpipe.transformer.rows.in").counter().count() >= 4);
         }
         assertThat(reader.readAll(notices)).hasSize(1);
@@ -63,7 +65,7 @@ class DigestRestartIT {
             assertThat(digest.kind()).isEqualTo(Kind.DIGEST);
             // the rows sit on different partitions, so which one passed first varies; together they are all four, once
             assertThat(digest.customerKeys()).hasSize(3).doesNotContainAnyElementsOf(out.get(0).value().customerKeys());
-            List<String> all = new java.util.ArrayList<>(out.get(0).value().customerKeys());
+            List<String> all = new ArrayList<>(out.get(0).value().customerKeys());
             all.addAll(digest.customerKeys());
             assertThat(all).containsExactlyInAnyOrder(Rows.key("7001"), Rows.key("7002"), Rows.key("7003"), Rows.key("7004"));
         }

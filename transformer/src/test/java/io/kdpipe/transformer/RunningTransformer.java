@@ -45,7 +45,9 @@ final class RunningTransformer implements AutoCloseable {
         env.put("KAFKA_COMMIT_INTERVAL_MS", "100");
         env.putAll(settings);
         TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
-        TransformerMain main = new TransformerMain(config, new ServiceRuntime("transformer", 0)).start();
+        ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
+        TransformerMain main = TransformerMain.start(config, runtime);
+        runtime.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> main.runtime().health().ready().up());
         return new RunningTransformer(main, stateDir);
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
@@ -21,7 +24,7 @@ class TopologyDescriptionTest {
 
     @Test
     void shouldMatchThePinnedTopologyDescription() throws IOException {
-        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(java.util.Map.of(
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:9"))));
         Topology topology = TransformerTopology.build(config, new TransformerMetrics(new SimpleMeterRegistry()));
         String expected;
@@ -32,7 +35,7 @@ class TopologyDescriptionTest {
         String actual = topology.describe().toString().strip();
         if (!actual.equals(expected.strip())) {
             // for review: the new description, ready to be copied over the pinned one
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "topology-description.actual.txt"), actual + "\n");
+            Files.writeString(Path.of("target", "topology-description.actual.txt"), actual + "\n");
         }
         assertThat(actual).isEqualTo(expected.strip());
     }

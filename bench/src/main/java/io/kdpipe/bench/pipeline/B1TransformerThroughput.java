@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,7 +125,7 @@ public final class B1TransformerThroughput {
                 if (records.isEmpty()) {
                     continue;
                 }
-                Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     producer.send(new ProducerRecord<>(output, r.key(), r.value()));
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));

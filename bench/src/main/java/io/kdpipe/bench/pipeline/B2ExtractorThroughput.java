@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -75,7 +76,7 @@ public final class B2ExtractorThroughput {
     private static List<Result> measure(Ctx ctx, String id, Duration latency, double target, boolean unlimited) {
         int customers = ctx.scaled(100_000);
         List<Result> results = new ArrayList<>();
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(customers))) {
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers))) {
             int jobs = kingdee.options().useOrgs().size();
             long expected = kingdee.table().size();
             // an unmeasured snapshot first, without added latency: the JIT compiles the extractor's and the
@@ -83,7 +84,7 @@ public final class B2ExtractorThroughput {
             // servers, not on the extractor's cores) before the measured run
             snapshot(ctx, kingdee, expected);
 
-            kingdee.faults().always(Faults.delay(latency));
+            kingdee.faults().always(KingdeeFaults.delay(latency));
             Snapshot slow = snapshot(ctx, kingdee, expected);
             double floorSeconds = slow.queries * latency.toMillis() / 1000.0 / jobs;
             double ratio = floorSeconds / slow.seconds;
@@ -162,7 +163,7 @@ public final class B2ExtractorThroughput {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Snapshot snapshot(Ctx ctx, KingdeeSandbox kingdee, long expected) {

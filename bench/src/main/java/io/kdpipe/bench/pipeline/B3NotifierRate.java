@@ -14,7 +14,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -38,8 +38,8 @@ public final class B3NotifierRate {
     private static Result once(Ctx ctx, String label, String headroom, String commitBatch) {
         int limit = 20;
         int notices = ctx.scaled(500);
-        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(SandboxOptions.builder().qps(limit)
-                .users(SandboxOptions.numberedUsers(50)).monthlyQuota(1_000_000).build())) {
+        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder().qps(limit)
+                .users(DingTalkSandboxOptions.numberedUsers(50)).monthlyQuota(1_000_000).build())) {
             String id = ctx.id("b3");
             String prefix = id + ".";
             ctx.kafka().ensure(prefix, Topics.ALL);

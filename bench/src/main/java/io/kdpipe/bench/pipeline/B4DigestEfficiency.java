@@ -14,7 +14,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -38,7 +38,7 @@ public final class B4DigestEfficiency {
     private static Result once(Ctx ctx, String label, Map<String, String> digest) {
         int customers = 1000;
         int sellers = 10;
-        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(sellers))
+        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(sellers))
                 .monthlyQuota(1_000_000).build())) {
             String id = ctx.id("b4");
             String prefix = id + ".";

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,8 +19,10 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -52,9 +57,9 @@ public final class B5Freshness {
         int perSecond = 50;
         int changes = ctx.scaled(1500);
         Duration poll = Duration.ofSeconds(5);
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(changes + 500));
-                DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder().qps(qps)
-                        .users(io.kdpipe.sandbox.dingtalk.SandboxOptions.numberedUsers(24)).perUserDailyCap(1_000_000)
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(changes + 500));
+                DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder().qps(qps)
+                        .users(DingTalkSandboxOptions.numberedUsers(24)).perUserDailyCap(1_000_000)
                         .monthlyQuota(1_000_000).build())) {
             String id = ctx.id("b5");
             String prefix = id + ".";
@@ -129,7 +134,7 @@ public final class B5Freshness {
                         p99 / bound, "p99 <= poll + 2 s", p99 <= bound && arrived.size() == changes, String.format(
                                 "%d saves in %.1f s, %d arrived; p50 %.2f s, max %.2f s; %d send calls, %d QPS violations%s%s; %s",
                                 changes, drive, arrived.size(), p50, max, stats.sendCalls(), stats.qpsViolations(), notifierTime, pages,
-                                digests ? "digest settings " + new java.util.TreeMap<>(digest) + " (a save listed in a digest counts when the digest arrives)"
+                                digests ? "digest settings " + new TreeMap<>(digest) + " (a save listed in a digest counts when the digest arrives)"
                                         : "each save is its own notice; DingTalk sandbox and notifier raised to " + qps
                                         + " calls/s, as 50 notices/s cannot pass 20 calls/s one by one"));
             }
@@ -160,7 +165,7 @@ public final class B5Freshness {
                 }
             }
         }
-        messages.sort(java.util.Comparator.comparing(a -> a[0]));
+        messages.sort(Comparator.comparing(a -> a[0]));
         List<Double> pipeline = new ArrayList<>();
         List<Double> sending = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -175,8 +180,8 @@ public final class B5Freshness {
                 from = i;
             }
         }
-        java.util.Collections.sort(pipeline);
-        java.util.Collections.sort(sending);
+        Collections.sort(pipeline);
+        Collections.sort(sending);
         return String.format("; %d pages (messages per page %s): newest save of a page to its first message %.2f s, "
                 + "first to last message %.2f s (medians)", pipeline.size(), sizes, pipeline.get(pipeline.size() / 2),
                 sending.get(sending.size() / 2));

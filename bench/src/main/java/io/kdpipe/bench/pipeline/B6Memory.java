@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -62,9 +65,9 @@ public final class B6Memory {
     private static List<Result> run(Ctx ctx, Path repo, Jvm jvm) throws Exception {
         int customers = ctx.scaled(50_000);
         int backlog = ctx.scaled(25_000);
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(io.kdpipe.sandbox.kingdee.SandboxOptions.defaults().withCustomers(customers));
-                DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
-                        .users(io.kdpipe.sandbox.dingtalk.SandboxOptions.numberedUsers(24)).perUserDailyCap(1_000_000)
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers));
+                DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
+                        .users(DingTalkSandboxOptions.numberedUsers(24)).perUserDailyCap(1_000_000)
                         .monthlyQuota(1_000_000).build())) {
             String id = ctx.id("b6");
             String prefix = id + ".";
@@ -156,7 +159,7 @@ public final class B6Memory {
                     p.destroy();
                 }
                 for (Process p : processes.values()) {
-                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (!p.waitFor(20, TimeUnit.SECONDS)) {
                         p.destroyForcibly();
                     }
                 }
@@ -170,7 +173,7 @@ public final class B6Memory {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "VM.native_memory", "summary")
                     .redirectErrorStream(true).redirectOutput(file.toFile()).start();
-            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            p.waitFor(30, TimeUnit.SECONDS);
         } catch (IOException e) {
             System.err.println("B6: no native memory summary for " + process.pid() + ": " + e.getMessage());
         } catch (InterruptedException e) {

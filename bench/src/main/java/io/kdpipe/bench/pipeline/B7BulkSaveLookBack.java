@@ -14,7 +14,7 @@ import java.util.Random;
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -74,7 +74,7 @@ public final class B7BulkSaveLookBack {
     public static List<Result> run(Ctx ctx) {
         int customers = ctx.scaled(40_000);
         int bulk = customers * 9 / 10;
-        SandboxOptions options = SandboxOptions.defaults().withCustomers(customers);
+        KingdeeSandboxOptions options = KingdeeSandboxOptions.defaults().withCustomers(customers);
         options = options.withClock(new FastClock(options.zone(), SPEED));
         try (KingdeeSandbox kingdee = KingdeeSandbox.start(options)) {
             String id = ctx.id("b7");

@@ -1,5 +1,6 @@
 package io.kdpipe.bench.pipeline;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +21,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,8 +81,8 @@ public final class B8LedgerRestart {
         }
         double plainSeconds = plainRead(kafka, ledger);
 
-        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(SandboxOptions.builder()
-                .users(SandboxOptions.numberedUsers(24)).build())) {
+        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
+                .users(DingTalkSandboxOptions.numberedUsers(24)).build())) {
             Map<String, String> env = Services.notifierEnv(kafka.bootstrap(), prefix, dingTalk, id);
             Path jar = repo.resolve("notifier").resolve("target").resolve("notifier-" + VERSION + ".jar");
             if (!Files.isRegularFile(jar)) {
@@ -121,7 +123,7 @@ public final class B8LedgerRestart {
                 }
             } finally {
                 process.destroy();
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             }
@@ -158,8 +160,8 @@ public final class B8LedgerRestart {
         String prefix = id + ".";
         Kafka kafka = ctx.kafka();
         kafka.ensure(prefix, Topics.ALL);
-        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
-                .users(SandboxOptions.numberedUsers(24)).build())) {
+        try (DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
+                .users(DingTalkSandboxOptions.numberedUsers(24)).build())) {
             Map<String, String> env = Services.notifierEnv(kafka.bootstrap(), prefix, dingTalk, id);
             env.put("NOTIFIER_VERIFY_DELAY", "2s");
             List<ProducerRecord<byte[], byte[]>> load = new ArrayList<>();
@@ -191,7 +193,7 @@ public final class B8LedgerRestart {
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return ""; // not written yet, or cut in the middle of a character: read again next time
         }
     }

@@ -1,5 +1,7 @@
 package io.kdpipe.bench.pipeline;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +45,8 @@ public final class Ctx {
     public Path scratch(String what) {
         try {
             return Files.createDirectories(scratch.resolve(what + "-" + seq.incrementAndGet()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -5,10 +5,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
@@ -89,7 +91,7 @@ public final class Kafka implements AutoCloseable {
     public long endOffsets(String topic) {
         try {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> spec = java.util.stream.IntStream.range(0, partitions).boxed()
+            Map<TopicPartition, OffsetSpec> spec = IntStream.range(0, partitions).boxed()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
             return admin.listOffsets(spec).all().get().values().stream().mapToLong(r -> r.offset()).sum();
         } catch (InterruptedException e) {
@@ -120,7 +122,7 @@ public final class Kafka implements AutoCloseable {
     public final class Counter implements AutoCloseable {
         private final AtomicLong count = new AtomicLong();
         private final AtomicBoolean stop = new AtomicBoolean();
-        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> values = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<byte[]> values = new ConcurrentLinkedQueue<>();
         private final Thread thread;
 
         Counter(String topic) {

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,7 +42,7 @@ public final class Rows {
     }
 
     public static List<DirectoryEntry> people(int sellers, Instant now) {
-        return java.util.stream.IntStream.rangeClosed(1, sellers)
+        return IntStream.rangeClosed(1, sellers)
                 .mapToObj(i -> new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, String.format("XSY%03d", i),
                         "销售员" + i, String.format("1380000%04d", i), String.format("user-%04d", i), null, now))
                 .toList();

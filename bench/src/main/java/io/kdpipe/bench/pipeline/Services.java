@@ -1,9 +1,11 @@
 package io.kdpipe.bench.pipeline;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -73,7 +75,7 @@ public final class Services {
     }
 
     /** An extractor whose jobs read {@code clock} (a sandbox's fast clock). */
-    public static ServiceRuntime extractor(Map<String, String> env, java.time.Clock clock) {
+    public static ServiceRuntime extractor(Map<String, String> env, Clock clock) {
         return ExtractorMain.start(ExtractorConfig.from(env), clock);
     }
 
@@ -81,7 +83,7 @@ public final class Services {
         ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
         try {
             TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            return runtime;
+            return runtime.start();
         } catch (RuntimeException e) {
             runtime.close();
             throw e;
@@ -104,7 +106,7 @@ public final class Services {
                 }
             }
             return sum;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

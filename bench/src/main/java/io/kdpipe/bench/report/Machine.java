@@ -3,6 +3,7 @@ package io.kdpipe.bench.report;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Facts about the machine and JVM a run happened on, written next to the results. */
@@ -20,7 +21,7 @@ public final class Machine {
         f.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         f.put("maxHeapMiB", String.valueOf(rt.maxMemory() / (1024 * 1024)));
         f.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        f.put("loadAverageAtStart", String.format(java.util.Locale.ROOT, "%.2f",
+        f.put("loadAverageAtStart", String.format(Locale.ROOT, "%.2f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         return f;
     }

@@ -1,6 +1,7 @@
 package io.kdpipe.cli.local;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,12 +61,12 @@ public final class ConfigReference {
         b.append("#### `kdpipe local`\n\n")
                 .append("The local run starts from these values instead of the services' defaults (the environment and `--config` still win):\n\n")
                 .append("| variable | local default |\n|---|---|\n");
-        new TreeMap<>(ServiceSettings.LOCAL_DEFAULTS).forEach((k, v) -> b.append("| `").append(k).append("` | `").append(v).append("` |\n"));
+        new TreeMap<>(LocalSettings.LOCAL_DEFAULTS).forEach((k, v) -> b.append("| `").append(k).append("` | `").append(v).append("` |\n"));
         b.append("\n").append(END).append("\n");
         return b.toString();
     }
 
-    private static void section(StringBuilder b, String title, java.util.Collection<ConfigReader.Documented> docs, Set<String> skip) {
+    private static void section(StringBuilder b, String title, Collection<ConfigReader.Documented> docs, Set<String> skip) {
         b.append("#### ").append(title).append("\n\n| variable | default | meaning |\n|---|---|---|\n");
         for (ConfigReader.Documented d : docs) {
             if (skip.contains(d.key())) {

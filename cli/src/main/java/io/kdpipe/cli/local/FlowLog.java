@@ -15,12 +15,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -212,12 +214,12 @@ final class FlowLog implements AutoCloseable {
             } else if (topic.equals(noticesDlt)) {
                 noticeDeadLetters++;
                 if (caughtUp) {
-                    say("DEAD LETTER notice: " + header(r, "kdpipe.errors.reason") + " " + header(r, "__connect.errors.exception.message"));
+                    say("DEAD LETTER notice: " + header(r, DeadLetterHeaders.REASON) + " " + header(r, DeadLetterHeaders.EXCEPTION_MESSAGE));
                 }
             } else if (topic.equals(rowsDlt)) {
                 rowDeadLetters++;
                 if (caughtUp) {
-                    say("DEAD LETTER row: " + header(r, "kdpipe.errors.class") + " " + header(r, "__connect.errors.exception.message"));
+                    say("DEAD LETTER row: " + header(r, DeadLetterHeaders.ERROR_CLASS) + " " + header(r, DeadLetterHeaders.EXCEPTION_MESSAGE));
                 }
             }
         }
@@ -267,7 +269,7 @@ final class FlowLog implements AutoCloseable {
         return new Counts(rowCounts.getOrDefault(CustomerRow.Phase.SNAPSHOT, 0L),
                 rowCounts.getOrDefault(CustomerRow.Phase.INCREMENTAL, 0L), Map.copyOf(noticeCounts), delivered,
                 ledgerDeadLettered, noticeDeadLetters, rowDeadLetters, caughtUp, firstDeliveryAfterStart, List.copyOf(recent),
-                noticesWithGaps, new java.util.TreeMap<>(gaps));
+                noticesWithGaps, new TreeMap<>(gaps));
     }
 
     @Override

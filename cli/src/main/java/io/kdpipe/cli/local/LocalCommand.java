@@ -2,11 +2,13 @@ package io.kdpipe.cli.local;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -82,7 +84,7 @@ public final class LocalCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
             System.err.println("kdpipe local could not start: " + e.getMessage());
             return 1;
         }
@@ -123,7 +125,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private static Duration parseInterval(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("0")) {
             return Duration.ZERO;
         }

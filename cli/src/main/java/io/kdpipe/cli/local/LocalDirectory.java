@@ -2,11 +2,13 @@ package io.kdpipe.cli.local;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -105,10 +107,10 @@ final class LocalDirectory {
 
     /** Writes the entries to the directory topic and waits until the broker has them. */
     void publish(Map<String, Object> clientProperties, String topic, Instant now) {
-        Map<String, Object> p = new java.util.HashMap<>(clientProperties);
+        Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            List<Future<?>> sends = new ArrayList<>();
             for (DirectoryEntry e : entries(now)) {
                 sends.add(producer.send(new ProducerRecord<>(topic, e.key(), DirectoryEntry.CODEC.encode(e))));
             }

@@ -2,18 +2,23 @@ package io.kdpipe.cli.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.kdpipe.common.config.ConfigException;
@@ -25,12 +30,12 @@ import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.ExtractorConfig;
 import io.kdpipe.extractor.ExtractorMain;
-import io.kdpipe.extractor.ExtractorTopics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 import io.kdpipe.transformer.TransformerConfig;
 import io.kdpipe.transformer.TransformerMain;
@@ -87,7 +92,7 @@ public final class LocalRun implements AutoCloseable {
     }
 
     private void startAll(LocalOptions options, Consumer<String> out, LivenessWatch.Settings watch) {
-        java.time.Instant startedAt = Clock.systemUTC().instant();
+        Instant startedAt = Clock.systemUTC().instant();
         if (options.fresh()) {
             requireOnlyLocalData(options.dataDir());
             deleteRecursively(options.dataDir());
@@ -97,16 +102,16 @@ public final class LocalRun implements AutoCloseable {
 
         LocalDirectory directory = null;
         if (!options.realKingdee()) {
-            kingdee = manage("Kingdee sandbox", KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(options.customers())));
+            kingdee = manage("Kingdee sandbox", KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(options.customers())));
         }
         if (!options.realDingTalk()) {
             directory = LocalDirectory.of(kingdee == null ? List.of() : kingdee.table().all());
-            dingTalk = manage("DingTalk sandbox", DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.SandboxOptions.builder()
+            dingTalk = manage("DingTalk sandbox", DingTalkSandbox.start(DingTalkSandboxOptions.builder()
                     .users(directory.users()).monthlyQuota(200_000).perUserDailyCap(10_000).build()));
         }
 
         // every setting is checked before anything heavier starts
-        ServiceSettings settings = new ServiceSettings(options, bootstrap);
+        LocalSettings settings = new LocalSettings(options, bootstrap);
         List<String> problems = new ArrayList<>();
         ExtractorConfig extractorConfig = read(ExtractorConfig::read, settings.extractor(kingdee), problems);
         TransformerConfig transformerConfig = read(TransformerConfig::read, settings.transformer(dingTalk != null), problems);
@@ -124,7 +129,7 @@ public final class LocalRun implements AutoCloseable {
                 .start());
         Map<String, Object> clients = extractorConfig.kafka().clientProperties();
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.ALL);
-        topics.add(ExtractorTopics.jobs(extractorConfig.jobs().size()));
+        topics.add(Topics.jobs(extractorConfig.jobs().size()));
         try (Admin admin = Admin.create(clients)) {
             new TopicInitializer(admin, prefix, (short) -1).ensure(topics);
         }
@@ -155,7 +160,7 @@ public final class LocalRun implements AutoCloseable {
     }
 
     /** Reads one service's settings; its problems join the others', so all are told at once. */
-    private static <T> T read(java.util.function.Function<ConfigReader, T> reader, Map<String, String> env, List<String> problems) {
+    private static <T> T read(Function<ConfigReader, T> reader, Map<String, String> env, List<String> problems) {
         try {
             return reader.apply(new ConfigReader(ConfigSource.of(env)));
         } catch (ConfigException e) {
@@ -166,9 +171,9 @@ public final class LocalRun implements AutoCloseable {
 
     /** The broker stops the whole process when it cannot bind; a clear message first is kinder. */
     private static void requireFree(int port, String what) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("localhost", port));
+            socket.bind(new InetSocketAddress("localhost", port));
         } catch (IOException e) {
             throw new IllegalStateException("Port " + port + " for " + what + " is in use: is another kdpipe local running? "
                     + "(choose other ports with --broker-port)");
@@ -208,7 +213,7 @@ public final class LocalRun implements AutoCloseable {
                 inFlowOrder.put(name, slot.runtime());
             }
         }
-        return java.util.Collections.unmodifiableMap(inFlowOrder);
+        return Collections.unmodifiableMap(inFlowOrder);
     }
 
     /** Per service, unhealthy liveness periods and restarts because of them. */
@@ -272,10 +277,5 @@ public final class LocalRun implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not wipe " + dir, e);
         }
-    }
-
-    /** How long ago the run started until its first notice was sent; null until then. */
-    public Duration firstSentAfterStart() {
-        return flow == null ? null : flow.counts().firstDeliveryAfterStart();
     }
 }

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
@@ -55,7 +62,7 @@ final class WebPages implements AutoCloseable {
     record ServiceLink(String name, int port) {
     }
 
-    private static final java.net.http.HttpClient JOBS_CLIENT = java.net.http.HttpClient.newHttpClient();
+    private static final HttpClient JOBS_CLIENT = HttpClient.newHttpClient();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -172,12 +179,12 @@ final class WebPages implements AutoCloseable {
         for (ServiceLink s : services) {
             if (s.name().equals("extractor")) {
                 try {
-                    java.net.http.HttpResponse<String> r = JOBS_CLIENT.send(java.net.http.HttpRequest.newBuilder(
-                                    java.net.URI.create("http://localhost:" + s.port() + "/jobs")).timeout(java.time.Duration.ofSeconds(2)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    HttpResponse<String> r = JOBS_CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create("http://localhost:" + s.port() + "/jobs")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (r.statusCode() == 200) {
                         return Json.mapper().readValue(r.body(),
-                                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, Object>>>() { });
+                                new TypeReference<Map<String, Map<String, Object>>>() { });
                     }
                 } catch (IOException e) {
                     return Map.of();
@@ -263,7 +270,7 @@ final class WebPages implements AutoCloseable {
         String name = dingTalk.options().users().stream().filter(u -> u.userId().equals(userId))
                 .map(SandboxUser::name).findFirst().orElse("(not a sandbox user)");
         List<InboxMessage> messages = new ArrayList<>(dingTalk.inbox(userId));
-        java.util.Collections.reverse(messages);
+        Collections.reverse(messages);
         StringBuilder b = new StringBuilder("<div class=\"card\"><div class=\"title\">")
                 .append(MessageHtml.escape(name)).append(" (").append(MessageHtml.escape(userId)).append(")</div>")
                 .append("<div class=\"meta\">").append(messages.size()).append(" 条工作通知 · <a href=\"/inbox\">所有用户</a></div></div>");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kdpipe.common.config.Secret;
@@ -138,7 +139,7 @@ final class DingTalkContacts {
                 throw new OperateException(ExitCodes.FAILED, "DingTalk " + api + " answered HTTP " + response.statusCode());
             }
             return MAPPER.readTree(response.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new OperateException(ExitCodes.FAILED, "DingTalk " + api + " did not answer JSON");
         } catch (IOException e) {
             throw new OperateException(ExitCodes.UNREACHABLE, "DingTalk at " + base + " could not be reached for " + api

@@ -4,11 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
@@ -119,7 +121,7 @@ public final class DirectoryResolveCommand extends OperateCommand {
         try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
             List<DirectoryEntry> todo = DirectoryStore.latest(kafka).values().stream()
                     .filter(e -> e.type() == DirectoryEntry.Type.DEPARTMENT && e.name() != null && (all || !e.resolved()))
-                    .sorted(java.util.Comparator.comparing(DirectoryEntry::number)).toList();
+                    .sorted(Comparator.comparing(DirectoryEntry::number)).toList();
             out().println(todo.size() + " department(s) to look up by name.");
             if (todo.isEmpty()) {
                 return ExitCodes.OK;
@@ -152,7 +154,7 @@ public final class DirectoryResolveCommand extends OperateCommand {
                     problems.add(String.format("  NOT FOUND  %-16s %s", e.number(), e.name()));
                 } else {
                     problems.add(String.format("  AMBIGUOUS  %-16s %s: DingTalk departments %s", e.number(), e.name(),
-                            ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))));
+                            ids.stream().map(String::valueOf).collect(Collectors.joining(", "))));
                 }
             }
             resolved.forEach(e -> out().printf("  resolved   %-16s %-12s -> %d%n", e.number(), e.name(), e.deptId()));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -42,12 +43,12 @@ final class DirectoryStore {
         }
         String topic = kafka.name(Topics.DIRECTORY);
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer(null, null)) {
-            List<java.util.concurrent.Future<?>> sends = entries.stream()
-                    .<java.util.concurrent.Future<?>>map(e -> producer.send(new ProducerRecord<>(topic,
+            List<Future<?>> sends = entries.stream()
+                    .<Future<?>>map(e -> producer.send(new ProducerRecord<>(topic,
                             e.key().getBytes(StandardCharsets.UTF_8), DirectoryEntry.CODEC.encode(e))))
                     .toList();
             producer.flush();
-            for (java.util.concurrent.Future<?> f : sends) {
+            for (Future<?> f : sends) {
                 f.get(kafka.timeout().toMillis() * 3, TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {

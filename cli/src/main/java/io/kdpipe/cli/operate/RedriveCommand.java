@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
@@ -58,9 +59,6 @@ import picocli.CommandLine.Option;
                 "Exit status: 0 done, 1 failed, 2 bad arguments, 3 refused (foreign target or not confirmed), 4 Kafka unreachable, "
                         + "5 some notices still reach nobody after --reroute (they stay)."})
 public final class RedriveCommand extends OperateCommand {
-
-    /** Headers kept on a redriven record's way back (the error context is the dead letter's, not the record's). */
-    private static final List<String> ERROR_PREFIXES = List.of("__connect.errors.", "kdpipe.errors.");
 
     @Option(names = "--error-class", paramLabel = "CLASS", split = ",",
             description = "only dead letters with this kdpipe.errors.class (e.g. RETRY_DEADLINE, PERMANENT, MALFORMED)")
@@ -205,7 +203,7 @@ public final class RedriveCommand extends OperateCommand {
     private static Set<String> handledBefore(KafkaAccess kafka) {
         Set<String> handled = new HashSet<>();
         for (AuditRecord a : AuditLog.readAll(kafka)) {
-            if ("redrive".equals(a.command())) {
+            if (AuditRecord.REDRIVE.equals(a.command())) {
                 handled.addAll(a.moved());
                 handled.addAll(a.parked());
             }
@@ -321,7 +319,7 @@ public final class RedriveCommand extends OperateCommand {
             if (reroute) {
                 selection.put("reroute", "true");
             }
-            AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, "redrive", AuditLog.user(), AuditLog.host(),
+            AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, AuditRecord.REDRIVE, AuditLog.user(), AuditLog.host(),
                     context.clock().instant(), selection, plan.size(), moved.size() + parked.size(),
                     List.of(), List.of(), moved, parked);
             producer.send(AuditLog.record(kafka, audit));
@@ -343,7 +341,7 @@ public final class RedriveCommand extends OperateCommand {
     private static Headers backHeaders(Headers dead, int count) {
         RecordHeaders h = new RecordHeaders();
         for (Header header : dead) {
-            if (ERROR_PREFIXES.stream().noneMatch(header.key()::startsWith)) {
+            if (!DeadLetterHeaders.isErrorContext(header.key())) { // the error context is the dead letter's, not the record's
                 h.add(header);
             }
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.Notice;
@@ -292,7 +293,7 @@ public final class ReplayCommand extends OperateCommand {
             for (Future<RecordMetadata> f : sends) {
                 f.get(kafka.timeout().toMillis() * 3, TimeUnit.MILLISECONDS);
             }
-            AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, "replay", AuditLog.user(), AuditLog.host(),
+            AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, AuditRecord.REPLAY, AuditLog.user(), AuditLog.host(),
                     context.clock().instant(), selection.described(), selected.size(), resentIds.size(),
                     originals, resentIds, List.of(), List.of());
             producer.send(AuditLog.record(kafka, audit)).get(kafka.timeout().toMillis() * 3, TimeUnit.MILLISECONDS);

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
+import io.kdpipe.common.config.SharedSettings;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
@@ -93,12 +95,12 @@ public final class StatusCommand extends OperateCommand {
         ConfigReader reader = connection.reader(context);
         KafkaConfig kafkaConfig = KafkaConfig.read(reader);
         Map<String, String> groups = new LinkedHashMap<>();
-        groups.put("extractor", reader.string("KDPIPE_EXTRACTOR_GROUP_ID", "kdpipe-extractor", "the extractor's consumer group"));
-        groups.put("transformer", reader.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",
+        groups.put("extractor", reader.string(SharedSettings.EXTRACTOR_GROUP_ID, SharedSettings.DEFAULT_EXTRACTOR_GROUP_ID, "the extractor's consumer group"));
+        groups.put("transformer", reader.string(SharedSettings.TRANSFORMER_APPLICATION_ID, SharedSettings.DEFAULT_TRANSFORMER_APPLICATION_ID,
                 "the transformer's Streams application id (its consumer group)"));
-        groups.put("notifier", reader.string("NOTIFIER_GROUP_ID", "kdpipe-notifier", "the notifier's consumer group"));
-        int budget = reader.integer("DINGTALK_MONTHLY_BUDGET", 5_000, 1, Integer.MAX_VALUE, "DingTalk calls per calendar month");
-        ZoneId zone = reader.zone("DINGTALK_QUOTA_ZONE", "Asia/Shanghai", "zone of DingTalk's months");
+        groups.put("notifier", reader.string(SharedSettings.NOTIFIER_GROUP_ID, SharedSettings.DEFAULT_NOTIFIER_GROUP_ID, "the notifier's consumer group"));
+        int budget = reader.integer(SharedSettings.DINGTALK_MONTHLY_BUDGET, SharedSettings.DEFAULT_DINGTALK_MONTHLY_BUDGET, 1, Integer.MAX_VALUE, "DingTalk calls per calendar month");
+        ZoneId zone = reader.zone(SharedSettings.DINGTALK_QUOTA_ZONE, SharedSettings.DEFAULT_DINGTALK_QUOTA_ZONE, "zone of DingTalk's months");
         List<String> metricsUrls = reader.list("KDPIPE_EXTRACTOR_METRICS_URLS", "",
                 "the extractors' /metrics URLs, for the last successful poll per job");
         reader.validate();
@@ -174,7 +176,7 @@ public final class StatusCommand extends OperateCommand {
     private static List<DeadLetters> deadLetters(KafkaAccess kafka) {
         Set<String> handled = new HashSet<>();
         for (AuditRecord a : AuditLog.readAll(kafka)) {
-            if ("redrive".equals(a.command())) {
+            if (AuditRecord.REDRIVE.equals(a.command())) {
                 handled.addAll(a.moved());
                 handled.addAll(a.parked());
             }

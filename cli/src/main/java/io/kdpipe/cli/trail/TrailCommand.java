@@ -17,9 +17,10 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.Json;
-import io.kdpipe.transformer.trail.Trail;
-import io.kdpipe.transformer.trail.TrailReader;
-import io.kdpipe.transformer.trail.TrailStory;
+import io.kdpipe.common.trail.Trail;
+import io.kdpipe.common.trail.TrailReader;
+import io.kdpipe.common.trail.TrailStory;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,7 +110,7 @@ public final class TrailCommand implements Callable<Integer> {
             err.println("kdpipe trail: bad configuration");
             e.problems().forEach(p -> err.println("  " + p));
             return USAGE;
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             err.println("kdpipe trail: Kafka unreachable: " + e.getMessage());
             return UNREACHABLE;
         } finally {

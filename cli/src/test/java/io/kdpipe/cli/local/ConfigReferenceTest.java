@@ -34,7 +34,7 @@ class ConfigReferenceTest {
         assertThat(ConfigReference.keys())
                 .contains("KAFKA_BOOTSTRAP_SERVERS", "KINGDEE_URL", "KINGDEE_APP_SECRET", "KDPIPE_DIGEST_WINDOW",
                         "DINGTALK_APP_SECRET", "NOTIFIER_TRANSACTIONAL_ID")
-                .filteredOn(k -> !ServiceSettings.LOCAL_DEFAULTS.containsKey(k))
+                .filteredOn(k -> !LocalSettings.LOCAL_DEFAULTS.containsKey(k))
                 .doesNotHaveDuplicates();
     }
 }

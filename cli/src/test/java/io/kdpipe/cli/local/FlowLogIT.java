@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +53,7 @@ class FlowLogIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.counts().notices() == 3);
             FlowLog.Counts c = flow.counts();
             assertThat(c.noticesWithGaps()).isEqualTo(2);
-            assertThat(c.gaps()).containsExactly(java.util.Map.entry("person:XSY030", 2L));
+            assertThat(c.gaps()).containsExactly(Map.entry("person:XSY030", 2L));
         }
     }
 }

@@ -13,11 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.topic.Topics;
+import io.kdpipe.extractor.rows.CustomerFieldKeys;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.kingdee.CustomerTable;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
@@ -93,7 +96,7 @@ class LocalRunIT {
             assertThat(get(run, "/")).contains("Extractor jobs").contains(".BD_Customer.").contains("<td>ok</td>");
 
             // a failing extractor says so on the status page, with its last error
-            run.kingdee().faults().always(io.kdpipe.sandbox.kingdee.Faults.msgCode(9, "元数据中标识为FX的字段不存在"));
+            run.kingdee().faults().always(KingdeeFaults.msgCode(9, "元数据中标识为FX的字段不存在"));
             await().atMost(WAIT).until(() -> get(run, "/").contains("<td>failing</td>"));
             assertThat(get(run, "/")).contains("元数据中标识为FX的字段不存在");
             run.kingdee().faults().clear();
@@ -133,8 +136,8 @@ class LocalRunIT {
     @Test
     void shouldNotifyApproveForbidAndEnableWhenTheFieldListLacksTheStatusFields() throws Exception {
         // the seed's own column list: flattened spelling, neither FDocumentStatus nor FForbidStatus
-        LocalOptions options = options(Map.of("KINGDEE_FIELD_KEYS", io.kdpipe.extractor.rows.CustomerFieldKeys.SEED.stream()
-                .map(k -> k.replace('.', '_')).collect(java.util.stream.Collectors.joining(","))));
+        LocalOptions options = options(Map.of("KINGDEE_FIELD_KEYS", CustomerFieldKeys.SEED.stream()
+                .map(k -> k.replace('.', '_')).collect(Collectors.joining(","))));
         assertThat(options.settings().get("KINGDEE_FIELD_KEYS")).doesNotContain("FDocumentStatus").doesNotContain("FForbidStatus");
         try (LocalRun run = LocalRun.start(options, console::add)) {
             CustomerTable table = run.kingdee().table();

@@ -29,6 +29,7 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
@@ -36,7 +37,7 @@ import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
@@ -46,6 +47,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -69,7 +71,7 @@ class DeliveryTruthIT {
         String prefix = TestNames.topicPrefix();
         Map<String, String> env = env(broker, prefix);
         Instant now = Instant.now();
-        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
+        DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
                 .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
                 .user(SandboxUser.of("wangwu", "王五", "13800000003"))
                 .user(SandboxUser.of("wangwu.new", "王五", "13800000013"))
@@ -116,7 +118,7 @@ class DeliveryTruthIT {
             assertThat(conclusion(env, "n-lisi")).doesNotStartWith("delivered");
             Map<String, String> reasons = new HashMap<>();
             deadLetters(broker, prefix).forEach(r -> reasons.put(Notice.CODEC.decode(r.value()).id(),
-                    io.kdpipe.common.deadletter.DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason")));
+                    DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.REASON)));
             assertThat(reasons).containsEntry("n-departed", "DEPARTED").containsEntry("n-ghost", "INVALID_USER")
                     .containsEntry("n-lisi", "INVALID_USER");
             assertThat(sandbox.stats().countedCalls()).as("n-ok and n-lisi: one send and one check each; the free check "
@@ -183,8 +185,8 @@ class DeliveryTruthIT {
             throws Exception {
         String prefix = TestNames.topicPrefix();
         Map<String, String> env = env(broker, prefix);
-        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().monthlyQuota(3)
-                .users(SandboxOptions.numberedUsers(6)).build());
+        DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().monthlyQuota(3)
+                .users(DingTalkSandboxOptions.numberedUsers(6)).build());
         List<AutoCloseable> running = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer(broker)) {
             Map<String, String> n = notifierEnv(env, sandbox);
@@ -290,8 +292,8 @@ class DeliveryTruthIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaBroker broker, String prefix) {
-        return new TopicReader<>(broker, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readAll(Topics.NOTICES_DLT.name(prefix));
+        return new TopicReader<>(broker, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readAll(Topics.NOTICES_DLT.name(prefix));
     }
 
     private static Map<String, DirectoryEntry> directory(KafkaBroker broker, String prefix) {

@@ -13,7 +13,7 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.SandboxDepartment;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
@@ -32,7 +32,7 @@ class DirectoryCheckIT {
     void importChecksEveryUseridWithTheContactsApiAndMarksTheDepartedAndTheUnknown(KafkaBroker broker, @TempDir Path dir)
             throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder()
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
                      .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
                      .user(SandboxUser.of("wangwu", "王五", "13800000003")).build())) {
             Path csv = dir.resolve("salespeople.csv");
@@ -85,7 +85,7 @@ class DirectoryCheckIT {
     void departmentsWithoutAnIdAreResolvedByNameAndAMissingOrAmbiguousNameIsReported(KafkaBroker broker, @TempDir Path dir)
             throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder()
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
                      .department(new SandboxDepartment(100, "销售中心", 1L, List.of()))
                      .department(new SandboxDepartment(4021, "华东销售部", 100L, List.of()))
                      .department(new SandboxDepartment(4022, "华南销售部", 100L, List.of()))

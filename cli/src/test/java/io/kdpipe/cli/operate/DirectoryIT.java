@@ -20,7 +20,7 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
@@ -39,7 +39,7 @@ class DirectoryIT {
     @Test
     void importAndResolveFillUserIdsThatTheTransformerRoutesTo(KafkaBroker broker, @TempDir Path dir) throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(3)).build())) {
             Path csv = dir.resolve("salespeople.csv");
             Files.writeString(csv, """
                     number,name,mobile,userid

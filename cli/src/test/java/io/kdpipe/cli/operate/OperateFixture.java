@@ -16,6 +16,7 @@ import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
@@ -54,7 +55,7 @@ final class OperateFixture implements AutoCloseable {
         env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
     }
 
-    String topic(io.kdpipe.common.topic.Topic<?, ?> t) {
+    String topic(Topic<?, ?> t) {
         return t.name(prefix);
     }
 

@@ -13,7 +13,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -113,7 +113,7 @@ class RedriveIT {
     @Test
     void aDeadLetterThatKeepsFailingIsParkedAfterKRedrives(KafkaBroker broker) {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(1)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(1)).build())) {
             fx.publish(OperateFixture.notice("n-ghost", "100:9", List.of("ghost-user"), "发给不存在的人", Instant.now()));
             fx.startNotifier(sandbox);
             String dlt = fx.topic(Topics.NOTICES_DLT);

@@ -3,6 +3,7 @@ package io.kdpipe.cli.operate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,13 +11,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import org.apache.kafka.common.TopicPartition;
@@ -31,7 +33,7 @@ class ReplayIT {
     @Test
     void replayByCustomerDeliversAMarkedResendAndASecondRunNeedsExplicitConsent(KafkaBroker broker) throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(3)).build())) {
             Instant now = Instant.now();
             publishCustomer(fx, "1001", "CUST-A", "甲公司", now);
             publishCustomer(fx, "1002", "CUST-B", "乙公司", now);
@@ -67,7 +69,7 @@ class ReplayIT {
             assertThat(resends(fx)).extracting(n -> n.provenance().replayOf()).containsExactly("n-a", "n-a");
 
             List<AuditRecord> audit = fx.readAll(fx.topic(Topics.AUDIT)).stream()
-                    .map(r -> read(r.value(), AuditRecord.class)).toList();
+                    .map(r -> AuditRecord.CODEC.decode(r.value())).toList();
             assertThat(audit).hasSize(2).allSatisfy(r -> {
                 assertThat(r.command()).isEqualTo("replay");
                 assertThat(r.selection()).containsEntry("customer", "CUST-A");
@@ -80,7 +82,7 @@ class ReplayIT {
     @Test
     void replayByTimeRangeDryRunChangesNothingAndTheRealRunDeliversOnlyThatRange(KafkaBroker broker) {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(3)).build())) {
             Instant now = Instant.now();
             fx.publish(OperateFixture.notice("n-early", "100:2001", List.of("user-0002"), "早上的通知", now.minus(Duration.ofHours(3))));
             fx.publish(OperateFixture.notice("n-mid", "100:2002", List.of("user-0002"), "中午的通知", now.minus(Duration.ofHours(2))));
@@ -124,7 +126,7 @@ class ReplayIT {
     private static <T> T read(byte[] json, Class<T> type) {
         try {
             return Json.mapper().readValue(json, type);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -25,7 +25,7 @@ import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
@@ -54,7 +54,7 @@ class RoutingIT {
     void departmentsAreImportedAndTheOldAndTheNewSalespersonAreToldWithNoDirectoryGapInAnyMessage(KafkaBroker broker,
             @TempDir Path dir) throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3)).build())) {
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(3)).build())) {
             importCsv(fx, dir, "salespeople.csv", """
                     number,name,mobile,userid
                     XSY014,王芳,13800000001,user-0001
@@ -102,7 +102,7 @@ class RoutingIT {
     void aNoticeThatReachedNobodyReachesTheRightPersonOnceAfterTheDirectoryIsFixed(KafkaBroker broker, @TempDir Path dir)
             throws Exception {
         try (OperateFixture fx = new OperateFixture(broker);
-             DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(3))
+             DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(3))
                      .resultDelay(Duration.ofSeconds(1)).build())) {
             importCsv(fx, dir, "salespeople.csv", """
                     number,name,mobile,userid
@@ -117,7 +117,7 @@ class RoutingIT {
                 String dlt = fx.topic(Topics.NOTICES_DLT);
                 await().atMost(Duration.ofSeconds(90)).until(() -> fx.readAll(dlt).size() == 1);
                 ConsumerRecord<byte[], byte[]> dead = fx.readAll(dlt).get(0);
-                assertThat(DeadLetterHeaders.text(dead.headers(), "kdpipe.errors.reason")).isEqualTo("NO_RECIPIENTS");
+                assertThat(DeadLetterHeaders.text(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NO_RECIPIENTS");
                 id = Notice.CODEC.decode(dead.value()).id();
             }
 

@@ -18,6 +18,7 @@ import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.kdpipe.testkit.KafkaBroker;
@@ -126,7 +127,7 @@ class StatusIT {
         return 0;
     }
 
-    private static void deadLetter(OperateFixture fx, io.kdpipe.common.topic.Topic<?, ?> dlt, String errorClass) {
+    private static void deadLetter(OperateFixture fx, Topic<?, ?> dlt, String errorClass) {
         fx.send(fx.topic(dlt), "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8),
                 DeadLetterHeaders.from(null, fx.topic(Topics.NOTICES), 0, 1).errorClass(errorClass).build());
     }

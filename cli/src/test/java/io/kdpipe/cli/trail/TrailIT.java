@@ -36,7 +36,7 @@ import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
@@ -46,6 +46,7 @@ import io.kdpipe.transformer.TransformerMain;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,10 +83,10 @@ class TrailIT {
         env.put("KDPIPE_ROUTE_CHANGED", "salesperson");
 
         List<AutoCloseable> running = new ArrayList<>();
-        DingTalkSandbox sandbox = DingTalkSandbox.start(SandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
+        DingTalkSandbox sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().resultDelay(Duration.ofSeconds(1))
                 .user(SandboxUser.of("zhangwei", "张伟", "13800000001")).build());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientConfig(), new StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                new ByteArraySerializer())) {
             person(producer, prefix, "XSY007", "张伟", "zhangwei");
             person(producer, prefix, "XSY008", "李四", "lisi"); // lisi is not in DingTalk (yet): a permanent error
 
@@ -121,7 +122,7 @@ class TrailIT {
             // 5. lisi joins DingTalk; the dead letter is redriven and delivered
             int port = sandbox.baseUrl().getPort();
             sandbox.close();
-            sandbox = DingTalkSandbox.start(SandboxOptions.builder().port(port).resultDelay(Duration.ofSeconds(1))
+            sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().port(port).resultDelay(Duration.ofSeconds(1))
                     .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
                     .user(SandboxUser.of("lisi", "李四", "13800000002")).build());
             Result redrive = kdpipe(env, "redrive", "--errcode", "60121", "--yes");

@@ -41,7 +41,7 @@ public record CustomerRow(
         Map<String, JsonNode> fields) implements Versioned {
 
     public static final int VERSION = 1;
-    public static final Codec<CustomerRow> CODEC = new Codec<>(CustomerRow.class, VERSION);
+    public static final Codec<CustomerRow> CODEC = new Codec<>(CustomerRow.class, VERSION, CustomerRowWriter::encode);
 
     /** Whether a row belongs to a job's first full read or to its incremental polling. */
     public enum Phase { SNAPSHOT, INCREMENTAL }

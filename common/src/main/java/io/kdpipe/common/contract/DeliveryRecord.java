@@ -1,6 +1,7 @@
 package io.kdpipe.common.contract;
 
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.List;
 
 /**
@@ -109,12 +110,12 @@ public record DeliveryRecord(
     }
 
     /** The marker written when DingTalk answered {@code 90020} in {@code month}. */
-    public static DeliveryRecord quotaRefused(java.time.YearMonth month, Instant at) {
+    public static DeliveryRecord quotaRefused(YearMonth month, Instant at) {
         return new DeliveryRecord(VERSION, quotaMarkerKey(month), Status.DEAD_LETTERED, List.of(), List.of(), 0, 0, at, at,
                 null, null, Delivery.NOT_DELIVERED, "MONTHLY_QUOTA", null, null);
     }
 
-    public static String quotaMarkerKey(java.time.YearMonth month) {
+    public static String quotaMarkerKey(YearMonth month) {
         return QUOTA_MARKER_PREFIX + month;
     }
 

@@ -2,6 +2,7 @@ package io.kdpipe.common.contract;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,9 +104,9 @@ public record Notice(
 
         /** True when both route from the same inputs, whatever their notes. */
         public boolean sameInputs(Routing other) {
-            return other != null && kind == other.kind && java.util.Objects.equals(salesperson, other.salesperson)
-                    && java.util.Objects.equals(previousSalesperson, other.previousSalesperson)
-                    && java.util.Objects.equals(department, other.department);
+            return other != null && kind == other.kind && Objects.equals(salesperson, other.salesperson)
+                    && Objects.equals(previousSalesperson, other.previousSalesperson)
+                    && Objects.equals(department, other.department);
         }
     }
 

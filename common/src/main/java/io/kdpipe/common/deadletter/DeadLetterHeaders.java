@@ -14,14 +14,22 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetterHeaders {
 
+    private static final String CONNECT_PREFIX = "__connect.errors.";
+    private static final String KDPIPE_PREFIX = "kdpipe.errors.";
+
     public static final String ORIGIN_TOPIC = "__connect.errors.topic";
     public static final String ORIGIN_PARTITION = "__connect.errors.partition";
     public static final String ORIGIN_OFFSET = "__connect.errors.offset";
     public static final String EXCEPTION_CLASS = "__connect.errors.exception.class.name";
     public static final String EXCEPTION_MESSAGE = "__connect.errors.exception.message";
 
-    /** A short, stable name of the failure, e.g. {@code MALFORMED}, {@code PERMANENT}, {@code RETRY_DEADLINE}. */
+    /** A short, stable name of the failure: a {@link DeadLetterClass}. */
     public static final String ERROR_CLASS = "kdpipe.errors.class";
+    /**
+     * Notifier dead letters: the detail within the error class, e.g. {@code INVALID_USER},
+     * {@code NO_RECIPIENTS}, {@code BUDGET_EXHAUSTED}.
+     */
+    public static final String REASON = "kdpipe.errors.reason";
     public static final String STAGE = "kdpipe.errors.stage";
     /**
      * The {@link #STAGE} of a row the extractor could not read from Kingdee: there is no record to
@@ -49,7 +57,7 @@ public final class DeadLetterHeaders {
         DeadLetterHeaders h = new DeadLetterHeaders();
         if (original != null) {
             for (Header header : original) {
-                if (!header.key().startsWith("__connect.errors.") && !header.key().startsWith("kdpipe.errors.")
+                if (!isErrorContext(header.key())
                         || header.key().equals(REDRIVE_COUNT)) {
                     h.headers.add(header);
                 }
@@ -60,8 +68,25 @@ public final class DeadLetterHeaders {
                 .put(ORIGIN_OFFSET, String.valueOf(offset));
     }
 
+    /** Whether a header is error context a dead letter adds (Connect's or kdpipe's), which a redrive removes. */
+    public static boolean isErrorContext(String headerKey) {
+        return headerKey.startsWith(CONNECT_PREFIX) || headerKey.startsWith(KDPIPE_PREFIX);
+    }
+
+    public DeadLetterHeaders errorClass(DeadLetterClass errorClass) {
+        return put(ERROR_CLASS, errorClass.name());
+    }
+
+    /**
+     * An error class outside {@link DeadLetterClass}: the transformer names a failure no contract
+     * names by its exception's simple class name.
+     */
     public DeadLetterHeaders errorClass(String errorClass) {
         return put(ERROR_CLASS, errorClass);
+    }
+
+    public DeadLetterHeaders reason(String reason) {
+        return put(REASON, reason);
     }
 
     public DeadLetterHeaders stage(String stage) {

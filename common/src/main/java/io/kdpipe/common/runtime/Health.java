@@ -2,6 +2,7 @@ package io.kdpipe.common.runtime;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -48,7 +49,7 @@ public final class Health {
     private static Report evaluate(Map<String, Supplier<Status>> checks) {
         Map<String, Status> out = new LinkedHashMap<>();
         boolean up = true;
-        for (var e : new java.util.TreeMap<>(checks).entrySet()) {
+        for (var e : new TreeMap<>(checks).entrySet()) {
             Status s;
             try {
                 s = e.getValue().get();

@@ -1,9 +1,10 @@
 package io.kdpipe.common.runtime;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** A check whose status the owning component sets as things happen, e.g. "login refused". */
-public final class HealthState implements java.util.function.Supplier<Health.Status> {
+public final class HealthState implements Supplier<Health.Status> {
 
     private final AtomicReference<Health.Status> status;
 

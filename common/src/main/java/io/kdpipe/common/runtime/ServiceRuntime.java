@@ -45,7 +45,7 @@ public final class ServiceRuntime implements AutoCloseable {
     private final Deque<Map.Entry<String, AutoCloseable>> resources = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final Map<String, HttpHandler> routes = new java.util.LinkedHashMap<>();
+    private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
     private HttpServer server;
     private boolean closed;
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DeliveryRecord;
@@ -71,11 +72,11 @@ public final class Topics {
             compacted());
 
     /**
-     * What operators did with the {@code kdpipe} commands (replays, redrives): one JSON record per run,
+     * What operators did with the {@code kdpipe} commands (replays, redrives): one record per run,
      * keyed by run id. Redrive reads it back to skip dead letters an earlier run already moved.
      */
-    public static final Topic<String, String> AUDIT = new Topic<>(
-            "kdpipe.audit.v1", Serdes.String(), Serdes.String(), 1,
+    public static final Topic<String, AuditRecord> AUDIT = new Topic<>(
+            "kdpipe.audit.v1", Serdes.String(), AuditRecord.CODEC.serde(), 1,
             deleteAfter(Duration.ofDays(365)));
 
     /** Dead letters redriven too often: kept as they were, for a person to look at. */
@@ -92,10 +93,24 @@ public final class Topics {
             "kdpipe.trail.v1", Serdes.String(), TrailEvent.CODEC.serde(), PIPELINE_PARTITIONS,
             deleteAfter(Duration.ofDays(90)));
 
+    /**
+     * The extractor's job-ownership topic, never written: replicas join one consumer group on it, and
+     * whoever is assigned partition {@code p} owns the jobs mapped to {@code p}. It has one partition
+     * per configured job, so it is created with {@link #jobs(int)}, not with {@link #ALL}.
+     */
+    public static final Topic<byte[], byte[]> JOBS = new Topic<>(
+            "kdpipe.extractor.jobs.v1", Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of());
+
+    /** Every topic above except {@link #JOBS}, whose partition count depends on the configuration. */
     public static final List<Topic<?, ?>> ALL = List.of(
             CUSTOMERS, CHECKPOINTS, NOTICES, DELIVERIES, NOTICES_DLT, ROWS_DLT, DIRECTORY, AUDIT, PARKED, TRAIL);
 
     private Topics() {
+    }
+
+    /** {@link #JOBS} with one partition per job (at least one). */
+    public static Topic<byte[], byte[]> jobs(int jobCount) {
+        return new Topic<>(JOBS.baseName(), JOBS.keySerde(), JOBS.valueSerde(), Math.max(1, jobCount), JOBS.config());
     }
 
     private static Map<String, String> compacted() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -93,7 +94,7 @@ class ContractsTest {
         assertThat(c.codec().serde().serializer().serialize("t", null)).isNull();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldKeepKingdeeDecimalsExactAndReadTextFields() {
         CustomerRow row = CustomerRow.CODEC.decode(CustomerRow.CODEC.encode(Samples.row()));
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class Utf8Test {
     }
 
     private static void check(byte[] bytes) {
-        assertThat(Utf8.isWellFormedWithoutNul(bytes)).as(java.util.HexFormat.of().formatHex(bytes)).isEqualTo(strictlyDecodes(bytes));
+        assertThat(Utf8.isWellFormedWithoutNul(bytes)).as(HexFormat.of().formatHex(bytes)).isEqualTo(strictlyDecodes(bytes));
     }
 
     private static boolean strictlyDecodes(byte[] bytes) {

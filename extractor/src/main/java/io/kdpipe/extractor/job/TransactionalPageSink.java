@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.CustomerRowWriter;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;

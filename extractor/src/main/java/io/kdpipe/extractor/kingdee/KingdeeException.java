@@ -1,5 +1,7 @@
 package io.kdpipe.extractor.kingdee;
 
+import java.util.Locale;
+
 /**
  * A Kingdee call that did not return data, classified by what the caller should do about it. The
  * message names the service, the cause and Kingdee's own words; it never holds a secret.
@@ -81,7 +83,7 @@ public final class KingdeeException extends RuntimeException {
             case TRANSIENT -> httpStatus == 0 ? "timeout_or_io" : "http_" + httpStatus;
             case LOGIN_REFUSED -> "login_refused";
             case BAD_RESPONSE -> "bad_response";
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+            default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParseException;
@@ -137,7 +138,7 @@ final class ResponseParser {
 
     /** A login answer: the JSON object, after HTTP and {@code response_error:} checks. */
     static JsonNode loginResult(String service, int status, String body) {
-        if (status != 200 && body != null && body.toLowerCase(java.util.Locale.ROOT).contains("passport")) {
+        if (status != 200 && body != null && body.toLowerCase(Locale.ROOT).contains("passport")) {
             throw new KingdeeException(Kind.LOGIN_REFUSED, service, null, status,
                     "Kingdee " + service + " refused the login: the account id (acctID, the data-centre id) is not known to this site: "
                             + snippet(body));

@@ -1,5 +1,7 @@
 package io.kdpipe.extractor.kingdee;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +28,7 @@ public record SignatureHeaders(Map<String, String> headers) {
         h.put("x-api-signheaders", "x-api-timestamp,x-api-nonce");
         h.put("X-Api-Signature", Signatures.apiSignature(path, ts, ts, appId));
         h.put("X-Kd-Appkey", appId);
-        h.put("X-Kd-Appdata", java.util.Base64.getEncoder().encodeToString(appData.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        h.put("X-Kd-Appdata", Base64.getEncoder().encodeToString(appData.getBytes(StandardCharsets.UTF_8)));
         h.put("X-Kd-Signature", Signatures.kdSignature(appId, appData, appSecret));
         return new SignatureHeaders(h);
     }

@@ -1,6 +1,7 @@
 package io.kdpipe.extractor.ownership;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import io.kdpipe.extractor.job.JobStatus;
 import io.kdpipe.extractor.job.JobWorker;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
@@ -130,7 +132,7 @@ public final class JobOwnership implements AutoCloseable {
             stopAll();
             consumerMetrics.close();
             try {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.debug("closing the group consumer failed: {}", e.toString());
             }
@@ -145,7 +147,7 @@ public final class JobOwnership implements AutoCloseable {
                     log.info("Taking job {} (partition {})", id, tp.partition());
                     JobWorker w = workers.apply(job);
                     w.start();
-                    metrics.jobStarted(id, java.time.Instant.now());
+                    metrics.jobStarted(id, Instant.now());
                     return w;
                 });
             }

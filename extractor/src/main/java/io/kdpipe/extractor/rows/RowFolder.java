@@ -1,10 +1,12 @@
 package io.kdpipe.extractor.rows;
 
+import java.math.BigInteger;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,11 +92,11 @@ public final class RowFolder {
             return id.bigIntegerValue().toString();
         }
         String t = id.isTextual() ? id.asText().strip() : "";
-        return WHOLE_NUMBER.matcher(t).matches() ? new java.math.BigInteger(t).toString() : null;
+        return WHOLE_NUMBER.matcher(t).matches() ? new BigInteger(t).toString() : null;
     }
 
     /** A whole number as Kingdee writes {@code FCUSTID}. */
-    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?\\d{1,30}");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?\\d{1,30}");
 
     /** The customers of a page: those that can be published, and those that cannot be read, each in query order. */
     public record Folded(List<FoldedCustomer> customers, List<UnreadableCustomer> unreadable) {

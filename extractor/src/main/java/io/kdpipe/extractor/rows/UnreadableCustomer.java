@@ -3,6 +3,7 @@ package io.kdpipe.extractor.rows;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.deadletter.DeadLetterClass;
 
 /**
  * The rows of one customer that cannot be placed in the keyset order: an {@code FCUSTID} that is no
@@ -15,8 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record UnreadableCustomer(String customerId, String reason, String message, List<JsonNode[]> lines) {
 
-    public static final String UNREADABLE_CUSTID = "UNREADABLE_CUSTID";
-    public static final String UNREADABLE_MODIFY_DATE = "UNREADABLE_MODIFY_DATE";
+    public static final String UNREADABLE_CUSTID = DeadLetterClass.UNREADABLE_CUSTID.name();
+    public static final String UNREADABLE_MODIFY_DATE = DeadLetterClass.UNREADABLE_MODIFY_DATE.name();
     /** Every reason, for metrics that start at zero. */
     public static final List<String> REASONS = List.of(UNREADABLE_CUSTID, UNREADABLE_MODIFY_DATE);
 }

@@ -1,11 +1,13 @@
 package io.kdpipe.extractor.rows;
 
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -33,7 +35,7 @@ public final class ValueNormalizer {
             .toFormatter(Locale.ROOT);
 
     /** The date fields of {@code BD_Customer} the extractor reads as dates whatever the configuration. */
-    public static final java.util.List<String> DATE_FIELDS = java.util.List.of("FModifyDate", "FCreateDate", "FApproveDate", "FForbidDate");
+    public static final List<String> DATE_FIELDS = List.of("FModifyDate", "FCreateDate", "FApproveDate", "FForbidDate");
 
     private final ZoneId zone;
 
@@ -120,7 +122,7 @@ public final class ValueNormalizer {
         }
         try {
             return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }

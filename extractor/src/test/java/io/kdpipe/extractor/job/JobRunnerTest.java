@@ -2,11 +2,13 @@ package io.kdpipe.extractor.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -25,16 +27,17 @@ import io.kdpipe.extractor.rows.RowFolder;
 import io.kdpipe.extractor.rows.ValueNormalizer;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.KafkaException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The extraction logic against the sandbox, with the Kafka transaction replaced by a list. */
 class JobRunnerTest {
 
-    private final KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(200));
+    private final KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(200));
     private final List<CustomerRow> published = new ArrayList<>();
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -153,10 +156,10 @@ class JobRunnerTest {
         first.runOnce();
         Checkpoint cp = first.state();
         // the record as an extractor without watermarkKey/keysFrom wrote it
-        String old = new String(Checkpoint.CODEC.encode(cp), java.nio.charset.StandardCharsets.UTF_8)
+        String old = new String(Checkpoint.CODEC.encode(cp), StandardCharsets.UTF_8)
                 .replaceAll(",?\"(watermarkKey|keysFrom)\":(null|\"[^\"]*\")", "");
         assertThat(old).doesNotContain("watermarkKey").doesNotContain("keysFrom").contains("keysAtWatermark");
-        Checkpoint upgraded = Checkpoint.CODEC.decode(old.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Checkpoint upgraded = Checkpoint.CODEC.decode(old.getBytes(StandardCharsets.UTF_8));
         assertThat(upgraded.watermarkKey()).isNull();
         assertThat(upgraded.keysAtWatermark()).contains(before.id() + "@" + now, tie.id() + "@" + now);
         published.clear();
@@ -182,7 +185,7 @@ class JobRunnerTest {
         runner(null).runOnce();
         LocalDateTime shared = kingdee.table().now();
         List<Long> bulk = kingdee.table().ids().subList(0, 50);
-        kingdee.table().saveAll(bulk, java.util.Map.of("FName", "批量"), shared);
+        kingdee.table().saveAll(bulk, Map.of("FName", "批量"), shared);
         // positions 20..35 of the save cannot be read: the first page (positions 0..28) ends among them
         List<Long> bad = bulk.subList(20, 36);
         for (long id : bad) {
@@ -231,7 +234,7 @@ class JobRunnerTest {
         JobRunner running = runner(checkpoints.get(checkpoints.size() - 1));
         Checkpoint before = running.state();
 
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(IllegalArgumentException.class, running::runOnce))
+        assertThat(Assertions.catchThrowableOfType(IllegalArgumentException.class, running::runOnce))
                 .hasMessageContaining("a full page of 30 rows has no customer whose FCUSTID and FModifyDate can be read")
                 .hasMessageContaining("'not a date'");
         assertThat(running.state()).as("nothing committed").isEqualTo(before);
@@ -245,7 +248,7 @@ class JobRunnerTest {
         // more rows share one FModifyDate than a checkpoint lists: the checkpoint lists none of them
         List<Long> bulkIds = ids.subList(0, 150);
         List<Checkpoint> written = new ArrayList<>();
-        kingdee.table().saveAll(bulkIds, java.util.Map.of("FName", "批量"), shared);
+        kingdee.table().saveAll(bulkIds, Map.of("FName", "批量"), shared);
         SandboxCustomer single = kingdee.table().editAt(ids.get(160), shared.plusNanos(2_000_000));
         published.clear();
         JobRunner running = runner(checkpoints.get(checkpoints.size() - 1), Prefetch.inline(), q -> true, cp -> written.add(cp))
@@ -301,7 +304,7 @@ class JobRunnerTest {
         runner(null).runOnce();
         LocalDateTime shared = kingdee.table().now();
         List<Long> bulk = kingdee.table().ids().subList(0, 150);
-        kingdee.table().saveAll(bulk, java.util.Map.of("FName", "批量"), shared);
+        kingdee.table().saveAll(bulk, Map.of("FName", "批量"), shared);
         published.clear();
         // the third page of the save fails to commit: the job stops there, two pages (of 30 lines) published
         AtomicInteger commits = new AtomicInteger();

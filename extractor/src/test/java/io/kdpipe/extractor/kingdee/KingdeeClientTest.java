@@ -11,9 +11,9 @@ import java.util.List;
 
 import io.kdpipe.common.config.Secret;
 import io.kdpipe.extractor.metrics.ExtractorMetrics;
-import io.kdpipe.sandbox.kingdee.Faults;
+import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxOptions;
+import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The client against the Kingdee sandbox's real HTTP server; pauses are recorded, not slept. */
 class KingdeeClientTest {
 
-    private final KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(50));
+    private final KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(50));
     private final List<Duration> pauses = new ArrayList<>();
     private final ExtractorMetrics metrics = new ExtractorMetrics(new SimpleMeterRegistry());
     private final BillQuery query = new BillQuery("BD_Customer", List.of("FCUSTID", "FName"), "", "FCUSTID ASC", 0, 100);
@@ -44,7 +44,7 @@ class KingdeeClientTest {
 
     @Test
     void shouldRetryThrottlingWithGrowingPausesThenSucceed() throws Exception {
-        kingdee.faults().times(3, Faults.throttled());
+        kingdee.faults().times(3, KingdeeFaults.throttled());
         assertThat(passwordClient().executeBillQuery(query)).hasSize(50);
         assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
         assertThat(metrics.count("kdpipe.extractor.kingdee.calls", "outcome", "throttled")).isEqualTo(3);
@@ -52,7 +52,7 @@ class KingdeeClientTest {
 
     @Test
     void shouldGiveUpAfterTheLastAttempt() {
-        kingdee.faults().always(Faults.http(503, "<html>down</html>"));
+        kingdee.faults().always(KingdeeFaults.http(503, "<html>down</html>"));
         KingdeeException e = catchThrowableOfType(KingdeeException.class, () -> passwordClient().executeBillQuery(query));
         assertThat(e.kind()).isEqualTo(KingdeeException.Kind.TRANSIENT);
         assertThat(kingdee.calls("ExecuteBillQuery")).isEqualTo(4);
@@ -70,7 +70,7 @@ class KingdeeClientTest {
 
     @Test
     void shouldTimeOutAHungCallAndRetryIt() throws Exception {
-        kingdee.faults().next(Faults.hang());
+        kingdee.faults().next(KingdeeFaults.hang());
         assertThat(passwordClient().executeBillQuery(query)).hasSize(50);
         assertThat(metrics.count("kdpipe.extractor.kingdee.calls", "outcome", "timeout_or_io")).isEqualTo(1);
         kingdee.faults().releaseHung();

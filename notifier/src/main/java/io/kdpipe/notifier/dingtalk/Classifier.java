@@ -1,6 +1,7 @@
 package io.kdpipe.notifier.dingtalk;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -178,7 +179,7 @@ public final class Classifier {
         if (body == null) {
             return false;
         }
-        String t = body.stripLeading().toLowerCase(java.util.Locale.ROOT);
+        String t = body.stripLeading().toLowerCase(Locale.ROOT);
         return t.startsWith("<!doctype html") || t.startsWith("<html") || t.contains("<body");
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 import io.kdpipe.notifier.dingtalk.DingTalkEvents;
 import io.kdpipe.notifier.dingtalk.Pause;
@@ -71,7 +72,7 @@ public final class NotifierMetrics implements DingTalkEvents {
     }
 
     /** Planned result checks and remembered sent notices: both bounded. */
-    public void bindQueues(java.util.function.IntSupplier plannedChecks, java.util.function.IntSupplier ledgerIds) {
+    public void bindQueues(IntSupplier plannedChecks, IntSupplier ledgerIds) {
         Gauge.builder("kdpipe.notifier.checks.planned", plannedChecks, s -> s.getAsInt())
                 .description("getsendresult checks planned and not yet done").register(registry);
         Gauge.builder("kdpipe.notifier.ledger.remembered", ledgerIds, s -> s.getAsInt())

@@ -10,6 +10,7 @@ import io.kdpipe.common.contract.ContractException;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterClass;
 import io.kdpipe.notifier.dingtalk.SendAnswer;
 import io.kdpipe.notifier.dingtalk.Verdict;
 import io.kdpipe.notifier.dingtalk.WorkNotifier;
@@ -64,7 +65,7 @@ final class Delivery {
     boolean handle(TopicPartition tp, InFlight f) {
         if (f.decoded instanceof Decoded.Failed<Notice> failed) {
             ContractException error = failed.error();
-            deadLetter(tp, f, null, error.reason().name(), "UNDECODABLE", null, null, error.getClass().getName(), error.getMessage());
+            deadLetter(tp, f, null, error.reason().name(), DeadLetterClass.UNDECODABLE, null, null, error.getClass().getName(), error.getMessage());
             return true;
         }
         Notice notice = ((Decoded.Ok<Notice>) f.decoded).value();
@@ -74,7 +75,7 @@ final class Delivery {
             return true;
         }
         if (notice.recipients().isEmpty()) {
-            deadLetter(tp, f, notice, "NO_RECIPIENTS", "PERMANENT", null, null, null, "the notice names no DingTalk user or department");
+            deadLetter(tp, f, notice, "NO_RECIPIENTS", DeadLetterClass.PERMANENT, null, null, null, "the notice names no DingTalk user or department");
             return true;
         }
         Instant now = clock.instant();
@@ -86,7 +87,7 @@ final class Delivery {
         }
         List<String> userIds = f.screen.deliverable();
         if (userIds.isEmpty() && notice.recipients().deptIds().isEmpty()) {
-            deadLetter(tp, f, notice, f.screen.reason(), "PERMANENT", null, f.screen.errcode(), null,
+            deadLetter(tp, f, notice, f.screen.reason(), DeadLetterClass.PERMANENT, null, f.screen.errcode(), null,
                     "the contacts API does not find " + String.join(", ", f.screen.dropped().keySet())
                             + " (" + f.screen.reason() + "); no counted call was made");
             return true;
@@ -140,11 +141,11 @@ final class Delivery {
                 yield overBudget(tp, f, notice);
             }
             case DEAD_LETTER -> {
-                deadLetter(tp, f, notice, v.reason(), "PERMANENT", v, null, null, v.detail());
+                deadLetter(tp, f, notice, v.reason(), DeadLetterClass.PERMANENT, v, null, null, v.detail());
                 yield true;
             }
             case RETRY_DEADLINE -> {
-                deadLetter(tp, f, notice, v.reason(), "RETRY_DEADLINE", v, null, null,
+                deadLetter(tp, f, notice, v.reason(), DeadLetterClass.RETRY_DEADLINE, v, null, null,
                         "still failing after " + settings.deadline() + ": " + v.detail());
                 yield true;
             }
@@ -153,7 +154,7 @@ final class Delivery {
 
     boolean overBudget(TopicPartition tp, InFlight f, Notice notice) {
         if (settings.deadLetterOverBudget()) {
-            deadLetter(tp, f, notice, "BUDGET_EXHAUSTED", "BUDGET", f.lastFailure, null, null, budget.refused()
+            deadLetter(tp, f, notice, "BUDGET_EXHAUSTED", DeadLetterClass.BUDGET, f.lastFailure, null, null, budget.refused()
                     ? "DingTalk says the monthly quota is used up (90020)"
                     : "the monthly DingTalk call budget is used up (" + budget.used() + "/" + budget.limit() + ")");
             return true;
@@ -181,7 +182,7 @@ final class Delivery {
         metrics.notice("accepted");
     }
 
-    private void deadLetter(TopicPartition tp, InFlight f, Notice notice, String reason, String errorClass, Verdict v, Long errcode,
+    private void deadLetter(TopicPartition tp, InFlight f, Notice notice, String reason, DeadLetterClass errorClass, Verdict v, Long errcode,
                             String exceptionClass, String message) {
         if (f.firstFailureAt == null) {
             f.firstFailureAt = clock.instant();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 
+import io.kdpipe.common.deadletter.DeadLetterClass;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.notifier.dingtalk.ErrorClass;
@@ -110,13 +111,13 @@ final class FailurePolicy {
     }
 
     /** The dead letter of {@code r}: its key, value and headers plus the context headers. */
-    ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> r, String reason, String errorClass, Verdict v,
+    ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> r, String reason, DeadLetterClass errorClass, Verdict v,
                                                     Long errcode, String exceptionClass, String message, int attempts,
                                                     Instant firstFailureAt) {
         DeadLetterHeaders h = DeadLetterHeaders.from(r.headers(), r.topic(), r.partition(), r.offset())
                 .errorClass(errorClass)
                 .stage("notifier.send")
-                .put("kdpipe.errors.reason", reason)
+                .reason(reason)
                 .attempts(attempts, firstFailureAt == null ? clock.instant() : firstFailureAt);
         h.exception(exceptionClass != null ? exceptionClass : "io.kdpipe.notifier.dingtalk." + reason, message);
         if (v != null) {
@@ -129,7 +130,7 @@ final class FailurePolicy {
     }
 
     /** The dead letter of a notice a later check found not delivered. */
-    ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> r, String reason, String errorClass, Verdict v,
+    ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> r, String reason, DeadLetterClass errorClass, Verdict v,
                                                     String message, int attempts, Instant firstAttemptAt) {
         return deadLetterRecord(r, reason, errorClass, v, null, null, message, attempts, firstAttemptAt);
     }

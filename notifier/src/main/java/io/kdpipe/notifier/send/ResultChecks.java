@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.DeliveryRecord.Delivery;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.deadletter.DeadLetterClass;
 import io.kdpipe.notifier.dingtalk.Pause;
 import io.kdpipe.notifier.dingtalk.ResultCheck;
 import io.kdpipe.notifier.directory.UserChecks;
@@ -299,7 +300,7 @@ final class ResultChecks implements LedgerView.CheckListener {
                 original = fetcher.fetch(new TopicPartition(settings.noticesTopic(), p.partition), updated.noticeOffset());
             }
             if (original != null) {
-                tx.record(failures.deadLetterRecord(original, deadLetterReason, "NOT_DELIVERED", null,
+                tx.record(failures.deadLetterRecord(original, deadLetterReason, DeadLetterClass.NOT_DELIVERED, null,
                         "getsendresult: not delivered to " + String.join(", ", updated.userIds()) + " (" + deadLetterReason + ")",
                         updated.attempts(), updated.firstAttemptAt()));
                 metrics.deadLetter(deadLetterReason);

@@ -21,7 +21,7 @@ import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.Fault;
-import io.kdpipe.sandbox.dingtalk.SandboxOptions;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +48,8 @@ class DingTalkClientTest {
     @BeforeEach
     void start() {
         // the synchronous 33012 answer for unknown userids; the DingTalk-like default is tested below
-        sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5))
-                .invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012).resultDelay(Duration.ZERO)
+        sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5))
+                .invalidUsers(DingTalkSandboxOptions.InvalidUsers.REFUSE_33012).resultDelay(Duration.ZERO)
                 .user(new SandboxUser("outsider", "外部", "13900000000", false)).build());
     }
 
@@ -180,7 +180,7 @@ class DingTalkClientTest {
     @Test
     void shouldSeeUnknownUsersOnlyInTheResultWhenDingTalkAcceptsThem() {
         sandbox.close();
-        sandbox = DingTalkSandbox.start(SandboxOptions.builder().users(SandboxOptions.numberedUsers(5))
+        sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5))
                 .resultDelay(Duration.ZERO).build());
         DingTalkClient client = client(sandbox.options().appSecret(), Duration.ofSeconds(5));
         SendAnswer answer = client.send(List.of("user-0001", "nobody"), List.of(), text("x"));

@@ -37,15 +37,15 @@ import io.kdpipe.common.runtime.HttpServers;
  * speaking {@code gettoken}, {@code asyncsend_v2}, {@code getsendresult} and the contacts API
  * ({@code user/get}, {@code getbymobile}, {@code department/get}, {@code department/listsub}, free of
  * the monthly quota), with DingTalk's limits (rate, same-content-once-a-day, per-user daily cap,
- * monthly quota), an inbox per user and switchable {@link Faults}.
+ * monthly quota), an inbox per user and switchable {@link DingTalkFaults}.
  *
  * <p>As DingTalk does, a send to an unknown or departed userid is accepted ({@code errcode 0} with a
  * {@code task_id}) and reaches nobody; only {@code getsendresult} tells, and only once the task has
- * finished ({@link SandboxOptions#resultDelay()}); until then its lists are empty. The synchronous
- * {@code 33012} answer is {@link SandboxOptions.InvalidUsers#REFUSE_33012}.
+ * finished ({@link DingTalkSandboxOptions#resultDelay()}); until then its lists are empty. The synchronous
+ * {@code 33012} answer is {@link DingTalkSandboxOptions.InvalidUsers#REFUSE_33012}.
  *
  * <p>Besides the DingTalk endpoints it serves {@code GET /sandbox/inbox/{userid}} and
- * {@code GET /sandbox/stats} as JSON. Start it with {@link #start(SandboxOptions)}; point a client
+ * {@code GET /sandbox/stats} as JSON. Start it with {@link #start(DingTalkSandboxOptions)}; point a client
  * at {@link #baseUrl()}.
  */
 public final class DingTalkSandbox implements AutoCloseable {
@@ -63,8 +63,8 @@ public final class DingTalkSandbox implements AutoCloseable {
     private static final String BAN_PAGE = "<!DOCTYPE html><html><head><title>访问被拒绝</title></head>"
             + "<body><h1>您的访问过于频繁，请稍后再试</h1></body></html>";
 
-    private final SandboxOptions options;
-    private final Faults faults = new Faults();
+    private final DingTalkSandboxOptions options;
+    private final DingTalkFaults faults = new DingTalkFaults();
     private final Tokens tokens;
     private final Map<String, SandboxUser> usersById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> userIdByMobile = new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,7 +94,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final AtomicLong overDailyCap = new AtomicLong();
     private final AtomicLong sendsSinceInvalidation = new AtomicLong();
 
-    private DingTalkSandbox(SandboxOptions options) throws IOException {
+    private DingTalkSandbox(DingTalkSandboxOptions options) throws IOException {
         this.options = options;
         this.tokens = new Tokens(options.clock(), options.tokenTtl());
         this.monthlyQuota = options.monthlyQuota();
@@ -114,7 +114,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     }
 
     /** Starts a sandbox listening on {@code 127.0.0.1}. */
-    public static DingTalkSandbox start(SandboxOptions options) {
+    public static DingTalkSandbox start(DingTalkSandboxOptions options) {
         try {
             DingTalkSandbox sandbox = new DingTalkSandbox(options);
             sandbox.server.start();
@@ -129,11 +129,11 @@ public final class DingTalkSandbox implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    public SandboxOptions options() {
+    public DingTalkSandboxOptions options() {
         return options;
     }
 
-    public Faults faults() {
+    public DingTalkFaults faults() {
         return faults;
     }
 
@@ -344,7 +344,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         for (String id : userIds) {
             SandboxUser user = usersById.get(id);
             if (user == null || user.departed()) {
-                if (options.invalidUsers() == SandboxOptions.InvalidUsers.REFUSE_33012) {
+                if (options.invalidUsers() == DingTalkSandboxOptions.InvalidUsers.REFUSE_33012) {
                     return error(33012, "无效的USERID: " + id);
                 }
                 invalid.add(id);

@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /** The app's access token: the same one while it is valid (asking again extends it), a new one after. */
 final class Tokens {
@@ -14,7 +16,7 @@ final class Tokens {
     private final SecureRandom random = new SecureRandom();
     private String current;
     private Instant expiresAt;
-    private final java.util.List<String> all = new java.util.ArrayList<>();
+    private final List<String> all = new ArrayList<>();
 
     Tokens(Clock clock, Duration ttl) {
         this.clock = clock;
@@ -49,7 +51,7 @@ final class Tokens {
         return all.size();
     }
 
-    synchronized java.util.List<String> all() {
-        return java.util.List.copyOf(all);
+    synchronized List<String> all() {
+        return List.copyOf(all);
     }
 }

@@ -1,5 +1,6 @@
 package io.kdpipe.sandbox.kingdee;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ final class CustomerFields {
     }
 
     private static List<String> withReferences(List<String> values, List<String> references) {
-        List<String> out = new java.util.ArrayList<>(values);
+        List<String> out = new ArrayList<>(values);
         for (String r : references) {
             out.addAll(List.of(r, r + ".FNumber", r + ".FName"));
         }

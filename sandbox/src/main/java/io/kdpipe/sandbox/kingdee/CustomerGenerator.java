@@ -3,6 +3,7 @@ package io.kdpipe.sandbox.kingdee;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,7 +146,7 @@ final class CustomerGenerator {
             ref(line, "FCOUNTRY1", 46L, "China");
             line.put("FBANKCODE", accountNumber());
             line.put("FACCOUNTNAME", name);
-            int bankType = java.util.Arrays.asList(BANKS).indexOf(b);
+            int bankType = Arrays.asList(BANKS).indexOf(b);
             ref(line, "FBankTypeRec", 400000L + bankType, BANK_TYPE_CODES[bankType], b);
             String branch = b + city + pick(BRANCHES);
             line.put("FTextBankDetail", branch);

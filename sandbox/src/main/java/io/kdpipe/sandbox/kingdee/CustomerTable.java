@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class CustomerTable {
     private long nextId = 100_001;
     private long nextNumber = 1;
 
-    CustomerTable(SandboxOptions options) {
+    CustomerTable(KingdeeSandboxOptions options) {
         this.generator = new CustomerGenerator(options.seed());
         this.clock = options.clock();
         this.useOrgs = options.useOrgs();
@@ -121,7 +122,7 @@ public final class CustomerTable {
      * One save of many customers, as an import or a re-assignment of every customer of a salesperson
      * makes: the same changes and one {@code FModifyDate} for all, visible to readers all at once.
      */
-    public synchronized List<SandboxCustomer> saveAll(java.util.Collection<Long> ids, Map<String, Object> changes, LocalDateTime modifyDate) {
+    public synchronized List<SandboxCustomer> saveAll(Collection<Long> ids, Map<String, Object> changes, LocalDateTime modifyDate) {
         List<SandboxCustomer> saved = new ArrayList<>(ids.size());
         for (long id : ids) {
             saved.add(editAt(id, changes, modifyDate));

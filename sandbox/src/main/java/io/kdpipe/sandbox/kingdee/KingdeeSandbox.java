@@ -14,9 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <pre>{@code
- * try (KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(500))) {
+ * try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(500))) {
  *     URI base = kingdee.baseUrl();          // http://localhost:PORT/k3cloud/
  *     kingdee.table().edit(100_001L);         // a change for the extractor to find
  * }
@@ -63,9 +65,9 @@ public final class KingdeeSandbox implements AutoCloseable {
     private static final String SERVICE_SUFFIX = ".common.kdsvc";
     static final String SESSION_LOST = "会话信息已丢失，请重新登录";
 
-    private final SandboxOptions options;
+    private final KingdeeSandboxOptions options;
     private final CustomerTable table;
-    private final Faults faults = new Faults();
+    private final KingdeeFaults faults = new KingdeeFaults();
     private final QueryEngine engine;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -73,7 +75,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
-    private final List<ActivitySimulator> simulators = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ActivitySimulator> simulators = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private static final class Session {
@@ -87,7 +89,7 @@ public final class KingdeeSandbox implements AutoCloseable {
         }
     }
 
-    private KingdeeSandbox(SandboxOptions options) {
+    private KingdeeSandbox(KingdeeSandboxOptions options) {
         this.options = options;
         this.table = new CustomerTable(options);
         this.engine = new QueryEngine(table);
@@ -107,7 +109,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     }
 
     /** Starts a sandbox; close it to stop. */
-    public static KingdeeSandbox start(SandboxOptions options) {
+    public static KingdeeSandbox start(KingdeeSandboxOptions options) {
         KingdeeSandbox sandbox = new KingdeeSandbox(options);
         sandbox.server.start();
         log.info("Kingdee sandbox serves {} customers at {}", sandbox.table.size(), sandbox.baseUrl());
@@ -119,7 +121,7 @@ public final class KingdeeSandbox implements AutoCloseable {
         return URI.create("http://localhost:" + server.getAddress().getPort() + "/" + options.contextPath() + "/");
     }
 
-    public SandboxOptions options() {
+    public KingdeeSandboxOptions options() {
         return options;
     }
 
@@ -127,7 +129,7 @@ public final class KingdeeSandbox implements AutoCloseable {
         return table;
     }
 
-    public Faults faults() {
+    public KingdeeFaults faults() {
         return faults;
     }
 
@@ -328,7 +330,7 @@ public final class KingdeeSandbox implements AutoCloseable {
             }
         }
         Optional.ofNullable(ex.getRequestHeaders().getFirst("kdservice-sessionid")).ifPresent(ids::add);
-        return ids.stream().map(sessions::get).filter(java.util.Objects::nonNull).findFirst();
+        return ids.stream().map(sessions::get).filter(Objects::nonNull).findFirst();
     }
 
     /** A session from cookies, or one opened by valid signature headers; empty when neither. */
@@ -391,13 +393,13 @@ public final class KingdeeSandbox implements AutoCloseable {
     private void executeBillQuery(HttpExchange ex, JsonNode body) throws IOException {
         Optional<Session> session = authenticate(ex);
         if (session.isEmpty()) {
-            sendError(ex, new Faults.KingdeeError(1, 500, SESSION_LOST, false));
+            sendError(ex, new KingdeeFaults.KingdeeError(1, 500, SESSION_LOST, false));
             return;
         }
         session.get().served.incrementAndGet();
-        Faults.Fault fault = faults.take();
-        if (fault != null && !(fault instanceof Faults.Delay)) {
-            if (fault instanceof Faults.Hang) {
+        KingdeeFaults.Fault fault = faults.take();
+        if (fault != null && !(fault instanceof KingdeeFaults.Delay)) {
+            if (fault instanceof KingdeeFaults.Hang) {
                 try {
                     faults.awaitRelease(Duration.ofMinutes(10));
                 } catch (InterruptedException e) {
@@ -412,7 +414,7 @@ public final class KingdeeSandbox implements AutoCloseable {
                 return;
             }
         }
-        if (fault instanceof Faults.Delay d) {
+        if (fault instanceof KingdeeFaults.Delay d) {
             try {
                 Thread.sleep(d.delay().toMillis());
             } catch (InterruptedException e) {
@@ -428,29 +430,29 @@ public final class KingdeeSandbox implements AutoCloseable {
             try {
                 data = mapper.readTree(data.asText());
             } catch (IOException e) {
-                sendError(ex, new Faults.KingdeeError(8, 500, "参数格式不正确", false));
+                sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "参数格式不正确", false));
                 return;
             }
         }
         if (data == null || !data.isObject()) {
-            sendError(ex, new Faults.KingdeeError(8, 500, "缺少查询参数 data", false));
+            sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "缺少查询参数 data", false));
             return;
         }
         try {
             send(ex, 200, "application/json; charset=utf-8", engine.answer(data));
         } catch (QueryEngine.QueryError e) {
-            sendError(ex, new Faults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
+            sendError(ex, new KingdeeFaults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
         }
     }
 
     // ---------------------------------------------------------------- answers
 
-    private void sendFault(HttpExchange ex, Faults.Fault fault) throws IOException {
-        if (fault instanceof Faults.KingdeeError e) {
+    private void sendFault(HttpExchange ex, KingdeeFaults.Fault fault) throws IOException {
+        if (fault instanceof KingdeeFaults.KingdeeError e) {
             sendError(ex, e);
-        } else if (fault instanceof Faults.ResponseError e) {
+        } else if (fault instanceof KingdeeFaults.ResponseError e) {
             send(ex, e.httpStatus(), "text/plain; charset=utf-8", responseError(e.exceptionMessage()));
-        } else if (fault instanceof Faults.HttpAnswer a) {
+        } else if (fault instanceof KingdeeFaults.HttpAnswer a) {
             send(ex, a.httpStatus(), a.contentType(), a.body());
         } else {
             throw new IllegalStateException("unexpected fault " + fault);
@@ -458,7 +460,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     }
 
     /** The real shape: HTTP 200, the error object wrapped in two arrays. */
-    private void sendError(HttpExchange ex, Faults.KingdeeError e) throws IOException {
+    private void sendError(HttpExchange ex, KingdeeFaults.KingdeeError e) throws IOException {
         ObjectNode status = JsonNodeFactory.instance.objectNode();
         status.put("ErrorCode", e.errorCode());
         if (e.stringly()) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -41,10 +42,10 @@ final class QueryEngine {
     private final Map<Long, Rendered> rendered = new ConcurrentHashMap<>();
 
     /** Answer rows served with only {@code FCUSTID} and {@code FModifyDate}, and with any other field. */
-    final java.util.concurrent.atomic.AtomicLong keyRowsServed = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong fullRowsServed = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong keyRowsServed = new AtomicLong();
+    final AtomicLong fullRowsServed = new AtomicLong();
     /** Customers (header records) in answers with any other field: an answer's customer counts once however many lines it has. */
-    final java.util.concurrent.atomic.AtomicLong fullCustomersServed = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong fullCustomersServed = new AtomicLong();
 
     QueryEngine(CustomerTable table) {
         this.table = table;
@@ -86,7 +87,7 @@ final class QueryEngine {
         out.write('[');
         boolean[] first = {true};
         boolean narrow = keysAndDatesOnly(s.keys);
-        java.util.concurrent.atomic.AtomicLong served = narrow ? keyRowsServed : fullRowsServed;
+        AtomicLong served = narrow ? keyRowsServed : fullRowsServed;
         s.forEachLine((c, line) -> {
             served.incrementAndGet();
             if (!narrow && (line == 0 || first[0])) {
@@ -316,7 +317,7 @@ final class QueryEngine {
 
     private static Comparable<?> comparable(Object v) {
         if (v instanceof Number n) {
-            return new java.math.BigDecimal(n.toString());
+            return new BigDecimal(n.toString());
         }
         if (v instanceof Boolean b) {
             return b ? 1 : 0;

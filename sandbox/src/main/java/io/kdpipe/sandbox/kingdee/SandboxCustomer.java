@@ -1,6 +1,7 @@
 package io.kdpipe.sandbox.kingdee;
 
 import java.time.LocalDateTime;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import java.util.Map;
 public record SandboxCustomer(long id, Map<String, Object> header, List<Map<String, Object>> bankAccounts) {
 
     public SandboxCustomer {
-        header = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(header));
+        header = Collections.unmodifiableMap(new LinkedHashMap<>(header));
         bankAccounts = bankAccounts.stream()
-                .map(m -> java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m)))
+                .map(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m)))
                 .toList();
     }
 

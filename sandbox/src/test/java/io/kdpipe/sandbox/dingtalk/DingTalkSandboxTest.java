@@ -8,7 +8,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -16,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Json;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +39,8 @@ class DingTalkSandboxTest {
         }
     }
 
-    private DingTalkSandbox start(SandboxOptions.Builder b) {
-        sandbox = DingTalkSandbox.start(b.users(SandboxOptions.numberedUsers(150))
+    private DingTalkSandbox start(DingTalkSandboxOptions.Builder b) {
+        sandbox = DingTalkSandbox.start(b.users(DingTalkSandboxOptions.numberedUsers(150))
                 .user(new SandboxUser("outsider", "外部", "13900000000", false)).build());
         return sandbox;
     }
@@ -67,7 +74,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldHandOutTheSameTokenWhileValidAndRefuseBadCredentials() throws Exception {
-        start(SandboxOptions.builder());
+        start(DingTalkSandboxOptions.builder());
         assertThat(token()).isEqualTo(token());
         assertThat(get("/gettoken?appkey=sandbox-app-key&appsecret=wrong").get("errcode").asInt()).isEqualTo(40096);
         String old = token();
@@ -78,7 +85,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldDeliverOnceADayAndFlagLaterCopies() throws Exception {
-        start(SandboxOptions.builder().resultDelay(Duration.ZERO));
+        start(DingTalkSandboxOptions.builder().resultDelay(Duration.ZERO));
         String token = token();
         JsonNode first = send(token, "user-0001,user-0002", "客户 A 已审核");
         JsonNode second = send(token, "user-0001", "客户 A 已审核");
@@ -100,7 +107,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldRefuseInvalidSends() throws Exception {
-        start(SandboxOptions.builder().invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012));
+        start(DingTalkSandboxOptions.builder().invalidUsers(DingTalkSandboxOptions.InvalidUsers.REFUSE_33012));
         String token = token();
         String tooMany = IntStream.rangeClosed(1, 101).mapToObj(i -> String.format("user-%04d", i)).collect(Collectors.joining(","));
         assertThat(send(token, tooMany, "x").get("errcode").asInt()).isEqualTo(41029);
@@ -118,7 +125,7 @@ class DingTalkSandboxTest {
     @Test
     void shouldAcceptUnknownAndDepartedUsersAndReportThemOnlyOnceTheTaskHasFinished() throws Exception {
         MutableClock clock = new MutableClock();
-        start(SandboxOptions.builder().clock(clock).resultDelay(Duration.ofSeconds(60)));
+        start(DingTalkSandboxOptions.builder().clock(clock).resultDelay(Duration.ofSeconds(60)));
         sandbox.depart("user-0002");
         String token = token();
         JsonNode sent = send(token, "user-0001,user-0002,ghost", "客户 B 已审核");
@@ -140,11 +147,11 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldAnswerTheContactsApiForFreeAndNotFindDepartedPeople() throws Exception {
-        sandbox = DingTalkSandbox.start(SandboxOptions.builder()
-                .user(SandboxUser.of("zhangwei", "张伟", "13800000001").inDepartments(java.util.List.of(301L)))
+        sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
+                .user(SandboxUser.of("zhangwei", "张伟", "13800000001").inDepartments(List.of(301L)))
                 .user(SandboxUser.of("lisi", "李四", "13800000002"))
-                .department(new SandboxDepartment(300, "销售部", 1L, java.util.List.of("lisi")))
-                .department(new SandboxDepartment(301, "华东销售", 300L, java.util.List.of("zhangwei")))
+                .department(new SandboxDepartment(300, "销售部", 1L, List.of("lisi")))
+                .department(new SandboxDepartment(301, "华东销售", 300L, List.of("zhangwei")))
                 .monthlyQuota(1).build());
         String token = token();
         JsonNode user = MAPPER.readTree(post(DingTalkSandbox.USER_GET_PATH, token, MAPPER.createObjectNode().put("userid", "zhangwei")).body());
@@ -168,32 +175,32 @@ class DingTalkSandboxTest {
     }
 
     /** A clock the test moves by hand. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-28T02:00:00Z");
+    static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-28T02:00:00Z");
 
         void advance(Duration d) {
             now = now.plus(d);
         }
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
         @Override
-        public java.time.Instant instant() {
+        public Instant instant() {
             return now;
         }
     }
 
     @Test
     void shouldCountQpsViolationsAndEnforceCapAndQuota() throws Exception {
-        start(SandboxOptions.builder().qps(5).perUserDailyCap(2).monthlyQuota(4));
+        start(DingTalkSandboxOptions.builder().qps(5).perUserDailyCap(2).monthlyQuota(4));
         String token = token();
         int refused = 0;
         for (int i = 0; i < 8; i++) {
@@ -209,13 +216,13 @@ class DingTalkSandboxTest {
         await5(() -> send(token, "user-0004", "late").get("errcode").asInt() == 90020);
     }
 
-    private static void await5(java.util.concurrent.Callable<Boolean> c) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(c);
+    private static void await5(Callable<Boolean> c) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(c);
     }
 
     @Test
     void shouldInjectFaultsAndResolveMobiles() throws Exception {
-        start(SandboxOptions.builder());
+        start(DingTalkSandboxOptions.builder());
         String token = token();
         sandbox.faults().next(Fault.BUSY, Fault.HTTP_5XX, Fault.BAN_HTML, Fault.GLOBAL_QPS);
         assertThat(send(token, "user-0001", "x").get("errcode").asInt()).isEqualTo(-1);

@@ -17,6 +17,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class KingdeeSandboxTest {
     private static final String QUERY = "Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.ExecuteBillQuery";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final KingdeeSandbox kingdee = KingdeeSandbox.start(SandboxOptions.defaults().withCustomers(120));
+    private final KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(120));
     private final HttpClient http = HttpClient.newHttpClient();
     private String cookie;
 
@@ -131,7 +132,7 @@ class KingdeeSandboxTest {
     @Test
     void shouldInjectFaultsInOrder() throws Exception {
         login(kingdee.options().password());
-        kingdee.faults().next(Faults.responseError(500, "boom")).next(Faults.garbage()).next(Faults.msgCodeAsStrings(14, "慢点"));
+        kingdee.faults().next(KingdeeFaults.responseError(500, "boom")).next(KingdeeFaults.garbage()).next(KingdeeFaults.msgCodeAsStrings(14, "慢点"));
         Map<String, Object> q = Map.of("FormId", "BD_Customer", "FieldKeys", "FCUSTID", "Limit", 1);
         HttpResponse<String> first = post(QUERY, body(q));
         assertThat(first.statusCode()).isEqualTo(500);
@@ -158,7 +159,7 @@ class KingdeeSandboxTest {
     void shouldSimulatePeopleChangingCustomersOverTime() {
         LocalDateTime start = kingdee.table().now();
         try (ActivitySimulator activity = kingdee.simulateActivity(Duration.ofMillis(20), 5)) {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> activity.changes() >= 50);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> activity.changes() >= 50);
         }
         long changed = kingdee.table().all().stream().filter(c -> c.modifyDate().isAfter(start.minusMinutes(1))).count();
         assertThat(changed).isGreaterThan(10);

@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ class QueryEngineTest {
     private static final String HEADER_KEYS = "FCUSTID,FNumber,FUseOrgId.FNumber,FModifyDate";
     private static final String ENTRY_KEYS = "FCUSTID,FNumber,FBANKCODE,FACCOUNTNAME";
 
-    private final CustomerTable table = new CustomerTable(SandboxOptions.defaults().withCustomers(400));
+    private final CustomerTable table = new CustomerTable(KingdeeSandboxOptions.defaults().withCustomers(400));
     private final QueryEngine engine = new QueryEngine(table);
 
     @Test
@@ -80,7 +81,7 @@ class QueryEngineTest {
         engine.answer(page);
         engine.answer(newest);
 
-        table.edit(id, java.util.Map.of("FName", "renamed"));
+        table.edit(id, Map.of("FName", "renamed"));
         table.approve(id);
         table.forbid(id);
 
@@ -123,7 +124,7 @@ class QueryEngineTest {
     void shouldSeeEditsMadeBetweenPages() {
         long id = table.ids().get(100);
         ObjectNode q = query("FCUSTID,FName", "FCUSTID >= " + id, "FCUSTID ASC", 0, 1, 0);
-        table.edit(id, java.util.Map.of("FName", "renamed"));
+        table.edit(id, Map.of("FName", "renamed"));
         assertThat(engine.query(q).get(0).get(1).asText()).isEqualTo("renamed");
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdpipe.common.contract.ContractException;
+import io.kdpipe.common.deadletter.DeadLetterClass;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,7 +50,7 @@ public final class DeadLetters {
     static String reason(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ContractException ce) {
-                return ce.reason().name();
+                return DeadLetterClass.of(ce.reason()).name();
             }
         }
         return e.getClass().getSimpleName();

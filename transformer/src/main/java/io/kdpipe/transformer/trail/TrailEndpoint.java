@@ -18,6 +18,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.trail.Trail;
+import io.kdpipe.common.trail.TrailSettings;
+import io.kdpipe.common.trail.TrailSources;
+import io.kdpipe.common.trail.TrailStory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,9 +3,14 @@ package io.kdpipe.transformer.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
 import io.kdpipe.transformer.digest.RoutedNotice;
@@ -88,7 +94,7 @@ class InternalSerdesTest {
 
         assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(new byte[] {9, 1, 2})).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("unknown format byte 9");
-        assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(java.util.Arrays.copyOf(bytes, bytes.length - 3)))
+        assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(Arrays.copyOf(bytes, bytes.length - 3)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("truncated or corrupt");
         assertThatThrownBy(() -> InternalSerdes.CUSTOMER_STATE.decode(new byte[0])).isInstanceOf(SerializationException.class);
     }
@@ -100,17 +106,17 @@ class InternalSerdesTest {
                 .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
                 .putNull("nothing");
         node.putArray("list").add("x").add(2).addObject().put("k", "v");
-        var out = new java.io.ByteArrayOutputStream();
-        Binary.writeJson(new java.io.DataOutputStream(out), node);
+        var out = new ByteArrayOutputStream();
+        Binary.writeJson(new DataOutputStream(out), node);
 
-        JsonNode back = Binary.readJson(new java.io.DataInputStream(new java.io.ByteArrayInputStream(out.toByteArray())));
+        JsonNode back = Binary.readJson(new DataInputStream(new ByteArrayInputStream(out.toByteArray())));
 
         assertThat(back).isEqualTo(node);
         assertThat(back.toString()).isEqualTo(node.toString());
         assertThat(back.get("decimal").decimalValue().scale()).isEqualTo(3);
     }
 
-    private static <T extends io.kdpipe.common.contract.Versioned> T roundTrip(InternalSerde<T> serde, T value) {
+    private static <T extends Versioned> T roundTrip(InternalSerde<T> serde, T value) {
         return serde.serde().deserializer().deserialize("t", serde.serde().serializer().serialize("t", value));
     }
 }

@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.trail;
+package io.kdpipe.common.trail;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,11 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.DirectoryEntry;
-import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
@@ -64,7 +63,7 @@ public final class TrailReader {
         List<Notice> notices = new ArrayList<>();
         List<DeliveryRecord> deliveries = new ArrayList<>();
         List<TrailSources.DeadLetter> deadLetters = new ArrayList<>();
-        List<JsonNode> audit = new ArrayList<>();
+        List<AuditRecord> audit = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks = new HashMap<>();
         sinks.put(Topics.TRAIL.name(topicPrefix), r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail, null, 0));
@@ -79,18 +78,13 @@ public final class TrailReader {
                 deadLetters.add(new TrailSources.DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(),
                         Instant.ofEpochMilli(r.timestamp()), ok.value(),
                         DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.ERROR_CLASS),
-                        DeadLetterHeaders.text(r.headers(), "kdpipe.errors.reason"),
+                        DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.REASON),
                         DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.DINGTALK_ERRCODE),
                         DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.EXCEPTION_MESSAGE)));
             }
         });
-        sinks.put(Topics.AUDIT.name(topicPrefix), r -> {
-            try {
-                audit.add(Json.mapper().readTree(r.value()));
-            } catch (java.io.IOException e) {
-                // not an audit record this reader understands: left out of the trail
-            }
-        });
+        // an audit record this reader cannot decode is left out of the trail
+        sinks.put(Topics.AUDIT.name(topicPrefix), r -> decode(AuditRecord.CODEC.tryDecode(r.value()), audit, null, 0));
         sinks.put(Topics.DIRECTORY.name(topicPrefix), r -> {
             if (DirectoryEntry.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DirectoryEntry> ok
                     && ok.value().userId() != null && ok.value().name() != null) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The fault switches of one sandbox, set by a test while the sandbox runs. They apply to the
  * message APIs ({@code asyncsend_v2}, {@code getsendresult}); {@code gettoken} stays healthy.
  */
-public final class Faults {
+public final class DingTalkFaults {
 
     private final Random random = new Random(42);
     private final Deque<Fault> scripted = new ArrayDeque<>();
@@ -22,42 +22,42 @@ public final class Faults {
     private Duration hang = Duration.ofSeconds(5);
     private final AtomicLong injected = new AtomicLong();
 
-    Faults() {
+    DingTalkFaults() {
     }
 
     /** Each message call fails with probability {@code p}, with one of {@code kinds} picked at random. */
-    public synchronized Faults random(double p, Fault... kinds) {
+    public synchronized DingTalkFaults random(double p, Fault... kinds) {
         this.probability = p;
         this.randomKinds = List.of(kinds);
         return this;
     }
 
     /** The next calls fail with these faults, in order. */
-    public synchronized Faults next(Fault... faults) {
+    public synchronized DingTalkFaults next(Fault... faults) {
         scripted.addAll(List.of(faults));
         return this;
     }
 
     /** Every message call fails with this fault until {@link #clear()}. */
-    public synchronized Faults always(Fault fault) {
+    public synchronized DingTalkFaults always(Fault fault) {
         this.always = fault;
         return this;
     }
 
     /** Invalidates the current access token after every {@code n} {@code asyncsend_v2} calls; 0 turns it off. */
-    public synchronized Faults invalidateTokenEvery(long n) {
+    public synchronized DingTalkFaults invalidateTokenEvery(long n) {
         this.invalidateTokenEvery = n;
         return this;
     }
 
     /** How long a hanging answer is held back. */
-    public synchronized Faults hangFor(Duration duration) {
+    public synchronized DingTalkFaults hangFor(Duration duration) {
         this.hang = duration;
         return this;
     }
 
     /** Turns every fault off. */
-    public synchronized Faults clear() {
+    public synchronized DingTalkFaults clear() {
         scripted.clear();
         probability = 0;
         randomKinds = List.of();
@@ -66,7 +66,7 @@ public final class Faults {
         return this;
     }
 
-    /** Faults injected so far. */
+    /** DingTalkFaults injected so far. */
     public long injected() {
         return injected.get();
     }

@@ -1,4 +1,4 @@
-package io.kdpipe.cli.operate;
+package io.kdpipe.common.contract;
 
 import java.time.Instant;
 import java.util.List;
@@ -6,6 +6,8 @@ import java.util.Map;
 
 /**
  * One operator run that changed something, on {@code kdpipe.audit.v1} keyed by {@link #runId()}.
+ * Written by the {@code kdpipe replay} and {@code kdpipe redrive} commands; read back by redrive (to
+ * skip dead letters an earlier run already moved), by {@code kdpipe status} and by the trail.
  *
  * @param runId      unique per run
  * @param command    {@code replay} or {@code redrive}
@@ -33,9 +35,14 @@ public record AuditRecord(
         List<String> noticeIds,
         List<String> resentIds,
         List<String> moved,
-        List<String> parked) {
+        List<String> parked) implements Versioned {
 
     public static final int VERSION = 1;
+    public static final Codec<AuditRecord> CODEC = new Codec<>(AuditRecord.class, VERSION);
+    /** {@code command} of a replay run. */
+    public static final String REPLAY = "replay";
+    /** {@code command} of a redrive run. */
+    public static final String REDRIVE = "redrive";
 
     public AuditRecord {
         selection = selection == null ? Map.of() : Map.copyOf(selection);

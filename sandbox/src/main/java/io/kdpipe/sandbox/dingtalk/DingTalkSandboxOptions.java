@@ -26,7 +26,7 @@ import java.util.Objects;
  *                         (every list empty)
  * @param departments      the organisation's departments, for the contacts API
  */
-public record SandboxOptions(
+public record DingTalkSandboxOptions(
         int port,
         String appKey,
         String appSecret,
@@ -53,7 +53,7 @@ public record SandboxOptions(
         REFUSE_33012
     }
 
-    public SandboxOptions {
+    public DingTalkSandboxOptions {
         Objects.requireNonNull(appKey, "appKey");
         Objects.requireNonNull(appSecret, "appSecret");
         Objects.requireNonNull(tokenTtl, "tokenTtl");
@@ -110,8 +110,8 @@ public record SandboxOptions(
         public Builder resultDelay(Duration delay) { this.resultDelay = delay; return this; }
         public Builder department(SandboxDepartment department) { this.departments.add(department); return this; }
 
-        public SandboxOptions build() {
-            return new SandboxOptions(port, appKey, appSecret, agentId, tokenTtl, qps, perUserDailyCap, monthlyQuota,
+        public DingTalkSandboxOptions build() {
+            return new DingTalkSandboxOptions(port, appKey, appSecret, agentId, tokenTtl, qps, perUserDailyCap, monthlyQuota,
                     zone, users, clock, invalidUsers, resultDelay, departments);
         }
     }

@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.trail;
+package io.kdpipe.common.trail;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,12 +12,13 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
@@ -122,7 +123,7 @@ public final class TrailStory {
         private void rows(Set<String> keys, Set<String> ids) {
             Set<Instant> versions = new HashSet<>();
             if (q.noticeId() != null) {
-                ids.stream().map(this::modifiedAt).filter(java.util.Objects::nonNull).forEach(versions::add);
+                ids.stream().map(this::modifiedAt).filter(Objects::nonNull).forEach(versions::add);
             }
             for (TrailEvent e : s.trail()) {
                 if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
@@ -222,38 +223,41 @@ public final class TrailStory {
         private void audit(Set<String> ids, Set<String> coordinates) {
             Map<String, String> idAt = new HashMap<>();
             s.deadLetters().forEach(d -> idAt.put(d.coordinate(), d.notice().id()));
-            for (JsonNode a : s.audit()) {
-                String command = a.path("command").asText();
-                Instant at = Instant.parse(a.path("at").asText(clock.instant().toString()));
-                String who = a.path("user").asText("?") + "@" + a.path("host").asText("?") + ", run " + a.path("runId").asText();
-                if (command.equals("replay")) {
-                    JsonNode originals = a.path("noticeIds");
-                    JsonNode resends = a.path("resentIds");
+            for (AuditRecord a : s.audit()) {
+                Instant at = a.at() != null ? a.at() : clock.instant();
+                String who = orUnknown(a.user()) + "@" + orUnknown(a.host()) + ", run " + a.runId();
+                if (AuditRecord.REPLAY.equals(a.command())) {
+                    List<String> originals = a.noticeIds();
+                    List<String> resends = a.resentIds();
                     for (int i = 0; i < originals.size(); i++) {
-                        String original = originals.get(i).asText();
-                        String resent = resends.path(i).asText(null);
+                        String original = originals.get(i);
+                        String resent = i < resends.size() ? resends.get(i) : null;
                         if (ids.contains(original) || (resent != null && ids.contains(resent))) {
                             add(at, "replay", keyOf(original), resent != null ? resent : original, "replayed " + original
                                     + (resent == null ? "" : " as " + resent) + " by " + who, 2, null);
                         }
                     }
-                } else if (command.equals("redrive")) {
-                    for (JsonNode m : a.path("moved")) {
-                        if (coordinates.contains(m.asText())) {
-                            String id = idAt.get(m.asText());
+                } else if (AuditRecord.REDRIVE.equals(a.command())) {
+                    for (String m : a.moved()) {
+                        if (coordinates.contains(m)) {
+                            String id = idAt.get(m);
                             add(at, "redrive", keyOf(id), id, "dead letter of " + id + " redriven to the notices topic by " + who
-                                    + (a.path("selection").path("reroute").asBoolean(false) ? rerouted(id) : ""), 2, null);
+                                    + (Boolean.parseBoolean(a.selection().get("reroute")) ? rerouted(id) : ""), 2, null);
                         }
                     }
-                    for (JsonNode m : a.path("parked")) {
-                        if (coordinates.contains(m.asText())) {
-                            String id = idAt.get(m.asText());
+                    for (String m : a.parked()) {
+                        if (coordinates.contains(m)) {
+                            String id = idAt.get(m);
                             add(at, "redrive", keyOf(id), id, "dead letter of " + id + " parked (redriven too often) by " + who, 2,
                                     "parked: " + id + " failed after repeated redrives; see kdpipe.deadletters.parked.v1");
                         }
                     }
                 }
             }
+        }
+
+        private static String orUnknown(String value) {
+            return value == null ? "?" : value;
         }
 
         /** The outcome of the last event: a suppression, or where its notice stands now. */

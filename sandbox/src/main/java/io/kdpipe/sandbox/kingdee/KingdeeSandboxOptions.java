@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param zone          the server's local zone; dates are written and filtered in it
  * @param clock         stamps {@code FModifyDate} and friends
  */
-public record SandboxOptions(
+public record KingdeeSandboxOptions(
         int port,
         String contextPath,
         String acctId,
@@ -38,7 +38,7 @@ public record SandboxOptions(
 
     public static final String DEFAULT_APP_ID = "224890_YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4";
 
-    public SandboxOptions {
+    public KingdeeSandboxOptions {
         Objects.requireNonNull(contextPath, "contextPath");
         Objects.requireNonNull(acctId, "acctId");
         Objects.requireNonNull(username, "username");
@@ -54,37 +54,21 @@ public record SandboxOptions(
     }
 
     /** A small site with 100 customers over three organisations, on a free port. */
-    public static SandboxOptions defaults() {
+    public static KingdeeSandboxOptions defaults() {
         ZoneId zone = ZoneId.of("Asia/Shanghai");
-        return new SandboxOptions(0, "k3cloud", "5867f8d847e804", "kdpipe", "Kd!pipe-2024", DEFAULT_APP_ID,
+        return new KingdeeSandboxOptions(0, "k3cloud", "5867f8d847e804", "kdpipe", "Kd!pipe-2024", DEFAULT_APP_ID,
                 "sandbox-app-secret-0001", 100, List.of("100", "101", "102"), 20240411L, zone, Clock.system(zone));
     }
 
-    public SandboxOptions withPort(int port) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
+    public KingdeeSandboxOptions withCustomers(int customers) {
+        return new KingdeeSandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
     }
 
-    public SandboxOptions withCustomers(int customers) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
+    public KingdeeSandboxOptions withSeed(long seed) {
+        return new KingdeeSandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
     }
 
-    public SandboxOptions withUseOrgs(List<String> useOrgs) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
-    }
-
-    public SandboxOptions withSeed(long seed) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
-    }
-
-    public SandboxOptions withClock(Clock clock) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, clock.getZone(), clock);
-    }
-
-    public SandboxOptions withCredentials(String acctId, String username, String password) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
-    }
-
-    public SandboxOptions withApp(String appId, String appSecret) {
-        return new SandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, zone, clock);
+    public KingdeeSandboxOptions withClock(Clock clock) {
+        return new KingdeeSandboxOptions(port, contextPath, acctId, username, password, appId, appSecret, customers, useOrgs, seed, clock.getZone(), clock);
     }
 }

@@ -8,12 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Faults the sandbox injects into {@code ExecuteBillQuery} answers, switched on by a test. Queued
+ * KingdeeFaults the sandbox injects into {@code ExecuteBillQuery} answers, switched on by a test. Queued
  * faults ({@link #next}, {@link #times}) are used up one call each, in order; a standing fault
  * ({@link #always}) answers every call until {@link #clear()}. Session expiry is separate: with
  * {@link #expireSessionsAfter(int)} every session serves that many queries, then is lost.
  */
-public final class Faults {
+public final class KingdeeFaults {
 
     /** What the sandbox answers instead of data. */
     public sealed interface Fault {
@@ -82,13 +82,13 @@ public final class Faults {
     private CountDownLatch hung = new CountDownLatch(1);
 
     /** The next query gets {@code fault}. */
-    public synchronized Faults next(Fault fault) {
+    public synchronized KingdeeFaults next(Fault fault) {
         queued.add(Objects.requireNonNull(fault));
         return this;
     }
 
     /** The next {@code n} queries get {@code fault}. */
-    public synchronized Faults times(int n, Fault fault) {
+    public synchronized KingdeeFaults times(int n, Fault fault) {
         for (int i = 0; i < n; i++) {
             queued.add(Objects.requireNonNull(fault));
         }
@@ -96,19 +96,19 @@ public final class Faults {
     }
 
     /** Every query gets {@code fault} until {@link #clear()}. */
-    public synchronized Faults always(Fault fault) {
+    public synchronized KingdeeFaults always(Fault fault) {
         standing = Objects.requireNonNull(fault);
         return this;
     }
 
     /** Every session (new ones too) is lost after serving {@code calls} queries; 0 turns this off. */
-    public synchronized Faults expireSessionsAfter(int calls) {
+    public synchronized KingdeeFaults expireSessionsAfter(int calls) {
         sessionCalls = calls;
         return this;
     }
 
     /** Removes queued and standing faults and session expiry, and lets hung calls answer. */
-    public synchronized Faults clear() {
+    public synchronized KingdeeFaults clear() {
         queued.clear();
         standing = null;
         sessionCalls = 0;

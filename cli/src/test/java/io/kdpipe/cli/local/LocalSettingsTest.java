@@ -3,6 +3,7 @@ package io.kdpipe.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +12,7 @@ import io.kdpipe.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ServiceSettingsTest {
+class LocalSettingsTest {
 
     @TempDir
     Path dir;
@@ -27,19 +28,19 @@ class ServiceSettingsTest {
                 "KDPIPE_EXTRACTOR_POLL_INTERVAL", "5s"));
         assertThat(o.realKingdee()).isTrue();
         assertThat(o.realDingTalk()).isFalse();
-        Map<String, String> env = new ServiceSettings(o, "localhost:19092").extractor(null);
+        Map<String, String> env = new LocalSettings(o, "localhost:19092").extractor(null);
         assertThat(env).containsEntry("KINGDEE_URL", "https://erp.example.com/k3cloud/")
                 .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092")
                 .containsEntry("KDPIPE_EXTRACTOR_POLL_INTERVAL", "5s")
                 .doesNotContainKey("KAFKA_SECURITY_PROTOCOL");
-        assertThat(new ServiceSettings(o, "localhost:19092").transformer(true))
+        assertThat(new LocalSettings(o, "localhost:19092").transformer(true))
                 .containsEntry("KDPIPE_RECIPIENTS_FALLBACK", LocalDirectory.FALLBACK_USER)
                 .containsEntry("KDPIPE_DIGEST_WINDOW", "10s");
     }
 
     @Test
     void shouldNotWipeADirectoryThatHoldsMoreThanLocalRunData() throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("thesis.tex"), "keep me");
+        Files.writeString(dir.resolve("thesis.tex"), "keep me");
         LocalOptions fresh = new LocalOptions(dir, true, 19092, 19093, 0, 0, 0, 0, 10, Duration.ofSeconds(3), 1, Map.of());
         assertThatThrownBy(() -> LocalRun.start(fresh, line -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("thesis.tex");

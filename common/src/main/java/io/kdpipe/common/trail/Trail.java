@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.trail;
+package io.kdpipe.common.trail;
 
 import java.time.Instant;
 import java.time.ZoneId;

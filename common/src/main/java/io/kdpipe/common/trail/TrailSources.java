@@ -1,10 +1,10 @@
-package io.kdpipe.transformer.trail;
+package io.kdpipe.common.trail;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.kdpipe.common.contract.AuditRecord;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
@@ -22,7 +22,7 @@ import io.kdpipe.common.contract.TrailEvent;
  * @param names        DingTalk userid → display name, from {@code dingtalk.directory.v1}
  */
 public record TrailSources(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,
-        List<DeadLetter> deadLetters, List<JsonNode> audit, Map<String, String> names) {
+        List<DeadLetter> deadLetters, List<AuditRecord> audit, Map<String, String> names) {
 
     /**
      * One notice dead letter.

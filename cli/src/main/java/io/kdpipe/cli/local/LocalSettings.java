@@ -11,7 +11,7 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
  * up fast, then the user's settings over them, then what only the local run can decide (the
  * embedded broker, the ports, the sandboxes' addresses and credentials).
  */
-final class ServiceSettings {
+final class LocalSettings {
 
     /** Local defaults; each can be overridden through the environment or {@code --config}. */
     static final Map<String, String> LOCAL_DEFAULTS = Map.ofEntries(
@@ -29,7 +29,7 @@ final class ServiceSettings {
     private final LocalOptions options;
     private final String bootstrap;
 
-    ServiceSettings(LocalOptions options, String bootstrap) {
+    LocalSettings(LocalOptions options, String bootstrap) {
         this.options = options;
         this.bootstrap = bootstrap;
     }

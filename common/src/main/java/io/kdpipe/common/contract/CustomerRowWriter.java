@@ -1,4 +1,4 @@
-package io.kdpipe.extractor.job;
+package io.kdpipe.common.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,17 +11,16 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import io.kdpipe.common.contract.CustomerRow;
-import io.kdpipe.common.contract.Json;
 
 /**
- * Writes {@link CustomerRow}s as the same bytes {@code CustomerRow.CODEC.encode} produces (the
- * contract's JSON: properties and field names in alphabetical order, instants in ISO form), straight
- * to one generator of the shared mapper that serves a whole page: no bean introspection, no copy of
- * the field map, no new generator per row. {@code CustomerRowWriterTest} holds it to the codec byte
- * for byte. One writer per thread.
+ * The one writer of {@link CustomerRow}s: {@code CustomerRow.CODEC.encode} writes through it, and a
+ * publisher of many rows keeps one open for a whole page. It writes the contract's JSON (properties
+ * and field names in alphabetical order, instants in ISO form) straight to one generator of the
+ * shared mapper: no bean introspection, no copy of the field map, no new generator per row.
+ * {@code CustomerRowWriterTest} holds it byte for byte to what the shared mapper writes for the
+ * record. One writer per thread.
  */
-final class CustomerRowWriter implements AutoCloseable {
+public final class CustomerRowWriter implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final SerializedString ACCOUNT = new SerializedString("account");
@@ -40,7 +39,7 @@ final class CustomerRowWriter implements AutoCloseable {
     private final SerializerProvider provider = MAPPER.getSerializerProviderInstance();
     private final JsonGenerator g;
 
-    CustomerRowWriter() {
+    public CustomerRowWriter() {
         try {
             g = MAPPER.createGenerator(out);
         } catch (IOException e) {
@@ -51,16 +50,16 @@ final class CustomerRowWriter implements AutoCloseable {
     }
 
     /** One row on its own; a page should use one writer for all its rows. */
-    static byte[] encode(CustomerRow row) {
+    public static byte[] encode(CustomerRow row) {
         try (CustomerRowWriter w = new CustomerRowWriter()) {
             return w.write(row);
         }
     }
 
-    byte[] write(CustomerRow row) {
+    public byte[] write(CustomerRow row) {
         if (row.schemaVersion() != CustomerRow.VERSION) {
-            // only the codec knows how to refuse other versions
-            return CustomerRow.CODEC.encode(row);
+            throw new IllegalArgumentException("CustomerRow v" + CustomerRow.VERSION + " cannot encode a value of schema version "
+                    + row.schemaVersion());
         }
         try {
             g.writeStartObject();
