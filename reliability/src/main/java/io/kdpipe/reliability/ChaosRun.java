@@ -70,6 +70,8 @@ public final class ChaosRun {
     static final int NOTICES_PER_TRANSACTION = 1;
     static final String BROKER_RESTART = "broker restart (SIGTERM)";
     static final String BROKER_KILL = "broker kill -9";
+    /** A notifier {@code kill -9} the DingTalk sandbox sets off as it answers a send, before the notifier can commit it to the ledger. */
+    static final String NOTIFIER_KILL_AT_ANSWER = "notifier kill -9 at DingTalk's answer";
     static final String SESSION_LOST_MID_PAGINATION = "Kingdee session lost mid-pagination";
     static final String SESSION_LOST = "Kingdee session lost";
     static final String KINGDEE_HANG = "Kingdee hung response";
@@ -86,6 +88,7 @@ public final class ChaosRun {
     private final Random random;
     private final Map<String, Integer> planned = new TreeMap<>();
     private final Map<String, Long> fired = new TreeMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger killsAtAnswer = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<Integer, String> kingdeeMarkers = new HashMap<>();
     private final List<Instant> sessionLossesAt = new ArrayList<>();
     private final Map<String, Integer> realKeyRecords = new TreeMap<>();
@@ -262,10 +265,27 @@ public final class ChaosRun {
                     s.kill9();
                     // restart like an orchestrator would, after a random moment of being down
                     Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
-                    s.start();
+                    s.startUnlessRunning();
                 }));
             }
         }
+        ServiceProcess notifier = services.get(0);
+        plan(NOTIFIER_KILL_AT_ANSWER);
+        events.add(new Event(phase / 2, null, () -> dingTalk.onNextSendAnswered(() -> {
+            // on the sandbox's answering thread: the kill lands while the notifier holds the answer uncommitted
+            int before = notifier.kills();
+            notifier.kill9();
+            if (notifier.kills() > before) {
+                killsAtAnswer.incrementAndGet();
+            }
+            Thread restart = new Thread(() -> {
+                Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
+                notifier.startUnlessRunning();
+            }, "chaos-notifier-restart");
+            restart.setDaemon(true);
+            restart.start();
+            progress.accept("notifier killed at DingTalk's answer");
+        })));
         events.add(new Event(phase * 3 / 10, BROKER_RESTART, broker::restart));
         events.add(new Event(phase * 6 / 10, BROKER_KILL, broker::kill9AndStart));
         events.add(new Event(phase * 4 / 10, null, () -> writeUnderRealKeys(io, progress)));
@@ -334,6 +354,7 @@ public final class ChaosRun {
         fired.put(SESSION_LOST, sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
         fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
         fired.put(BROKER_KILL, (long) broker.kills());
+        fired.put(NOTIFIER_KILL_AT_ANSWER, (long) killsAtAnswer.get());
         services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
     }
 

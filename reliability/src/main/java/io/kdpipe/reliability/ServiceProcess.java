@@ -73,6 +73,13 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** Starts the service unless its process runs already (two restarts after kills may meet). */
+    synchronized void startUnlessRunning() {
+        if (process == null || !process.isAlive()) {
+            start();
+        }
+    }
+
     synchronized void start() {
         Path log = runDir.resolve(name + "-" + (logs.size() + 1) + ".log");
         logs.add(log);

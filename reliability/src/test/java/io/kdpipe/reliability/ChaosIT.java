@@ -38,7 +38,8 @@ class ChaosIT {
         List<Path> files = ResultFiles.write(report, runDir.resolve("results"), "short-run", commit, ChaosMain.COMMAND + "short", ranAt);
 
         assertThat(report.kills()).allSatisfy((service, kills) -> assertThat(kills).as(service + " kills").isGreaterThanOrEqualTo(1));
-        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, "DingTalk BAN_HTML",
+        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, ChaosRun.NOTIFIER_KILL_AT_ANSWER,
+                "DingTalk BAN_HTML",
                 FaultLog.TOKEN_EXPIRED, "Kingdee MsgCode 14", ChaosRun.KINGDEE_HANG, ChaosRun.SESSION_LOST_MID_PAGINATION,
                 ChaosRun.MALFORMED_REAL_KEYS + Topics.CHECKPOINTS.name(""), ChaosRun.MALFORMED_REAL_KEYS + Topics.DELIVERIES.name(""),
                 ChaosRun.MALFORMED_REAL_KEYS + Topics.DIRECTORY.name(""));

@@ -91,6 +91,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final AtomicLong qpsViolations = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onNextSendAnswered = new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong overDailyCap = new AtomicLong();
     private final AtomicLong sendsSinceInvalidation = new AtomicLong();
 
@@ -308,6 +309,22 @@ public final class DingTalkSandbox implements AutoCloseable {
             pause();
         }
         json(ex, 200, answer);
+        if (send && code == 0) {
+            Runnable hook = onNextSendAnswered.getAndSet(null);
+            if (hook != null) {
+                hook.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code hook} once, right after the answer to the next {@code asyncsend_v2} DingTalk accepts
+     * (errcode 0) has been written: the moment the caller has DingTalk's answer and has not yet acted
+     * on it, e.g. to kill the caller between the answer and its ledger commit. Replaces a hook that
+     * has not run yet.
+     */
+    public void onNextSendAnswered(Runnable hook) {
+        onNextSendAnswered.set(java.util.Objects.requireNonNull(hook, "hook"));
     }
 
     private synchronized ObjectNode send(JsonNode request) {

@@ -99,6 +99,24 @@ class DingTalkSandboxTest {
     }
 
     @Test
+    void shouldRunTheAnswerHookOnceAfterTheNextAcceptedSendHasBeenAnswered() throws Exception {
+        start(SandboxOptions.builder());
+        String token = token();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong deliveredAtHook = new java.util.concurrent.atomic.AtomicLong(-1);
+        sandbox.onNextSendAnswered(() -> {
+            runs.incrementAndGet();
+            deliveredAtHook.set(sandbox.stats().delivered());
+        });
+        assertThat(send(token, "user-0001", "长".repeat(700)).get("errcode").asInt()).as("refused").isEqualTo(45002);
+        assertThat(runs).as("not after a refused send").hasValue(0);
+        assertThat(send(token, "user-0001", "客户 B 已审核").get("errcode").asInt()).isZero();
+        assertThat(send(token, "user-0002", "客户 B 已审核").get("errcode").asInt()).isZero();
+        assertThat(runs).as("once, after the first accepted send").hasValue(1);
+        assertThat(deliveredAtHook).as("the hook ran after that send was delivered").hasValue(1);
+    }
+
+    @Test
     void shouldRefuseInvalidSends() throws Exception {
         start(SandboxOptions.builder().invalidUsers(SandboxOptions.InvalidUsers.REFUSE_33012));
         String token = token();
