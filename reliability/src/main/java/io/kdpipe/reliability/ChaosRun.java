@@ -38,7 +38,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One chaos run: the Kingdee and DingTalk sandboxes in this JVM, a broker process, the three
- * services as processes; customers are edited while services are killed, the broker is restarted
+ * services as processes; customers are edited while services are killed (the notifier once right
+ * after DingTalk answered a send, before its ledger commit), the broker is restarted
  * cleanly and killed, both sandboxes answer with faults and malformed records land in every topic
  * (and under real keys of the checkpoint, ledger and directory topics). Afterwards the run waits
  * until the pipeline is at rest, checks every change against the outcome planned for it
