@@ -1,5 +1,7 @@
 package io.kdpipe.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +27,7 @@ import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.Decoded;
+import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
@@ -35,6 +38,7 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.SandboxOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One chaos run: the Kingdee and DingTalk sandboxes in this JVM, a broker process, the three
@@ -71,8 +75,14 @@ public final class ChaosRun {
     static final int NOTICES_PER_TRANSACTION = 1;
     static final String BROKER_RESTART = "broker restart (SIGTERM)";
     static final String BROKER_KILL = "broker kill -9";
-    /** A notifier {@code kill -9} the DingTalk sandbox sets off as it answers a send, before the notifier can commit it to the ledger. */
+    /**
+     * A notifier {@code kill -9} the DingTalk sandbox sets off as it answers a send, before the notifier
+     * can commit it to the ledger. It counts as fired when the process was killed and the answered
+     * send's task id never reached the ledger: the kill landed inside the send→commit window.
+     */
     static final String NOTIFIER_KILL_AT_ANSWER = "notifier kill -9 at DingTalk's answer";
+    /** What the notifier logs when the group takes notice partitions away without a revoke. */
+    static final String PARTITIONS_LOST_LOG = "Notice partitions lost without a commit";
     static final String SESSION_LOST_MID_PAGINATION = "Kingdee session lost mid-pagination";
     static final String SESSION_LOST = "Kingdee session lost";
     static final String KINGDEE_HANG = "Kingdee hung response";
@@ -89,7 +99,8 @@ public final class ChaosRun {
     private final Random random;
     private final Map<String, Integer> planned = new TreeMap<>();
     private final Map<String, Long> fired = new TreeMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger killsAtAnswer = new java.util.concurrent.atomic.AtomicInteger();
+    /** Task ids of the sends whose answer the notifier was killed at. */
+    private final List<Long> killedAtAnswer = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Integer, String> kingdeeMarkers = new HashMap<>();
     private final List<Instant> sessionLossesAt = new ArrayList<>();
     private final Map<String, Integer> realKeyRecords = new TreeMap<>();
@@ -151,7 +162,8 @@ public final class ChaosRun {
             supervisor.scheduleWithFixedDelay(() -> services.forEach(ServiceProcess::superviseOnce), 1, 1, TimeUnit.SECONDS);
 
             int tableSize = kingdee.table().size();
-            Processes.await(() -> snapshotRows(io) >= tableSize, Duration.ofSeconds(120), "the snapshot of " + tableSize + " rows");
+            await("the snapshot of " + tableSize + " rows").pollInSameThread().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> snapshotRows(io) >= tableSize);
             kingdee.faults().expireSessionsAfter(0);
             fired.put(SESSION_LOST_MID_PAGINATION, (long) relay.sessionLost().size());
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
@@ -164,16 +176,21 @@ public final class ChaosRun {
             chaosPhase(kingdee, dingTalk, broker, services, io, progress);
 
             // queued faults fire on the next calls; give the last ones the time to
-            countFired(relay, dingTalk, broker, services);
+            countFired(relay, dingTalk, broker, services, io);
             if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
                 // the extractor was restarted before it called again (a new process logs in afresh): lose them once more
                 sessionLossesAt.add(Instant.now());
                 kingdee.expireAllSessions();
             }
-            Processes.poll(() -> {
-                countFired(relay, dingTalk, broker, services);
-                return new FaultLog(planned, fired).neverFired().isEmpty();
-            }, Duration.ofSeconds(20));
+            try {
+                await("every planned fault to fire").pollInSameThread().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            countFired(relay, dingTalk, broker, services, io);
+                            return new FaultLog(planned, fired).neverFired().isEmpty();
+                        });
+            } catch (ConditionTimeoutException e) {
+                // the report names each fault that never fired, and the run fails on it
+            }
             kingdee.faults().clear();
             dingTalk.faults().clear();
             progress.accept("chaos phase over: " + changes.size() + " changes, faults " + new FaultLog(planned, fired).neverFired().size()
@@ -183,14 +200,14 @@ public final class ChaosRun {
                     .stream().map(io::name).toList();
             List<String> stalled = new Quiescence(broker.bootstrap(), output).await(options.quiet(), options.settle());
             progress.accept(stalled.isEmpty() ? "at rest" : "not at rest: " + stalled);
-            countFired(relay, dingTalk, broker, services);
+            countFired(relay, dingTalk, broker, services, io);
 
             ServiceProcess notifier = services.get(0);
             ConservationCheck.DuplicateBound bound = new ConservationCheck.DuplicateBound(
                     notifier.kills() + notifier.livenessRestarts() + notifier.unexpectedExits(),
                     fired.getOrDefault(FaultLog.dingTalk(Fault.HANG_AFTER_DELIVERY), 0L).intValue(),
                     countInLogs(notifier.logs(), LEDGER_ABORT_LOG),
-                    broker.kills() + broker.cleanRestarts(),
+                    countInLogs(notifier.logs(), PARTITIONS_LOST_LOG),
                     NOTICES_PER_TRANSACTION);
             ConservationCheck.Result result = ConservationCheck.verdict(changes, ConservationCheck.gather(io, dingTalk, bound, stalled));
             progress.accept("conservation: " + result.summary());
@@ -270,23 +287,9 @@ public final class ChaosRun {
                 }));
             }
         }
-        ServiceProcess notifier = services.get(0);
+        // armed as the phase starts, so the notifier is back long before the faults planned after it need its calls
         plan(NOTIFIER_KILL_AT_ANSWER);
-        events.add(new Event(phase / 2, null, () -> dingTalk.onNextSendAnswered(() -> {
-            // on the sandbox's answering thread: the kill lands while the notifier holds the answer uncommitted
-            int before = notifier.kills();
-            notifier.kill9();
-            if (notifier.kills() > before) {
-                killsAtAnswer.incrementAndGet();
-            }
-            Thread restart = new Thread(() -> {
-                Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
-                notifier.startUnlessRunning();
-            }, "chaos-notifier-restart");
-            restart.setDaemon(true);
-            restart.start();
-            progress.accept("notifier killed at DingTalk's answer");
-        })));
+        killAtNextAnswer(dingTalk, services.get(0), progress);
         events.add(new Event(phase * 3 / 10, BROKER_RESTART, broker::restart));
         events.add(new Event(phase * 6 / 10, BROKER_KILL, broker::kill9AndStart));
         events.add(new Event(phase * 4 / 10, null, () -> writeUnderRealKeys(io, progress)));
@@ -330,6 +333,37 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * Has the DingTalk sandbox SIGKILL the notifier right after it answered the next send it accepted,
+     * and restarts the notifier 0.3–1.8 s later. Armed again when the notifier was down already.
+     */
+    private void killAtNextAnswer(DingTalkSandbox dingTalk, ServiceProcess notifier, Consumer<String> progress) {
+        dingTalk.onNextSendAnswered(taskId -> {
+            // on the sandbox's answering thread: the kill lands while the notifier holds the answer uncommitted
+            int before = notifier.kills();
+            notifier.kill9();
+            if (notifier.kills() == before) {
+                killAtNextAnswer(dingTalk, notifier, progress);
+                return;
+            }
+            killedAtAnswer.add(taskId);
+            Thread restart = new Thread(() -> {
+                Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
+                notifier.startUnlessRunning();
+            }, "chaos-notifier-restart");
+            restart.setDaemon(true);
+            restart.start();
+            progress.accept("notifier killed at DingTalk's answer to task " + taskId);
+        });
+    }
+
+    /** Kills at DingTalk's answer whose send never reached the ledger: they landed between the answer and the commit. */
+    static long killsInsideTheWindow(List<Long> killedAtTasks, List<DeliveryRecord> ledger) {
+        Set<Long> committed = new HashSet<>();
+        ledger.forEach(r -> committed.addAll(r.taskIds()));
+        return killedAtTasks.stream().filter(t -> !committed.contains(t)).count();
+    }
+
     /** A Kingdee fault whose body carries a marker, so the relay can count it when the extractor gets it. */
     private void kingdeeFault(List<Event> events, double window, KingdeeSandbox kingdee, String name,
                               java.util.function.Function<String, Faults.Fault> fault) {
@@ -346,7 +380,7 @@ public final class ChaosRun {
         planned.merge(fault, n, Integer::sum);
     }
     /** Reads what fired so far from the sandboxes, the relay and the processes. */
-    private void countFired(KingdeeRelay relay, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services) {
+    private void countFired(KingdeeRelay relay, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services, KafkaIo io) {
         fired.putAll(FaultLog.dingTalkFired(dingTalk.journal(), dingTalk.stats()));
         Map<String, Long> kingdeeFired = new TreeMap<>();
         kingdeeMarkers.forEach((id, name) -> kingdeeFired.merge(name, relay.seen(id), Long::sum));
@@ -355,7 +389,9 @@ public final class ChaosRun {
         fired.put(SESSION_LOST, sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
         fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
         fired.put(BROKER_KILL, (long) broker.kills());
-        fired.put(NOTIFIER_KILL_AT_ANSWER, (long) killsAtAnswer.get());
+        if (!killedAtAnswer.isEmpty()) {
+            fired.put(NOTIFIER_KILL_AT_ANSWER, killsInsideTheWindow(killedAtAnswer, ledger(io)));
+        }
         services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
     }
 
@@ -413,6 +449,18 @@ public final class ChaosRun {
                 ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, UNKNOWN_USER_KNOWN_REASON))
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
+    }
+
+    /** Every ledger entry that decodes (read_committed). */
+    private static List<DeliveryRecord> ledger(KafkaIo io) {
+        List<DeliveryRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
+            if (DeliveryRecord.CODEC.tryDecode(r.value())
+                    instanceof Decoded.Ok<DeliveryRecord> ok) {
+                out.add(ok.value());
+            }
+        }
+        return out;
     }
 
     /** Lines holding {@code text} in {@code logs}. */

@@ -54,6 +54,14 @@ class ChaosIT {
         assertThat(c.wrongOutcomes()).isEmpty();
         assertThat(c.lost()).as("lost changes " + c.lostIds()).isZero();
         assertThat(c.deliveredTwice()).isZero();
+        assertThat(c.ledgerSentTwice()).isEmpty();
+        assertThat(c.ledgerDeliveredTwice()).isEmpty();
+        long killsInWindow = report.faults().fired().getOrDefault(ChaosRun.NOTIFIER_KILL_AT_ANSWER, 0L);
+        assertThat(c.duplicateSendAttempts())
+                .as("a kill between DingTalk's answer and the ledger commit makes the restarted notifier send that notice again, "
+                        + "and DingTalk's record shows the repeat")
+                .isGreaterThanOrEqualTo(killsInWindow)
+                .isLessThanOrEqualTo(c.bound().allowed());
         assertThat(c.deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with that reason, or, once "
                         + "the directory records the id as unknown, as routed to nobody")
                 .isNotEmpty()
