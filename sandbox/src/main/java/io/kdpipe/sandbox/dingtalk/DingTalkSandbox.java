@@ -44,6 +44,10 @@ import io.kdpipe.common.runtime.HttpServers;
  * finished ({@link SandboxOptions#resultDelay()}); until then its lists are empty. The synchronous
  * {@code 33012} answer is {@link SandboxOptions.InvalidUsers#REFUSE_33012}.
  *
+ * <p>It keeps a journal of every message call and how it was answered ({@link #journal()}), and a
+ * record of every recipient of every accepted send, same-content repeats it suppressed included
+ * ({@link #attempts()}), so a caller's duplicate sends are visible where the inbox hides them.
+ *
  * <p>Besides the DingTalk endpoints it serves {@code GET /sandbox/inbox/{userid}} and
  * {@code GET /sandbox/stats} as JSON. Start it with {@link #start(SandboxOptions)}; point a client
  * at {@link #baseUrl()}.
