@@ -175,17 +175,24 @@ public final class ChaosRun {
 
             chaosPhase(kingdee, dingTalk, broker, services, io, progress);
 
-            // queued faults fire on the next calls; give the last ones the time to
-            countFired(relay, dingTalk, broker, services, io);
-            if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
-                // the extractor was restarted before it called again (a new process logs in afresh): lose them once more
-                sessionLossesAt.add(Instant.now());
-                kingdee.expireAllSessions();
-            }
+            // queued faults fire on the next calls; give the last ones the time to. A session loss or an invalidated
+            // token a restarted service never met (a new process logs in and fetches a token afresh) is injected
+            // again every few seconds until a call meets it
+            Instant[] lastAgain = {Instant.MIN};
             try {
-                await("every planned fault to fire").pollInSameThread().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                await("every planned fault to fire").pollInSameThread().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
                         .until(() -> {
                             countFired(relay, dingTalk, broker, services, io);
+                            if (Instant.now().isAfter(lastAgain[0].plusSeconds(5))) {
+                                lastAgain[0] = Instant.now();
+                                if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
+                                    sessionLossesAt.add(Instant.now());
+                                    kingdee.expireAllSessions();
+                                }
+                                if (fired.getOrDefault(FaultLog.TOKEN_EXPIRED, 0L) == 0) {
+                                    dingTalk.invalidateToken();
+                                }
+                            }
                             return new FaultLog(planned, fired).neverFired().isEmpty();
                         });
             } catch (ConditionTimeoutException e) {
@@ -265,16 +272,27 @@ public final class ChaosRun {
         List<Long> ids = new ArrayList<>(kingdee.table().ids().stream().filter(id -> kingdee.table().get(id).get("FSELLER.FNumber") != null).toList());
         java.util.Collections.shuffle(ids, random);
         // at least one change goes to the salesperson DingTalk does not know
-        ids.stream().filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
+        // the first two changes go to salespeople DingTalk knows (see below); at least one after them to the one it does not
+        for (int p = 0; p < 2; p++) {
+            for (int j = p; j < ids.size(); j++) {
+                if (!UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(ids.get(j)).get("FSELLER.FNumber")))) {
+                    ids.add(p, ids.remove(j));
+                    break;
+                }
+            }
+        }
+        ids.stream().skip(2).filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
                 .findFirst().ifPresent(id -> {
                     ids.remove(id);
-                    ids.add(1, id);
+                    ids.add(2, id);
                 });
-        for (int i = 0; i < options.changes(); i++) {
+        killAtAnswerBeforeThePhase(kingdee, dingTalk, services.get(0), ids, progress);
+        int inPhase = Math.max(1, options.changes() - 2);
+        for (int i = 2; i < options.changes(); i++) {
             long id = ids.get(i);
             boolean inject = i % 5 == 0;
             int n = i;
-            events.add(new Event(phase * i / options.changes(), null, () -> edit(kingdee, id, n, inject)));
+            events.add(new Event(phase * (i - 2) / inPhase, null, () -> edit(kingdee, id, n, inject)));
         }
         for (ServiceProcess s : services) {
             for (int k = 0; k < options.killsPerService(); k++) {
@@ -287,9 +305,6 @@ public final class ChaosRun {
                 }));
             }
         }
-        // armed as the phase starts, so the notifier is back long before the faults planned after it need its calls
-        plan(NOTIFIER_KILL_AT_ANSWER);
-        killAtNextAnswer(dingTalk, services.get(0), progress);
         events.add(new Event(phase * 3 / 10, BROKER_RESTART, broker::restart));
         events.add(new Event(phase * 6 / 10, BROKER_KILL, broker::kill9AndStart));
         events.add(new Event(phase * 4 / 10, null, () -> writeUnderRealKeys(io, progress)));
@@ -329,6 +344,34 @@ public final class ChaosRun {
             e.action().run();
             if (e.name() != null) {
                 progress.accept(String.format("%6.1f s  %s", (System.nanoTime() - start) / 1e9, e.name()));
+            }
+        }
+    }
+
+    /**
+     * Before the phase: the first change's send sets off the notifier kill at DingTalk's answer, and
+     * the second change, delivered by the restarted notifier, shows it is back. So the kill lands
+     * before any other fault, and a notifier starting afresh never meets a broker stop or a queued
+     * DingTalk fault it would hold up. Times out quietly: a kill that never landed fails the run as a
+     * planned fault that never fired.
+     */
+    private void killAtAnswerBeforeThePhase(KingdeeSandbox kingdee, DingTalkSandbox dingTalk, ServiceProcess notifier, List<Long> ids,
+                                            Consumer<String> progress) {
+        plan(NOTIFIER_KILL_AT_ANSWER);
+        killAtNextAnswer(dingTalk, notifier, progress);
+        edit(kingdee, ids.get(0), 0, true);
+        try {
+            await("the notifier killed at DingTalk's answer").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !killedAtAnswer.isEmpty());
+            long delivered = dingTalk.stats().delivered();
+            edit(kingdee, ids.get(1), 1, false);
+            await("the restarted notifier to deliver").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> dingTalk.stats().delivered() > delivered);
+            progress.accept("the notifier is back after its kill at DingTalk's answer");
+        } catch (ConditionTimeoutException e) {
+            progress.accept("the notifier kill at DingTalk's answer: " + e.getMessage());
+            if (ids.size() > 1 && changes.size() < 2) {
+                edit(kingdee, ids.get(1), 1, false);
             }
         }
     }
@@ -390,7 +433,7 @@ public final class ChaosRun {
         fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
         fired.put(BROKER_KILL, (long) broker.kills());
         if (!killedAtAnswer.isEmpty()) {
-            fired.put(NOTIFIER_KILL_AT_ANSWER, killsInsideTheWindow(killedAtAnswer, ledger(io)));
+            fired.put(NOTIFIER_KILL_AT_ANSWER, killsInsideTheWindow(killedAtAnswer, ConservationCheck.ledger(io)));
         }
         services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
     }
@@ -449,18 +492,6 @@ public final class ChaosRun {
                 ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, UNKNOWN_USER_KNOWN_REASON))
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
-    }
-
-    /** Every ledger entry that decodes (read_committed). */
-    private static List<DeliveryRecord> ledger(KafkaIo io) {
-        List<DeliveryRecord> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
-            if (DeliveryRecord.CODEC.tryDecode(r.value())
-                    instanceof Decoded.Ok<DeliveryRecord> ok) {
-                out.add(ok.value());
-            }
-        }
-        return out;
     }
 
     /** Lines holding {@code text} in {@code logs}. */

@@ -366,13 +366,7 @@ final class ConservationCheck {
                         .add("transformer: " + reason);
             }
         }
-        List<DeliveryRecord> ledger = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
-            if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
-                ledger.add(ok.value());
-            }
-        }
-
+        List<DeliveryRecord> ledger = ledger(io);
         Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
         dingTalk.inboxes().forEach((user, messages) -> {
             for (InboxMessage m : messages) {
@@ -385,6 +379,17 @@ final class ConservationCheck {
             }
         });
         return new Evidence(received, deadLetters, badDead, sendsByNotice(dingTalk.attempts(), noticeIdsByMsg), bound, ledger, stalled);
+    }
+
+    /** Every entry of the delivery ledger (read_committed) that decodes; malformed ones written under real keys are left out. */
+    static List<DeliveryRecord> ledger(KafkaIo io) {
+        List<DeliveryRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
+            if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
+                out.add(ok.value());
+            }
+        }
+        return out;
     }
 
     /**

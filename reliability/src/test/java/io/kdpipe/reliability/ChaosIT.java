@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos run: the three services as processes on a broker process, each service killed
- * with {@code kill -9} once and the notifier once more right after DingTalk answered a send (before its
- * ledger commit), the broker restarted cleanly once and killed once, every DingTalk and
+ * with {@code kill -9} once and the notifier once more, before the phase, right after DingTalk answered a
+ * send (before its ledger commit), the broker restarted cleanly once and killed once, every DingTalk and
  * Kingdee fault, malformed records in every topic and under real checkpoint, ledger and directory
  * keys, broken configurations. After the pipeline came to rest, every change must have its planned
  * outcome, every planned fault must have fired, and no secret may show up in any log. The report is
