@@ -60,7 +60,8 @@ final class BrokerProcess implements AutoCloseable {
         pb.redirectErrorStream(true);
         pb.redirectOutput(runDir.resolve("broker-" + starts + ".log").toFile());
         process = pb.start();
-        Processes.await(() -> Ports.open(port), java.time.Duration.ofSeconds(60), "the broker to listen on " + port);
+        org.awaitility.Awaitility.await("the broker to listen on " + port).atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> Ports.open(port));
     }
 
     /** A clean stop (SIGTERM, as an orchestrator does), then a start on the same data. */

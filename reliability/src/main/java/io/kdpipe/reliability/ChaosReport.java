@@ -83,8 +83,11 @@ public record ChaosReport(ChaosOptions options, Duration took, FaultLog faults, 
         row(b, "lost", c.lost() + (c.lostIds().isEmpty() ? "" : " " + c.lostIds()));
         row(b, "other outcome than planned", c.wrongOutcomes().isEmpty() ? "0" : c.wrongOutcomes().size() + ": " + c.wrongOutcomes());
         row(b, "dead letters without a reason", c.deadLettersWithoutReason());
-        row(b, "duplicate send attempts (refused by DingTalk as same-content repeats)", c.duplicateSendAttempts() + " (allowed ≤ " + c.bound() + ")");
+        row(b, "duplicate send attempts (accepted sends of a notice to a recipient after the first, from DingTalk's record)",
+                c.duplicateSendAttempts() + " (allowed ≤ " + c.bound() + ")"
+                        + (c.duplicatesByNotice().isEmpty() ? "" : ": " + String.join("; ", c.duplicatesByNotice())));
         row(b, "notices the ledger records as sent twice", c.ledgerSentTwice().size());
+        row(b, "notice and recipient pairs the ledger records as delivered twice", c.ledgerDeliveredTwice().size());
         row(b, "at rest before the verdict", c.stalled().isEmpty() ? "yes" : "no: " + c.stalled());
         row(b, "kill -9 per service", kills.toString());
         row(b, "exits without a kill (crash loop check)", unexpectedExits.toString());

@@ -1,5 +1,7 @@
 package io.kdpipe.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +27,7 @@ import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.Decoded;
+import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
@@ -35,10 +38,12 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One chaos run: the Kingdee and DingTalk sandboxes in this JVM, a broker process, the three
- * services as processes; customers are edited while services are killed, the broker is restarted
+ * services as processes; customers are edited while services are killed (the notifier once right
+ * after DingTalk answered a send, before its ledger commit), the broker is restarted
  * cleanly and killed, both sandboxes answer with faults and malformed records land in every topic
  * (and under real keys of the checkpoint, ledger and directory topics). Afterwards the run waits
  * until the pipeline is at rest, checks every change against the outcome planned for it
@@ -69,6 +74,14 @@ public final class ChaosRun {
     static final int NOTICES_PER_TRANSACTION = 1;
     static final String BROKER_RESTART = "broker restart (SIGTERM)";
     static final String BROKER_KILL = "broker kill -9";
+    /**
+     * A notifier {@code kill -9} the DingTalk sandbox sets off as it answers a send, before the notifier
+     * can commit it to the ledger. It counts as fired when the process was killed and the answered
+     * send's task id never reached the ledger: the kill landed inside the send→commit window.
+     */
+    static final String NOTIFIER_KILL_AT_ANSWER = "notifier kill -9 at DingTalk's answer";
+    /** What the notifier logs when the group takes notice partitions away without a revoke. */
+    static final String PARTITIONS_LOST_LOG = "Notice partitions lost without a commit";
     static final String SESSION_LOST_MID_PAGINATION = "Kingdee session lost mid-pagination";
     static final String SESSION_LOST = "Kingdee session lost";
     static final String KINGDEE_HANG = "Kingdee hung response";
@@ -85,6 +98,8 @@ public final class ChaosRun {
     private final Random random;
     private final Map<String, Integer> planned = new TreeMap<>();
     private final Map<String, Long> fired = new TreeMap<>();
+    /** Task ids of the sends whose answer the notifier was killed at. */
+    private final List<Long> killedAtAnswer = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Integer, String> kingdeeMarkers = new HashMap<>();
     private final List<Instant> sessionLossesAt = new ArrayList<>();
     private final Map<String, Integer> realKeyRecords = new TreeMap<>();
@@ -146,7 +161,8 @@ public final class ChaosRun {
             supervisor.scheduleWithFixedDelay(() -> services.forEach(ServiceProcess::superviseOnce), 1, 1, TimeUnit.SECONDS);
 
             int tableSize = kingdee.table().size();
-            Processes.await(() -> snapshotRows(io) >= tableSize, Duration.ofSeconds(120), "the snapshot of " + tableSize + " rows");
+            await("the snapshot of " + tableSize + " rows").pollInSameThread().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> snapshotRows(io) >= tableSize);
             kingdee.faults().expireSessionsAfter(0);
             fired.put(SESSION_LOST_MID_PAGINATION, (long) relay.sessionLost().size());
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
@@ -158,17 +174,29 @@ public final class ChaosRun {
 
             chaosPhase(kingdee, dingTalk, broker, services, io, progress);
 
-            // queued faults fire on the next calls; give the last ones the time to
-            countFired(relay, dingTalk, broker, services);
-            if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
-                // the extractor was restarted before it called again (a new process logs in afresh): lose them once more
-                sessionLossesAt.add(Instant.now());
-                kingdee.expireAllSessions();
+            // queued faults fire on the next calls; give the last ones the time to. A session loss or an invalidated
+            // token a restarted service never met (a new process logs in and fetches a token afresh) is injected
+            // again every few seconds until a call meets it
+            Instant[] lastAgain = {Instant.MIN};
+            try {
+                await("every planned fault to fire").pollInSameThread().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            countFired(relay, dingTalk, broker, services, io);
+                            if (Instant.now().isAfter(lastAgain[0].plusSeconds(5))) {
+                                lastAgain[0] = Instant.now();
+                                if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
+                                    sessionLossesAt.add(Instant.now());
+                                    kingdee.expireAllSessions();
+                                }
+                                if (fired.getOrDefault(FaultLog.TOKEN_EXPIRED, 0L) == 0) {
+                                    dingTalk.invalidateToken();
+                                }
+                            }
+                            return new FaultLog(planned, fired).neverFired().isEmpty();
+                        });
+            } catch (ConditionTimeoutException e) {
+                // the report names each fault that never fired, and the run fails on it
             }
-            Processes.poll(() -> {
-                countFired(relay, dingTalk, broker, services);
-                return new FaultLog(planned, fired).neverFired().isEmpty();
-            }, Duration.ofSeconds(20));
             kingdee.faults().clear();
             dingTalk.faults().clear();
             progress.accept("chaos phase over: " + changes.size() + " changes, faults " + new FaultLog(planned, fired).neverFired().size()
@@ -178,14 +206,14 @@ public final class ChaosRun {
                     .stream().map(io::name).toList();
             List<String> stalled = new Quiescence(broker.bootstrap(), output).await(options.quiet(), options.settle());
             progress.accept(stalled.isEmpty() ? "at rest" : "not at rest: " + stalled);
-            countFired(relay, dingTalk, broker, services);
+            countFired(relay, dingTalk, broker, services, io);
 
             ServiceProcess notifier = services.get(0);
             ConservationCheck.DuplicateBound bound = new ConservationCheck.DuplicateBound(
                     notifier.kills() + notifier.livenessRestarts() + notifier.unexpectedExits(),
                     fired.getOrDefault(FaultLog.dingTalk(Fault.HANG_AFTER_DELIVERY), 0L).intValue(),
                     countInLogs(notifier.logs(), LEDGER_ABORT_LOG),
-                    broker.kills() + broker.cleanRestarts(),
+                    countInLogs(notifier.logs(), PARTITIONS_LOST_LOG),
                     NOTICES_PER_TRANSACTION);
             ConservationCheck.Result result = ConservationCheck.verdict(changes, ConservationCheck.gather(io, dingTalk, bound, stalled));
             progress.accept("conservation: " + result.summary());
@@ -243,16 +271,27 @@ public final class ChaosRun {
         List<Long> ids = new ArrayList<>(kingdee.table().ids().stream().filter(id -> kingdee.table().get(id).get("FSELLER.FNumber") != null).toList());
         java.util.Collections.shuffle(ids, random);
         // at least one change goes to the salesperson DingTalk does not know
-        ids.stream().filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
+        // the first two changes go to salespeople DingTalk knows (see below); at least one after them to the one it does not
+        for (int p = 0; p < 2; p++) {
+            for (int j = p; j < ids.size(); j++) {
+                if (!UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(ids.get(j)).get("FSELLER.FNumber")))) {
+                    ids.add(p, ids.remove(j));
+                    break;
+                }
+            }
+        }
+        ids.stream().skip(2).filter(id -> UNKNOWN_SELLER.equals(String.valueOf(kingdee.table().get(id).get("FSELLER.FNumber"))))
                 .findFirst().ifPresent(id -> {
                     ids.remove(id);
-                    ids.add(1, id);
+                    ids.add(2, id);
                 });
-        for (int i = 0; i < options.changes(); i++) {
+        killAtAnswerBeforeThePhase(kingdee, dingTalk, services.get(0), ids, progress);
+        int inPhase = Math.max(1, options.changes() - 2);
+        for (int i = 2; i < options.changes(); i++) {
             long id = ids.get(i);
             boolean inject = i % 5 == 0;
             int n = i;
-            events.add(new Event(phase * i / options.changes(), null, () -> edit(kingdee, id, n, inject)));
+            events.add(new Event(phase * (i - 2) / inPhase, null, () -> edit(kingdee, id, n, inject)));
         }
         for (ServiceProcess s : services) {
             for (int k = 0; k < options.killsPerService(); k++) {
@@ -261,7 +300,7 @@ public final class ChaosRun {
                     s.kill9();
                     // restart like an orchestrator would, after a random moment of being down
                     Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
-                    s.start();
+                    s.startUnlessRunning();
                 }));
             }
         }
@@ -308,6 +347,65 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * Before the phase: the first change's send sets off the notifier kill at DingTalk's answer, and
+     * the second change, delivered by the restarted notifier, shows it is back. So the kill lands
+     * before any other fault, and a notifier starting afresh never meets a broker stop or a queued
+     * DingTalk fault it would hold up. Times out quietly: a kill that never landed fails the run as a
+     * planned fault that never fired.
+     */
+    private void killAtAnswerBeforeThePhase(KingdeeSandbox kingdee, DingTalkSandbox dingTalk, ServiceProcess notifier, List<Long> ids,
+                                            Consumer<String> progress) {
+        plan(NOTIFIER_KILL_AT_ANSWER);
+        killAtNextAnswer(dingTalk, notifier, progress);
+        edit(kingdee, ids.get(0), 0, true);
+        try {
+            await("the notifier killed at DingTalk's answer").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !killedAtAnswer.isEmpty());
+            long delivered = dingTalk.stats().delivered();
+            edit(kingdee, ids.get(1), 1, false);
+            await("the restarted notifier to deliver").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> dingTalk.stats().delivered() > delivered);
+            progress.accept("the notifier is back after its kill at DingTalk's answer");
+        } catch (ConditionTimeoutException e) {
+            progress.accept("the notifier kill at DingTalk's answer: " + e.getMessage());
+            if (ids.size() > 1 && changes.size() < 2) {
+                edit(kingdee, ids.get(1), 1, false);
+            }
+        }
+    }
+
+    /**
+     * Has the DingTalk sandbox SIGKILL the notifier right after it answered the next send it accepted,
+     * and restarts the notifier 0.3–1.8 s later. Armed again when the notifier was down already.
+     */
+    private void killAtNextAnswer(DingTalkSandbox dingTalk, ServiceProcess notifier, Consumer<String> progress) {
+        dingTalk.onNextSendAnswered(taskId -> {
+            // on the sandbox's answering thread: the kill lands while the notifier holds the answer uncommitted
+            int before = notifier.kills();
+            notifier.kill9();
+            if (notifier.kills() == before) {
+                killAtNextAnswer(dingTalk, notifier, progress);
+                return;
+            }
+            killedAtAnswer.add(taskId);
+            Thread restart = new Thread(() -> {
+                Processes.pause(Duration.ofMillis(300 + random.nextInt(1500)));
+                notifier.startUnlessRunning();
+            }, "chaos-notifier-restart");
+            restart.setDaemon(true);
+            restart.start();
+            progress.accept("notifier killed at DingTalk's answer to task " + taskId);
+        });
+    }
+
+    /** Kills at DingTalk's answer whose send never reached the ledger: they landed between the answer and the commit. */
+    static long killsInsideTheWindow(List<Long> killedAtTasks, List<DeliveryRecord> ledger) {
+        Set<Long> committed = new HashSet<>();
+        ledger.forEach(r -> committed.addAll(r.taskIds()));
+        return killedAtTasks.stream().filter(t -> !committed.contains(t)).count();
+    }
+
     /** A Kingdee fault whose body carries a marker, so the relay can count it when the extractor gets it. */
     private void kingdeeFault(List<Event> events, double window, KingdeeSandbox kingdee, String name,
                               java.util.function.Function<String, KingdeeFaults.Fault> fault) {
@@ -324,7 +422,7 @@ public final class ChaosRun {
         planned.merge(fault, n, Integer::sum);
     }
     /** Reads what fired so far from the sandboxes, the relay and the processes. */
-    private void countFired(KingdeeRelay relay, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services) {
+    private void countFired(KingdeeRelay relay, DingTalkSandbox dingTalk, BrokerProcess broker, List<ServiceProcess> services, KafkaIo io) {
         fired.putAll(FaultLog.dingTalkFired(dingTalk.journal(), dingTalk.stats()));
         Map<String, Long> kingdeeFired = new TreeMap<>();
         kingdeeMarkers.forEach((id, name) -> kingdeeFired.merge(name, relay.seen(id), Long::sum));
@@ -333,6 +431,9 @@ public final class ChaosRun {
         fired.put(SESSION_LOST, sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
         fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
         fired.put(BROKER_KILL, (long) broker.kills());
+        if (!killedAtAnswer.isEmpty()) {
+            fired.put(NOTIFIER_KILL_AT_ANSWER, killsInsideTheWindow(killedAtAnswer, ConservationCheck.ledger(io)));
+        }
         services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
     }
 

@@ -27,13 +27,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * once to the intended DingTalk user, or dead-lettered with the planned reason. Anything else fails
  * the run: a change lost, delivered twice, delivered where a dead letter was planned (or the other
  * way round), dead-lettered with another reason, a dead letter without a reason, more duplicate send
- * attempts than the counted events explain, a notice the ledger records as sent twice, or a pipeline
- * that never came to rest.
+ * attempts than the counted events explain, a notice the ledger records as sent twice or as
+ * delivered twice to one recipient, or a pipeline that never came to rest.
  *
  * <p>The evidence is gathered from Kafka (read_committed) and the DingTalk sandbox by
  * {@link #gather}; {@link #verdict} judges it without any I/O, so each defect class can be shown
- * with constructed evidence. Inbox messages are matched to notices by their exact {@code msg}; a
- * notice's customers are in {@link Notice#customerKeys()} (a digest lists several).
+ * with constructed evidence. Inbox messages and send attempts are matched to notices by their exact
+ * {@code msg} (DingTalk's send carries no notice id and no idempotency key; a notice's {@code msg}
+ * is the object the notifier sends); a notice's customers are in {@link Notice#customerKeys()} (a
+ * digest lists several).
  */
 final class ConservationCheck {
 
@@ -78,26 +80,27 @@ final class ConservationCheck {
      * @param received            per customer id and DingTalk user, the inbox messages that are notices about the customer
      * @param deadLetters         per customer id, {@code <stage>: <reason>} of every dead letter about it ({@value #NO_REASON} as the reason when it has none)
      * @param badRecordsDeadLettered malformed records written by the suite and found in a DLT, by topic and reason
-     * @param duplicateSendAttempts  copies DingTalk refused as same-content repeats (sent again after a delivery)
+     * @param sendsByNotice       per notice id and recipient, the sends DingTalk accepted ({@code errcode 0}), same-content
+     *                            repeats it suppressed included: every one after the first is a duplicate send attempt
      * @param bound               the events that can cause a duplicate send attempt, as counted
-     * @param ledgerSentTwice     notice ids the ledger records as sent more than once
+     * @param ledger              every entry of the delivery ledger (read_committed) that decoded
      * @param stalled             why the pipeline did not come to rest (a group with lag, output still growing); empty when it did
      */
     record Evidence(Map<Long, Map<String, List<JsonNode>>> received, Map<Long, List<String>> deadLetters,
-                    Map<String, Integer> badRecordsDeadLettered, long duplicateSendAttempts, DuplicateBound bound,
-                    List<String> ledgerSentTwice, List<String> stalled) {
+                    Map<String, Integer> badRecordsDeadLettered, Map<String, Map<String, Integer>> sendsByNotice, DuplicateBound bound,
+                    List<DeliveryRecord> ledger, List<String> stalled) {
     }
 
     /**
      * The events that can make the notifier send a notice again after DingTalk already took it, each
      * counted when it happened. A notifier killed or a ledger transaction aborted between DingTalk's
-     * answer and the commit, or partitions lost before the commit, resend up to one transaction's
-     * notices; an answer that timed out after DingTalk delivered resends that one notice.
+     * answer and the commit, or notice partitions lost before the commit, resend up to one
+     * transaction's notices; an answer that timed out after DingTalk delivered resends that one notice.
      *
-     * @param killsInSendWindow        notifier kills that may have landed between a send and its commit
+     * @param killsInSendWindow        notifier kills (and restarts after a death) that may have landed between a send and its commit
      * @param timeoutsAfterDelivery    DingTalk answers held back after delivering (the sandbox's count of that fault firing)
-     * @param abortedLedgerTransactions ledger transactions that may have aborted after a send (each broker stop can abort the open one)
-     * @param lostPartitions           partition losses of the notifier ({@code onPartitionsLost})
+     * @param abortedLedgerTransactions ledger transactions the notifier logged as failed and aborted
+     * @param lostPartitions           partition losses the notifier logged ({@code onPartitionsLost})
      * @param noticesPerTransaction    {@code NOTIFIER_COMMIT_BATCH}: notices committed in one ledger transaction
      */
     record DuplicateBound(int killsInSendWindow, int timeoutsAfterDelivery, int abortedLedgerTransactions, int lostPartitions,
@@ -110,7 +113,7 @@ final class ConservationCheck {
         @Override
         public String toString() {
             return allowed() + " = (" + killsInSendWindow + " notifier kills + " + abortedLedgerTransactions + " aborted ledger transactions + "
-                    + lostPartitions + " lost partitions) × " + noticesPerTransaction + " notices per transaction + "
+                    + lostPartitions + " partition losses) × " + noticesPerTransaction + " notices per transaction + "
                     + timeoutsAfterDelivery + " timeouts after delivery";
         }
     }
@@ -130,15 +133,17 @@ final class ConservationCheck {
      * @param activeLinkSample   the first markdown text with an active link, or null
      * @param injectedDelivered  delivered notices about injected names (the links check's base)
      * @param badRecordsDeadLettered malformed records written by the suite found in a DLT, by topic and reason
-     * @param duplicateSendAttempts copies DingTalk refused as same-content repeats
+     * @param duplicateSendAttempts accepted sends of a notice to a recipient after its first, summed
+     * @param duplicatesByNotice {@code <notice id> → <userid>: <n> sends} for each notice and recipient sent more than once
      * @param bound              what explains duplicate send attempts
-     * @param ledgerSentTwice    notice ids the ledger records as sent more than once
+     * @param ledgerSentTwice    notice ids the ledger records as sent more than once (distinct task ids)
+     * @param ledgerDeliveredTwice {@code <notice id> → <userid>} the ledger records as delivered to that recipient by more than one send
      * @param stalled            why the pipeline did not come to rest
      */
     record Result(int changes, int delivered, int deliveredTwice, Map<String, Integer> deadLettered, int lost, List<Long> lostIds,
                   List<String> wrongOutcomes, int deadLettersWithoutReason, int activeLinks, String activeLinkSample, int injectedDelivered,
-                  Map<String, Integer> badRecordsDeadLettered, long duplicateSendAttempts, DuplicateBound bound,
-                  List<String> ledgerSentTwice, List<String> stalled) {
+                  Map<String, Integer> badRecordsDeadLettered, long duplicateSendAttempts, List<String> duplicatesByNotice,
+                  DuplicateBound bound, List<String> ledgerSentTwice, List<String> ledgerDeliveredTwice, List<String> stalled) {
 
         /** Every broken promise, in words; empty when the conservation check passed. */
         List<String> failures() {
@@ -154,10 +159,13 @@ final class ConservationCheck {
                 f.add(deadLettersWithoutReason + " dead letters without a reason");
             }
             if (duplicateSendAttempts > bound.allowed()) {
-                f.add(duplicateSendAttempts + " duplicate send attempts > " + bound);
+                f.add(duplicateSendAttempts + " duplicate send attempts > " + bound + ": " + duplicatesByNotice);
             }
             if (!ledgerSentTwice.isEmpty()) {
                 f.add("the ledger records notices as sent twice: " + ledgerSentTwice);
+            }
+            if (!ledgerDeliveredTwice.isEmpty()) {
+                f.add("the ledger records notices as delivered twice to one recipient: " + ledgerDeliveredTwice);
             }
             stalled.forEach(s -> f.add("stalled: " + s));
             if (activeLinks > 0) {
@@ -247,9 +255,69 @@ final class ConservationCheck {
                 }
             }
         }
+        long duplicates = 0;
+        List<String> duplicatesByNotice = new ArrayList<>();
+        for (var notice : new TreeMap<>(evidence.sendsByNotice()).entrySet()) {
+            for (var user : new TreeMap<>(notice.getValue()).entrySet()) {
+                if (user.getValue() > 1) {
+                    duplicates += user.getValue() - 1;
+                    duplicatesByNotice.add(notice.getKey() + " → " + user.getKey() + ": " + user.getValue() + " sends");
+                }
+            }
+        }
         return new Result(changes.size(), delivered, twice, dead, lost, lostIds, wrong, withoutReason, activeLinks, linkSample,
-                injectedDelivered, evidence.badRecordsDeadLettered(), evidence.duplicateSendAttempts(), evidence.bound(),
-                evidence.ledgerSentTwice(), evidence.stalled());
+                injectedDelivered, evidence.badRecordsDeadLettered(), duplicates, duplicatesByNotice, evidence.bound(),
+                sentTwice(evidence.ledger()), deliveredTwice(evidence.ledger()), evidence.stalled());
+    }
+
+    /**
+     * Notice ids the ledger records as sent more than once. A notice's later entries (its
+     * {@code getsendresult} check, a re-planned check) repeat the send's task ids; a second send has
+     * task ids of its own.
+     */
+    static List<String> sentTwice(List<DeliveryRecord> ledger) {
+        Map<String, Set<List<Long>>> sends = new TreeMap<>();
+        for (DeliveryRecord r : ledger) {
+            if (r.status() == DeliveryRecord.Status.SENT && !r.quotaMarker()) {
+                sends.computeIfAbsent(r.noticeId(), x -> new HashSet<>()).add(List.copyOf(r.taskIds()));
+            }
+        }
+        return sends.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * {@code <notice id> → <userid>} for each recipient the ledger records as reached by more than one
+     * send of the notice (distinct task ids). A send whose latest entry has {@code getsendresult}
+     * listing the user as invalid, forbidden or failed did not reach them.
+     */
+    static List<String> deliveredTwice(List<DeliveryRecord> ledger) {
+        // notice id → the send's task ids → its latest entry
+        Map<String, Map<List<Long>, DeliveryRecord>> latest = new TreeMap<>();
+        for (DeliveryRecord r : ledger) {
+            if (r.status() == DeliveryRecord.Status.SENT && !r.quotaMarker()) {
+                latest.computeIfAbsent(r.noticeId(), x -> new LinkedHashMap<>()).put(List.copyOf(r.taskIds()), r);
+            }
+        }
+        List<String> twice = new ArrayList<>();
+        latest.forEach((notice, sends) -> {
+            Map<String, Integer> reached = new TreeMap<>();
+            for (DeliveryRecord r : sends.values()) {
+                for (String user : new java.util.LinkedHashSet<>(r.userIds())) {
+                    DeliveryRecord.Verification v = r.verification();
+                    boolean notReached = v != null && (v.invalidUserIds().contains(user) || v.forbiddenUserIds().contains(user)
+                            || v.failedUserIds().contains(user));
+                    if (!notReached) {
+                        reached.merge(user, 1, Integer::sum);
+                    }
+                }
+            }
+            reached.forEach((user, n) -> {
+                if (n > 1) {
+                    twice.add(notice + " → " + user);
+                }
+            });
+        });
+        return twice;
     }
 
     /** A reason as gathered ({@code <stage>: <reason>}) that says the dead letter carried none. */
@@ -261,10 +329,15 @@ final class ConservationCheck {
     static Evidence gather(KafkaIo io, DingTalkSandbox dingTalk, DuplicateBound bound, List<String> stalled) {
         Map<String, List<Long>> customersByNoticeId = new HashMap<>();
         Map<JsonNode, Notice> noticeByMsg = new HashMap<>();
+        Map<JsonNode, List<String>> noticeIdsByMsg = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.NOTICES))) {
             if (Notice.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<Notice> ok) {
                 Notice n = ok.value();
                 noticeByMsg.put(n.msg(), n);
+                List<String> ids = noticeIdsByMsg.computeIfAbsent(n.msg(), x -> new ArrayList<>());
+                if (!ids.contains(n.id())) {
+                    ids.add(n.id());
+                }
                 customersByNoticeId.put(n.id(), n.customerKeys().stream().map(ConservationCheck::customerId).toList());
             }
         }
@@ -293,17 +366,7 @@ final class ConservationCheck {
                         .add("transformer: " + reason);
             }
         }
-        // a notice's later ledger entries (its getsendresult check, a re-planned check) repeat the send's task
-        // ids; a second send has task ids of its own
-        Map<String, Set<List<Long>>> sends = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
-            if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok
-                    && ok.value().status() == DeliveryRecord.Status.SENT) {
-                sends.computeIfAbsent(ok.value().noticeId(), x -> new HashSet<>()).add(List.copyOf(ok.value().taskIds()));
-            }
-        }
-        List<String> sentTwice = sends.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
-
+        List<DeliveryRecord> ledger = ledger(io);
         Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
         dingTalk.inboxes().forEach((user, messages) -> {
             for (InboxMessage m : messages) {
@@ -315,7 +378,42 @@ final class ConservationCheck {
                 }
             }
         });
-        return new Evidence(received, deadLetters, badDead, dingTalk.stats().duplicates(), bound, sentTwice, stalled);
+        return new Evidence(received, deadLetters, badDead, sendsByNotice(dingTalk.attempts(), noticeIdsByMsg), bound, ledger, stalled);
+    }
+
+    /** Every entry of the delivery ledger (read_committed) that decodes; malformed ones written under real keys are left out. */
+    static List<DeliveryRecord> ledger(KafkaIo io) {
+        List<DeliveryRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : io.readAll(io.name(Topics.DELIVERIES))) {
+            if (DeliveryRecord.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<DeliveryRecord> ok) {
+                out.add(ok.value());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per notice id and recipient, the accepted sends the DingTalk sandbox recorded. An attempt is
+     * matched to its notice by its exact {@code msg}; where several notices share one {@code msg},
+     * the n-th send of it to a recipient counts for the n-th of them (the last takes any more). A
+     * {@code msg} no notice has is counted under {@code "msg of no notice: <title or start>"}.
+     */
+    static Map<String, Map<String, Integer>> sendsByNotice(List<DingTalkSandbox.SendAttempt> attempts, Map<JsonNode, List<String>> noticeIdsByMsg) {
+        Map<String, Map<String, Integer>> out = new TreeMap<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (DingTalkSandbox.SendAttempt a : attempts) {
+            List<String> ids = noticeIdsByMsg.get(a.msg());
+            String id;
+            if (ids == null || ids.isEmpty()) {
+                String text = a.msg().path("markdown").path("title").asText(a.msg().toString());
+                id = "msg of no notice: " + text.substring(0, Math.min(40, text.length()));
+            } else {
+                int n = seen.merge(a.msg().toString() + "\u0000" + a.userId(), 1, Integer::sum);
+                id = ids.get(Math.min(n, ids.size()) - 1);
+            }
+            out.computeIfAbsent(id, x -> new TreeMap<>()).merge(a.userId(), 1, Integer::sum);
+        }
+        return out;
     }
 
     /**

@@ -3,9 +3,8 @@ package io.kdpipe.reliability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-/** Small helpers around child processes and waiting. */
+/** Small helpers around child processes. */
 final class Processes {
 
     private Processes() {
@@ -28,27 +27,7 @@ final class Processes {
         }
     }
 
-    /** Polls {@code condition} every 200 ms; throws naming {@code what} when it stays false. */
-    static void await(BooleanSupplier condition, Duration timeout, String what) {
-        if (!poll(condition, timeout)) {
-            throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s waiting for " + what);
-        }
-    }
-
-    /** Polls {@code condition} every 200 ms until it holds (true) or {@code timeout} passes (false). */
-    static boolean poll(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            pause(Duration.ofMillis(200));
-        }
-    }
-
+    /** Lets {@code d} pass: the chaos schedule's timing (a planned moment, a service's time down), not a wait for a condition. */
     static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits until the pipeline is at rest before the verdict: every consumer group has read every
@@ -43,32 +45,44 @@ final class Quiescence {
      * @return why the pipeline is not at rest (a group with lag, output still growing); empty when it is
      */
     List<String> await(Duration quiet, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        Map<TopicPartition, Long> lastEnds = Map.of();
-        long quietSince = System.nanoTime();
+        AtRest state = new AtRest(quiet);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            while (true) {
-                Map<TopicPartition, Long> ends = endOffsets(admin, outputTopics);
-                Map<String, Long> lag = lagByGroup(admin);
-                List<String> problems = new ArrayList<>();
-                lag.forEach((group, n) -> {
-                    if (n > 0) {
-                        problems.add("group " + group + " has " + n + " records to read");
-                    }
-                });
-                if (!ends.equals(lastEnds)) {
-                    quietSince = System.nanoTime();
-                    lastEnds = ends;
+            Awaitility.await("the pipeline at rest").pollInSameThread().atMost(limit).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> state.check(endOffsets(admin, outputTopics), lagByGroup(admin)).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            // the last problems found say why it did not come to rest
+        }
+        return state.problems;
+    }
+
+    /** What the last look found, and since when the output topics have not grown. */
+    private static final class AtRest {
+        private final Duration quiet;
+        private Map<TopicPartition, Long> lastEnds = Map.of();
+        private long quietSince = System.nanoTime();
+        private List<String> problems = List.of("not looked at yet");
+
+        AtRest(Duration quiet) {
+            this.quiet = quiet;
+        }
+
+        List<String> check(Map<TopicPartition, Long> ends, Map<String, Long> lag) {
+            List<String> found = new ArrayList<>();
+            lag.forEach((group, n) -> {
+                if (n > 0) {
+                    found.add("group " + group + " has " + n + " records to read");
                 }
-                long quietFor = System.nanoTime() - quietSince;
-                if (quietFor < quiet.toNanos()) {
-                    problems.add("output still growing (quiet for " + quietFor / 1_000_000 + " ms of " + quiet.toMillis() + ")");
-                }
-                if (problems.isEmpty() || System.nanoTime() > deadline) {
-                    return problems;
-                }
-                Processes.pause(Duration.ofSeconds(1));
+            });
+            if (!ends.equals(lastEnds)) {
+                quietSince = System.nanoTime();
+                lastEnds = ends;
             }
+            long quietFor = System.nanoTime() - quietSince;
+            if (quietFor < quiet.toNanos()) {
+                found.add("output still growing (quiet for " + quietFor / 1_000_000 + " ms of " + quiet.toMillis() + ")");
+            }
+            problems = List.copyOf(found);
+            return problems;
         }
     }
 

@@ -73,6 +73,7 @@ final class ResultFiles {
         cons.set("wrongOutcomes", mapper.valueToTree(c.wrongOutcomes()));
         cons.put("deadLettersWithoutReason", c.deadLettersWithoutReason());
         cons.put("duplicateSendAttempts", c.duplicateSendAttempts());
+        cons.set("duplicatesByNotice", mapper.valueToTree(c.duplicatesByNotice()));
         ObjectNode bound = cons.putObject("duplicateBound");
         bound.put("allowed", c.bound().allowed());
         bound.put("killsInSendWindow", c.bound().killsInSendWindow());
@@ -81,6 +82,7 @@ final class ResultFiles {
         bound.put("lostPartitions", c.bound().lostPartitions());
         bound.put("noticesPerTransaction", c.bound().noticesPerTransaction());
         cons.put("ledgerSentTwice", c.ledgerSentTwice().size());
+        cons.put("ledgerDeliveredTwice", c.ledgerDeliveredTwice().size());
         cons.set("stalled", mapper.valueToTree(c.stalled()));
         cons.put("activeLinks", c.activeLinks());
         cons.put("injectedDelivered", c.injectedDelivered());

@@ -42,10 +42,10 @@ final class ServiceProcess implements AutoCloseable {
     private final URI liveness;
     private final LivenessTracker tracker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
-    private int kills;
+    private volatile Process process;
+    private final java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
     private int unexpectedExits;
-    private boolean down;
+    private volatile boolean down;
 
     ServiceProcess(String name, Path jar, Map<String, String> env, Path runDir, Duration livenessRestartAfter) {
         this.name = name;
@@ -73,6 +73,13 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** Starts the service unless its process runs already (two restarts after kills may meet). */
+    synchronized void startUnlessRunning() {
+        if (process == null || !process.isAlive()) {
+            start();
+        }
+    }
+
     synchronized void start() {
         Path log = runDir.resolve(name + "-" + (logs.size() + 1) + ".log");
         logs.add(log);
@@ -96,18 +103,23 @@ final class ServiceProcess implements AutoCloseable {
         return pb;
     }
 
-    /** {@code kill -9}: SIGKILL, no shutdown hook runs. */
-    synchronized void kill9() {
-        if (process != null && process.isAlive()) {
-            down = true;
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            kills++;
+    /**
+     * {@code kill -9}: SIGKILL, no shutdown hook runs. The signal goes out at once, without waiting
+     * for a liveness probe the supervisor may be making.
+     */
+    void kill9() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
         }
+        down = true;
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kills.incrementAndGet();
     }
 
     /**
@@ -153,7 +165,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     int kills() {
-        return kills;
+        return kills.get();
     }
 
     int unexpectedExits() {

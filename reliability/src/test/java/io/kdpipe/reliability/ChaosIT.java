@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos run: the three services as processes on a broker process, each service killed
- * with {@code kill -9} once, the broker restarted cleanly once and killed once, every DingTalk and
+ * with {@code kill -9} once and the notifier once more, before the phase, right after DingTalk answered a
+ * send (before its ledger commit), the broker restarted cleanly once and killed once, every DingTalk and
  * Kingdee fault, malformed records in every topic and under real checkpoint, ledger and directory
  * keys, broken configurations. After the pipeline came to rest, every change must have its planned
  * outcome, every planned fault must have fired, and no secret may show up in any log. The report is
@@ -38,7 +39,8 @@ class ChaosIT {
         List<Path> files = ResultFiles.write(report, runDir.resolve("results"), "short-run", commit, ChaosMain.COMMAND + "short", ranAt);
 
         assertThat(report.kills()).allSatisfy((service, kills) -> assertThat(kills).as(service + " kills").isGreaterThanOrEqualTo(1));
-        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, "DingTalk BAN_HTML",
+        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, ChaosRun.NOTIFIER_KILL_AT_ANSWER,
+                "DingTalk BAN_HTML",
                 FaultLog.TOKEN_EXPIRED, "Kingdee MsgCode 14", ChaosRun.KINGDEE_HANG, ChaosRun.SESSION_LOST_MID_PAGINATION,
                 ChaosRun.MALFORMED_REAL_KEYS + Topics.CHECKPOINTS.name(""), ChaosRun.MALFORMED_REAL_KEYS + Topics.DELIVERIES.name(""),
                 ChaosRun.MALFORMED_REAL_KEYS + Topics.DIRECTORY.name(""));
@@ -52,6 +54,14 @@ class ChaosIT {
         assertThat(c.wrongOutcomes()).isEmpty();
         assertThat(c.lost()).as("lost changes " + c.lostIds()).isZero();
         assertThat(c.deliveredTwice()).isZero();
+        assertThat(c.ledgerSentTwice()).isEmpty();
+        assertThat(c.ledgerDeliveredTwice()).isEmpty();
+        long killsInWindow = report.faults().fired().getOrDefault(ChaosRun.NOTIFIER_KILL_AT_ANSWER, 0L);
+        assertThat(c.duplicateSendAttempts())
+                .as("a kill between DingTalk's answer and the ledger commit makes the restarted notifier send that notice again, "
+                        + "and DingTalk's record shows the repeat")
+                .isGreaterThanOrEqualTo(killsInWindow)
+                .isLessThanOrEqualTo(c.bound().allowed());
         assertThat(c.deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with that reason, or, once "
                         + "the directory records the id as unknown, as routed to nobody")
                 .isNotEmpty()

@@ -43,4 +43,24 @@ class ChaosReportTest {
                 "notifier restarted 2 times because /health/live stayed down over 30 s",
                 "malformed record under a real key: the latest checkpoint of job a.BD_Customer.all is still a malformed one");
     }
+
+    @Test
+    void aPlannedFaultThatNeverFiredFailsTheRun() {
+        FaultLog faults = new FaultLog(Map.of(ChaosRun.NOTIFIER_KILL_AT_ANSWER, 1, ChaosRun.BROKER_KILL, 1),
+                Map.of(ChaosRun.BROKER_KILL, 1L, ChaosRun.NOTIFIER_KILL_AT_ANSWER, 0L));
+
+        assertThat(ConstructedReports.clean(faults).failures())
+                .containsExactly("fault " + ChaosRun.NOTIFIER_KILL_AT_ANSWER + " (planned 1×, never fired)");
+    }
+
+    @Test
+    void aKillAtDingTalksAnswerCountsOnlyWhenItsSendNeverReachedTheLedger() {
+        io.kdpipe.common.contract.DeliveryRecord committed = new io.kdpipe.common.contract.DeliveryRecord(
+                io.kdpipe.common.contract.DeliveryRecord.VERSION, "n-1", io.kdpipe.common.contract.DeliveryRecord.Status.SENT,
+                List.of(7L), List.of("user-a"), 1, 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, null, null);
+
+        assertThat(ChaosRun.killsInsideTheWindow(List.of(7L), List.of(committed))).as("the notifier committed it first").isZero();
+        assertThat(ChaosRun.killsInsideTheWindow(List.of(7L, 8L), List.of(committed))).isEqualTo(1);
+        assertThat(ChaosRun.killsInsideTheWindow(List.of(), List.of(committed))).isZero();
+    }
 }

@@ -9,15 +9,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.reliability.ConservationCheck.Change;
 import io.kdpipe.reliability.ConservationCheck.DuplicateBound;
 import io.kdpipe.reliability.ConservationCheck.Evidence;
 import io.kdpipe.reliability.ConservationCheck.Expected;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +38,19 @@ class ConservationCheckTest {
     private static final class Run {
         final Map<Long, Map<String, List<JsonNode>>> received = new HashMap<>();
         final Map<Long, List<String>> deadLetters = new HashMap<>();
-        long duplicates;
+        final Map<String, Map<String, Integer>> sends = new TreeMap<>();
         DuplicateBound bound = new DuplicateBound(1, 1, 0, 0, 1);
-        final List<String> sentTwice = new ArrayList<>();
+        final List<DeliveryRecord> ledger = new ArrayList<>();
         final List<String> stalled = new ArrayList<>();
 
         Run() {
             deliver(1, "user-a");
             deliver(2, "user-b");
             deadLetter(3, BAD_USERID);
+            send("n-1", "user-a");
+            send("n-2", "user-b");
+            ledger.add(sent("n-1", List.of(101L), "user-a"));
+            ledger.add(sent("n-2", List.of(102L), "user-b"));
         }
 
         Run deliver(long customer, String user) {
@@ -57,9 +64,20 @@ class ConservationCheckTest {
             return this;
         }
 
-        ConservationCheck.Result verdict(List<Change> changes) {
-            return ConservationCheck.verdict(changes, new Evidence(received, deadLetters, Map.of(), duplicates, bound, sentTwice, stalled));
+        /** One more send of {@code notice} to {@code user} that DingTalk accepted. */
+        Run send(String notice, String user) {
+            sends.computeIfAbsent(notice, x -> new TreeMap<>()).merge(user, 1, Integer::sum);
+            return this;
         }
+
+        ConservationCheck.Result verdict(List<Change> changes) {
+            return ConservationCheck.verdict(changes, new Evidence(received, deadLetters, Map.of(), sends, bound, ledger, stalled));
+        }
+    }
+
+    private static DeliveryRecord sent(String notice, List<Long> taskIds, String... users) {
+        return new DeliveryRecord(DeliveryRecord.VERSION, notice, DeliveryRecord.Status.SENT, taskIds, List.of(users), 1, 1,
+                Instant.EPOCH, Instant.EPOCH, null, null);
     }
 
     private static JsonNode markdown(String text) {
@@ -107,15 +125,67 @@ class ConservationCheckTest {
 
     @Test
     void duplicateSendAttemptsBeyondTheCountedEventsFail() {
-        Run run = new Run();
-        run.duplicates = 2;
-        assertThat(run.verdict(changes).passed()).as("one kill and one timeout after delivery explain two").isTrue();
+        Run run = new Run().send("n-1", "user-a").send("n-2", "user-b");
+        ConservationCheck.Result within = run.verdict(changes);
+        assertThat(within.passed()).as("one kill and one timeout after delivery explain two").isTrue();
+        assertThat(within.duplicateSendAttempts()).isEqualTo(2);
 
-        run.duplicates = 3;
+        run.send("n-1", "user-a");
         ConservationCheck.Result r = run.verdict(changes);
 
         assertThat(r.passed()).isFalse();
-        assertThat(r.failures()).anySatisfy(f -> assertThat(f).startsWith("3 duplicate send attempts > 2 ="));
+        assertThat(r.duplicateSendAttempts()).isEqualTo(3);
+        assertThat(r.duplicatesByNotice()).containsExactly("n-1 → user-a: 3 sends", "n-2 → user-b: 2 sends");
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).startsWith("3 duplicate send attempts > 2 =").contains("n-1 → user-a: 3 sends"));
+    }
+
+    @Test
+    void eachCountedEventWidensTheBoundByWhatItCanResend() {
+        Run run = new Run().send("n-1", "user-a").send("n-1", "user-a").send("n-2", "user-b");
+        run.bound = new DuplicateBound(0, 0, 0, 0, 1);
+        assertThat(run.verdict(changes).passed()).as("no counted event explains a duplicate").isFalse();
+
+        run.bound = new DuplicateBound(0, 0, 1, 2, 1);
+        assertThat(run.verdict(changes).passed()).as("an aborted transaction and two partition losses explain three").isTrue();
+        run.bound = new DuplicateBound(0, 0, 0, 2, 1);
+        assertThat(run.verdict(changes).failures()).singleElement().asString()
+                .startsWith("3 duplicate send attempts > 2 = (0 notifier kills + 0 aborted ledger transactions + 2 partition losses)");
+    }
+
+    @Test
+    void theSameNoticeToTwoRecipientsIsNoDuplicate() {
+        Run run = new Run().send("n-1", "user-c");
+        run.bound = new DuplicateBound(0, 0, 0, 0, 1);
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.duplicateSendAttempts()).isZero();
+        assertThat(r.failures()).isEmpty();
+    }
+
+    @Test
+    void sendAttemptsAreMatchedToTheirNoticeByTheMsgAsSent() {
+        JsonNode a = markdown("客户 1 已修改");
+        JsonNode b = markdown("客户 2 已修改");
+        JsonNode shared = markdown("客户 9 已修改");
+        List<DingTalkSandbox.SendAttempt> attempts = List.of(
+                attempt("user-a", a, DingTalkSandbox.SendAttempt.DELIVERED),
+                attempt("user-b", b, DingTalkSandbox.SendAttempt.DELIVERED),
+                attempt("user-a", a.deepCopy(), DingTalkSandbox.SendAttempt.REPEAT),
+                attempt("user-a", shared, DingTalkSandbox.SendAttempt.DELIVERED),
+                attempt("user-a", shared, DingTalkSandbox.SendAttempt.REPEAT),
+                attempt("user-a", markdown("别的"), DingTalkSandbox.SendAttempt.DELIVERED));
+
+        Map<String, Map<String, Integer>> sends = ConservationCheck.sendsByNotice(attempts,
+                Map.of(a, List.of("n-1"), b, List.of("n-2"), shared, List.of("n-8", "n-9")));
+
+        assertThat(sends).containsEntry("n-1", Map.of("user-a", 2)).containsEntry("n-2", Map.of("user-b", 1))
+                .as("two notices with one msg: one send each").containsEntry("n-8", Map.of("user-a", 1)).containsEntry("n-9", Map.of("user-a", 1))
+                .containsEntry("msg of no notice: 客户变更", Map.of("user-a", 1));
+    }
+
+    private static DingTalkSandbox.SendAttempt attempt(String user, JsonNode msg, String outcome) {
+        return new DingTalkSandbox.SendAttempt(Instant.EPOCH, user, msg, 1L, outcome);
     }
 
     @Test
@@ -209,9 +279,52 @@ class ConservationCheckTest {
     @Test
     void aNoticeTheLedgerRecordsAsSentTwiceFails() {
         Run run = new Run();
-        run.sentTwice.add("n-1");
+        run.ledger.add(sent("n-1", List.of(201L), "user-a"));
 
-        assertThat(run.verdict(changes).passed()).isFalse();
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.ledgerSentTwice()).containsExactly("n-1");
+        assertThat(r.failures()).contains("the ledger records notices as sent twice: [n-1]");
+    }
+
+    @Test
+    void aResultCheckThatUpdatesTheEntryIsNoSecondSend() {
+        Run run = new Run();
+        DeliveryRecord first = run.ledger.get(0);
+        run.ledger.add(first.checked(DeliveryRecord.Delivery.DELIVERED, null, null, 1, Instant.EPOCH.plusSeconds(120), null));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.ledgerSentTwice()).isEmpty();
+        assertThat(r.ledgerDeliveredTwice()).isEmpty();
+        assertThat(r.passed()).isTrue();
+    }
+
+    @Test
+    void aNoticeTheLedgerRecordsAsDeliveredTwiceToOneRecipientFails() {
+        Run run = new Run();
+        run.ledger.add(sent("n-2", List.of(202L, 203L), "user-c", "user-b"));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.ledgerDeliveredTwice()).containsExactly("n-2 → user-b");
+        assertThat(r.failures()).contains("the ledger records notices as delivered twice to one recipient: [n-2 → user-b]");
+    }
+
+    @Test
+    void aSecondSendToARecipientTheFirstDidNotReachIsNoSecondDelivery() {
+        Run run = new Run();
+        DeliveryRecord first = run.ledger.remove(0);
+        run.ledger.add(first.checked(DeliveryRecord.Delivery.NOT_DELIVERED, DeliveryRecord.DAILY_CAP,
+                new DeliveryRecord.Verification(List.of(), List.of("user-a"), List.of(), Instant.EPOCH), 1, Instant.EPOCH, null));
+        run.ledger.add(sent("n-1", List.of(301L), "user-a"));
+
+        ConservationCheck.Result r = run.verdict(changes);
+
+        assertThat(r.ledgerDeliveredTwice()).isEmpty();
+        assertThat(r.ledgerSentTwice()).as("it is still a second send of the notice").containsExactly("n-1");
     }
 
     @Test

@@ -26,7 +26,7 @@ final class ConstructedReports {
         List<ConservationCheck.Change> changes = List.of(
                 new ConservationCheck.Change(1, new ConservationCheck.Expected.Delivered("user-a"), true, Instant.EPOCH));
         ConservationCheck.Evidence evidence = new ConservationCheck.Evidence(Map.of(1L, Map.of("user-a", List.of(msg))), Map.of(),
-                badRecordsDeadLettered, 0,
+                badRecordsDeadLettered, Map.of("n-1", Map.of("user-a", 1)),
                 new ConservationCheck.DuplicateBound(0, 0, 0, 0, 1), List.of(), List.of());
         ConservationCheck.Result result = ConservationCheck.verdict(changes, evidence);
         return new ChaosReport(ChaosOptions.shortRun(Path.of("."), "", Path.of("target")), Duration.ofSeconds(60), faults,

@@ -43,6 +43,7 @@ public final class NotifierMetrics implements DingTalkEvents {
                 globalPauses(pause.name());
             }
         }
+        partitionsLost();
         Gauge.builder("kdpipe.notifier.global.pause.remaining.seconds", this, NotifierMetrics::pauseRemainingSeconds)
                 .description("Seconds every send stays paused after a rate, ban or credentials answer; 0 while sending")
                 .register(registry);
@@ -171,5 +172,18 @@ public final class NotifierMetrics implements DingTalkEvents {
     public void transactionFailed() {
         Counter.builder("kdpipe.notifier.transaction.failures").description("Ledger transactions aborted")
                 .register(registry).increment();
+    }
+
+    /**
+     * Notice partitions taken away without a revoke ({@code onPartitionsLost}: a missed session, a
+     * fenced member): their notices sent and not yet committed go again from their next owner.
+     */
+    public void partitionsLost(int partitions) {
+        partitionsLost().increment(partitions);
+    }
+
+    private Counter partitionsLost() {
+        return Counter.builder("kdpipe.notifier.partitions.lost")
+                .description("Notice partitions lost without a revoke; their uncommitted sends are made again").register(registry);
     }
 }

@@ -59,6 +59,9 @@ public final class SendLoop implements Runnable {
     private static final Duration SLICE = Duration.ofMillis(500);
     private static final int SWEEP_BATCH = 10;
 
+    /** Logged when the group took notice partitions away without a revoke, so nothing was committed for them. */
+    static final String PARTITIONS_LOST_LOG = "Notice partitions lost without a commit:";
+
     /** Thrown by a test hook to stop the loop dead, as a crash would: nothing more is committed. */
     public static final class Halt extends Error {
         private static final long serialVersionUID = 1L;
@@ -97,6 +100,7 @@ public final class SendLoop implements Runnable {
     private final LedgerTransaction tx;
     private final ResultChecks checks;
     private final Delivery delivery;
+    private final NotifierMetrics metrics;
 
     private final Map<TopicPartition, ArrayDeque<InFlight>> queues = new LinkedHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -117,6 +121,7 @@ public final class SendLoop implements Runnable {
                     Clock clock, RandomGenerator random, SendHooks hooks, HealthState live, HealthState budgetHealth,
                     HealthState dingTalkHealth) {
         this.consumer = clients.notices();
+        this.metrics = metrics;
         this.producer = clients.producer();
         this.fetcherConsumer = clients.fetcher();
         this.ledger = new LedgerView(clients.ledger(), settings.deliveriesTopic(), budget, settings.ledgerHorizon(), clock);
@@ -353,6 +358,9 @@ public final class SendLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            metrics.partitionsLost(partitions.size());
+            log.warn("{} {} partitions; {} notices sent and not committed will be sent again by their next owner",
+                    PARTITIONS_LOST_LOG, partitions.size(), tx.notices());
             tx.clear();
             partitions.forEach(queues::remove);
             paused.removeAll(partitions);

@@ -22,6 +22,7 @@ class NotifierMetricsTest {
                 .contains("kdpipe_notifier_global_pauses_total{reason=\"CREDENTIALS_REFUSED\"} 0.0")
                 .contains("kdpipe_notifier_global_pauses_total{reason=\"IP_BAN\"} 0.0")
                 .contains("kdpipe_notifier_global_pause_remaining_seconds 0.0")
+                .contains("kdpipe_notifier_partitions_lost_total 0.0")
                 .doesNotContain("reason=\"NONE\"");
     }
 
@@ -51,5 +52,16 @@ class NotifierMetricsTest {
         metrics.globalPause("IP_BAN", Instant.now().minusSeconds(5));
 
         assertThat(registry.get("kdpipe.notifier.global.pause.remaining.seconds").gauge().value()).isZero();
+    }
+
+    @Test
+    void lostPartitionsAreCountedByPartition() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        NotifierMetrics metrics = new NotifierMetrics(registry);
+
+        metrics.partitionsLost(3);
+        metrics.partitionsLost(1);
+
+        assertThat(registry.get("kdpipe.notifier.partitions.lost").counter().count()).isEqualTo(4.0);
     }
 }

@@ -44,6 +44,10 @@ import io.kdpipe.common.runtime.HttpServers;
  * finished ({@link DingTalkSandboxOptions#resultDelay()}); until then its lists are empty. The synchronous
  * {@code 33012} answer is {@link DingTalkSandboxOptions.InvalidUsers#REFUSE_33012}.
  *
+ * <p>It keeps a journal of every message call and how it was answered ({@link #journal()}), and a
+ * record of every recipient of every accepted send, same-content repeats it suppressed included
+ * ({@link #attempts()}), so a caller's duplicate sends are visible where the inbox hides them.
+ *
  * <p>Besides the DingTalk endpoints it serves {@code GET /sandbox/inbox/{userid}} and
  * {@code GET /sandbox/stats} as JSON. Start it with {@link #start(DingTalkSandboxOptions)}; point a client
  * at {@link #baseUrl()}.
@@ -79,6 +83,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final Set<String> deliveredToday = new HashSet<>();
     private final Map<String, Integer> dailyCount = new HashMap<>();
     private final Map<Long, Task> taskResults = new HashMap<>();
+    private final List<SendAttempt> attempts = new ArrayList<>();
     private LocalDate day;
     private YearMonth month;
     private long countedThisMonth;
@@ -91,6 +96,8 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final AtomicLong qpsViolations = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.LongConsumer> onNextSendAnswered =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong overDailyCap = new AtomicLong();
     private final AtomicLong sendsSinceInvalidation = new AtomicLong();
 
@@ -164,6 +171,34 @@ public final class DingTalkSandbox implements AutoCloseable {
         synchronized (journal) {
             return List.copyOf(journal);
         }
+    }
+
+    /**
+     * One recipient of an {@code asyncsend_v2} DingTalk accepted ({@code errcode 0}), and what became
+     * of it. DingTalk has no idempotency key and no notice id on the wire: a caller's repeat of one
+     * message is known by its {@code msg}, which is kept as sent.
+     *
+     * @param at       when the send was taken
+     * @param userId   the recipient
+     * @param msg      the {@code msg} object as sent
+     * @param taskId   the task id DingTalk answered
+     * @param outcome  {@link #DELIVERED}, {@link #REPEAT} (same content to the same user that day, suppressed),
+     *                 {@link #OVER_DAILY_CAP}, or {@link #NOT_A_MEMBER} (an unknown or departed userid)
+     */
+    public record SendAttempt(Instant at, String userId, JsonNode msg, long taskId, String outcome) {
+        public static final String DELIVERED = "delivered";
+        public static final String REPEAT = "143106";
+        public static final String OVER_DAILY_CAP = "143105";
+        public static final String NOT_A_MEMBER = "invalid";
+    }
+
+    /**
+     * Every recipient of every accepted send so far, in arrival order, same-content repeats DingTalk
+     * suppressed included. Calls refused as a whole (a fault, an errcode) are in {@link #journal()}.
+     * It grows with every accepted send, as the inboxes do: a sandbox lives for one test or run.
+     */
+    public synchronized List<SendAttempt> attempts() {
+        return List.copyOf(attempts);
     }
 
     /** {@code userId} leaves the organisation: the contacts API no longer finds them, and sends reach nobody. */
@@ -308,6 +343,24 @@ public final class DingTalkSandbox implements AutoCloseable {
             pause();
         }
         json(ex, 200, answer);
+        // after a hang the caller has given up on this answer: a hook now would not land while it holds one
+        if (send && code == 0 && fault != Fault.HANG_AFTER_DELIVERY) {
+            java.util.function.LongConsumer hook = onNextSendAnswered.getAndSet(null);
+            if (hook != null) {
+                hook.accept(answer.path("task_id").asLong());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code hook} once with the task id, right after the answer to the next {@code asyncsend_v2}
+     * DingTalk accepts (errcode 0) has been written: the moment the caller has DingTalk's answer and
+     * has not yet acted on it, e.g. to kill the caller between the answer and its ledger commit. A call
+     * held back by {@link Fault#HANG_AFTER_DELIVERY} does not run it (its caller gave up waiting).
+     * Replaces a hook that has not run yet.
+     */
+    public void onNextSendAnswered(java.util.function.LongConsumer hook) {
+        onNextSendAnswered.set(java.util.Objects.requireNonNull(hook, "hook"));
     }
 
     private synchronized ObjectNode send(JsonNode request) {
@@ -363,22 +416,27 @@ public final class DingTalkSandbox implements AutoCloseable {
         Instant now = options.clock().instant();
         ArrayNode forbidden = MAPPER.createArrayNode();
         ArrayNode read = MAPPER.createArrayNode();
+        JsonNode sent = msg.deepCopy();
         for (String id : new java.util.LinkedHashSet<>(userIds)) {
             if (invalid.contains(id)) {
+                attempts.add(new SendAttempt(now, id, sent, taskId, SendAttempt.NOT_A_MEMBER));
                 continue;
             }
             if (!deliveredToday.add(id + "\u0000" + content)) {
                 duplicates.incrementAndGet();
                 forbidden.add(forbiddenEntry(id, 143106));
+                attempts.add(new SendAttempt(now, id, sent, taskId, SendAttempt.REPEAT));
                 continue;
             }
             int count = dailyCount.merge(id, 1, Integer::sum);
             if (count > options.perUserDailyCap()) {
                 overDailyCap.incrementAndGet();
                 forbidden.add(forbiddenEntry(id, 143105));
+                attempts.add(new SendAttempt(now, id, sent, taskId, SendAttempt.OVER_DAILY_CAP));
                 continue;
             }
-            inboxes.computeIfAbsent(id, k -> new ArrayList<>()).add(new InboxMessage(taskId, msg.deepCopy(), now));
+            inboxes.computeIfAbsent(id, k -> new ArrayList<>()).add(new InboxMessage(taskId, sent, now));
+            attempts.add(new SendAttempt(now, id, sent, taskId, SendAttempt.DELIVERED));
             delivered.incrementAndGet();
             read.add(id);
         }

@@ -106,6 +106,61 @@ class DingTalkSandboxTest {
     }
 
     @Test
+    void shouldRunTheAnswerHookOnceAfterTheNextAcceptedSendHasBeenAnswered() throws Exception {
+        start(DingTalkSandboxOptions.builder());
+        String token = token();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong deliveredAtHook = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicLong taskAtHook = new java.util.concurrent.atomic.AtomicLong(-1);
+        sandbox.onNextSendAnswered(taskId -> {
+            runs.incrementAndGet();
+            taskAtHook.set(taskId);
+            deliveredAtHook.set(sandbox.stats().delivered());
+        });
+        assertThat(send(token, "user-0001", "长".repeat(700)).get("errcode").asInt()).as("refused").isEqualTo(45002);
+        assertThat(runs).as("not after a refused send").hasValue(0);
+        JsonNode first = send(token, "user-0001", "客户 B 已审核");
+        assertThat(first.get("errcode").asInt()).isZero();
+        assertThat(send(token, "user-0002", "客户 B 已审核").get("errcode").asInt()).isZero();
+        assertThat(runs).as("once, after the first accepted send").hasValue(1);
+        assertThat(taskAtHook).as("with the task id of that send").hasValue(first.get("task_id").asLong());
+        assertThat(deliveredAtHook).as("the hook ran after that send was delivered").hasValue(1);
+    }
+
+    @Test
+    void shouldNotRunTheAnswerHookOnACallHeldBackAfterDelivery() throws Exception {
+        start(DingTalkSandboxOptions.builder());
+        String token = token();
+        sandbox.faults().hangFor(Duration.ofMillis(50));
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        sandbox.onNextSendAnswered(taskId -> runs.incrementAndGet());
+        sandbox.faults().next(Fault.HANG_AFTER_DELIVERY);
+        assertThat(send(token, "user-0001", "客户 C 已审核").get("errcode").asInt()).isZero();
+        assertThat(runs).as("its caller had given up on that answer").hasValue(0);
+        assertThat(send(token, "user-0001", "客户 D 已审核").get("errcode").asInt()).isZero();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void shouldRecordEveryRecipientOfEveryAcceptedSendIncludingSuppressedRepeats() throws Exception {
+        start(DingTalkSandboxOptions.builder());
+        String token = token();
+        JsonNode first = send(token, "user-0001,user-0002,nobody", "客户 E 已审核");
+        JsonNode again = send(token, "user-0001", "客户 E 已审核");
+        assertThat(send(token, "user-0001", "长".repeat(700)).get("errcode").asInt()).as("refused as a whole").isEqualTo(45002);
+
+        assertThat(sandbox.attempts()).extracting(DingTalkSandbox.SendAttempt::userId, DingTalkSandbox.SendAttempt::taskId,
+                        DingTalkSandbox.SendAttempt::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("user-0001", first.get("task_id").asLong(), DingTalkSandbox.SendAttempt.DELIVERED),
+                        org.assertj.core.groups.Tuple.tuple("user-0002", first.get("task_id").asLong(), DingTalkSandbox.SendAttempt.DELIVERED),
+                        org.assertj.core.groups.Tuple.tuple("nobody", first.get("task_id").asLong(), DingTalkSandbox.SendAttempt.NOT_A_MEMBER),
+                        org.assertj.core.groups.Tuple.tuple("user-0001", again.get("task_id").asLong(), DingTalkSandbox.SendAttempt.REPEAT));
+        assertThat(sandbox.attempts()).extracting(a -> a.msg().path("text").path("content").asText()).containsOnly("客户 E 已审核");
+        assertThat(sandbox.inbox("user-0001")).hasSize(1);
+    }
+
+    @Test
     void shouldRefuseInvalidSends() throws Exception {
         start(DingTalkSandboxOptions.builder().invalidUsers(DingTalkSandboxOptions.InvalidUsers.REFUSE_33012));
         String token = token();
