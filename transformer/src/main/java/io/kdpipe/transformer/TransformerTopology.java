@@ -12,7 +12,7 @@ import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.Detection;
 import io.kdpipe.transformer.digest.DigestBuilder;
 import io.kdpipe.transformer.digest.DigestProcessor;
-import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.errors.DeadLetters;
 import io.kdpipe.transformer.errors.RowDeserializationHandler;
 import io.kdpipe.transformer.errors.RowProcessingHandler;
@@ -62,11 +62,11 @@ public final class TransformerTopology {
     public static Topology build(TransformerConfig config, TransformerMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STATE_STORE),
-                Serdes.String(), InternalSerdes.CUSTOMER_STATE.serde()));
+                Serdes.String(), InternalSerdes.CUSTOMER_STATE.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_WINDOWS_STORE),
-                Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()));
+                Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
-                Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()));
+                Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()).withCachingEnabled());
 
         // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
         // an unreadable record never replaces the last readable entry, not even after a restart

@@ -66,7 +66,10 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             return;
         }
         CustomerState next = CustomerState.of(row, watchedFields, fingerprint);
-        store.put(key, next);
+        if (!next.equals(previous)) {
+            // the same row version again changes nothing: no store write, no changelog record
+            store.put(key, next);
+        }
         boolean silentSnapshot = row.phase() == CustomerRow.Phase.SNAPSHOT && !notifySnapshot;
 
         if (previous == null) {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;

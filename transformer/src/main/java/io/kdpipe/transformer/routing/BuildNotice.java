@@ -2,7 +2,7 @@ package io.kdpipe.transformer.routing;
 
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.transformer.change.Change;
-import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
