@@ -1,0 +1,13 @@
+package io.kdpipe.transformer.routing;
+
+import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.transformer.notice.RoutedNotice;
+
+/**
+ * A notice just built (in memory only), with the row behind it: the trail records both in one event.
+ *
+ * @param row     the row the change was found in
+ * @param routed  the notice and its digest line
+ */
+public record BuiltNotice(CustomerRow row, RoutedNotice routed) {
+}
