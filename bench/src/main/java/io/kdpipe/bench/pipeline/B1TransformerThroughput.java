@@ -34,15 +34,13 @@ public final class B1TransformerThroughput {
     }
 
     /**
-     * The default settings first (commit interval 500 ms, one produce request in flight); then the commit
-     * intervals around it, Kafka's default of five requests in flight, the settings that trade cores for
-     * throughput, and the cost of digests.
+     * The default settings first (commit interval 500 ms); then the commit intervals around it, the
+     * settings that trade cores for throughput, and the cost of digests.
      */
     private static final List<Variant> VARIANTS = List.of(
             new Variant("", Map.of()),
             new Variant("-commit100ms", Map.of("KAFKA_COMMIT_INTERVAL_MS", "100")),
             new Variant("-commit1s", Map.of("KAFKA_COMMIT_INTERVAL_MS", "1000")),
-            new Variant("-inflight5", Map.of("KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5")),
             new Variant("-threads2", Map.of("KDPIPE_STREAM_THREADS", "2")),
             new Variant("-both", Map.of("KAFKA_COMMIT_INTERVAL_MS", "1000", "KDPIPE_STREAM_THREADS", "2")),
             new Variant("-nodigest", Map.of("KDPIPE_DIGEST_ENABLED", "false")));

@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.CustomerRow;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * B1-naive: the exactly-once dedup topology a user would write from Kafka Streams' examples. It keeps
- * the last fingerprint per key in a persistent, changelogged store (the store builder's defaults) and
+ * the last fingerprint per key in a persistent, changelogged store (the store builder's defaults, the
+ * exactly-once default commit interval of 100 ms) and
  * forwards a row only when its fingerprint (SHA-256 over every field but {@code FModifyDate}) differs
  * from the stored one. No notices, routing, digests or trail: the floor for "exactly once, state per
  * key, emit on change".
@@ -51,6 +53,9 @@ public final class NaiveDedupTopology {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // the producer setting kdpipe's transformer uses, so the two differ in topology only (with Kafka's
+        // default of 5, transactions v2 refuses and retries out-of-order first batches: see transformer/README.md)
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         return p;
     }
 
