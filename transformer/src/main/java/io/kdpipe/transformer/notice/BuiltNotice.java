@@ -1,7 +1,6 @@
-package io.kdpipe.transformer.routing;
+package io.kdpipe.transformer.notice;
 
 import io.kdpipe.common.contract.CustomerRow;
-import io.kdpipe.transformer.notice.RoutedNotice;
 
 /**
  * A notice just built (in memory only), with the row behind it: the trail records both in one event.

@@ -1,8 +1,8 @@
-package io.kdpipe.transformer.routing;
+package io.kdpipe.transformer.notice;
 
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.transformer.change.Change;
-import io.kdpipe.transformer.notice.NoticeBuilder;
+import io.kdpipe.transformer.routing.Resolution;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
