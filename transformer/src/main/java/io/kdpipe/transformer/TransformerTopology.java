@@ -125,7 +125,7 @@ public final class TransformerTopology {
         p.put(DeadLetters.METRICS_CONFIG, metrics);
         // the digest stores are cached: a group's window and held notices reach their changelogs once per
         // commit, not once per notice. 500 ms (Streams' exactly-once default is 100 ms) lets a busy group
-        // gather more per write and costs at most half a second of latency (bench B1 and B5)
+        // gather more per write and costs at most half a second of latency (bench B1; B5 and B5-commit100ms)
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
         // one produce request at a time: with transactions v2 every transaction starts each partition at
         // sequence 0 (the epoch is bumped at each commit), and a second batch sent before the first was
