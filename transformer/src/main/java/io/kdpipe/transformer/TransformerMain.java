@@ -119,7 +119,8 @@ public final class TransformerMain implements AutoCloseable {
         // the session timeout (45 s); a crashed instance is still noticed by the timeout
         runtime.manage("kafka-streams", () -> streams.close(
                 CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT)));
-        TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(), TRAIL_READ_TIMEOUT);
+        TrailReader trailReader = new TrailReader(config.kafka().clientProperties(), config.kafka().topicPrefix(),
+                config.applicationId(), TRAIL_READ_TIMEOUT);
         runtime.route("/trail", new TrailAccess(config.trailToken(),
                 new TrailEndpoint(trailReader::read, TrailSettings.DEFAULTS, config.zone(), Clock.systemUTC(), this::ownsCustomer)));
         streams.start();

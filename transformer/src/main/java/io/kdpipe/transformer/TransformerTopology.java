@@ -12,18 +12,21 @@ import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.Detection;
 import io.kdpipe.transformer.digest.DigestBuilder;
 import io.kdpipe.transformer.digest.DigestProcessor;
-import io.kdpipe.transformer.digest.RoutedNotice;
 import io.kdpipe.transformer.errors.DeadLetters;
 import io.kdpipe.transformer.errors.RowDeserializationHandler;
 import io.kdpipe.transformer.errors.RowProcessingHandler;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.notice.BuildNotice;
+import io.kdpipe.transformer.notice.BuiltNotice;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
-import io.kdpipe.transformer.routing.RecipientResolver;
-import io.kdpipe.transformer.routing.BuildNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.routing.DirectoryUpdate;
+import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.serde.InternalSerdes;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -38,10 +41,10 @@ import org.apache.kafka.streams.state.Stores;
  * The transformer's topology, built the same way for production and for tests:
  *
  * <pre>
- * kingdee.customers.v1 ─ detect-changes [customer-state] ─ trail-verdict ─ kdpipe.trail.v1
- *     ─ each-change ─ build-notice (routed by the global store [directory] of dingtalk.directory.v1, kept by DirectoryUpdate)
+ * kingdee.customers.v1 ─ detect-changes [customer-state] ─ each-change
+ *     ─ build-notice (routed by the global store [directory] of dingtalk.directory.v1, kept by DirectoryUpdate)
  *     ─ trail-notice ─ kdpipe.trail.v1
- *                                                                   ─ key-by-recipients
+ *     ─ key-by-recipients
  *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
  * </pre>
  *
@@ -56,6 +59,9 @@ public final class TransformerTopology {
     public static final String DIGEST_PENDING_STORE = "digest-pending";
     public static final String NOTICES_REPARTITION = "notices-by-recipients";
 
+    /** {@code commit.interval.ms} unless {@code KAFKA_COMMIT_INTERVAL_MS} says otherwise. */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 500;
+
     private TransformerTopology() {
     }
 
@@ -64,9 +70,9 @@ public final class TransformerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STATE_STORE),
                 Serdes.String(), InternalSerdes.CUSTOMER_STATE.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_WINDOWS_STORE),
-                Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()));
+                Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
-                Serdes.String(), InternalSerdes.ROUTED_NOTICE.serde()));
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
         // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
         // an unreadable record never replaces the last readable entry, not even after a restart
@@ -82,23 +88,21 @@ public final class TransformerTopology {
                 config.digest().maxItems());
 
         String trail = config.topic(Topics.TRAIL);
-        KStream<String, Detection> detected = builder.stream(config.topic(Topics.CUSTOMERS),
+        KStream<String, BuiltNotice> built = builder.stream(config.topic(Topics.CUSTOMERS),
                         Consumed.with(Serdes.String(), CustomerRow.CODEC.serde()).withName("rows-source"))
                 .processValues(() -> new ChangeDetector(CUSTOMER_STATE_STORE, config.watchedFields(), config.notifySnapshot(),
-                        config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE);
-        detected.mapValues((key, detection) -> detection.trailEvent(key), Named.as("trail-verdict"))
-                .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-verdicts-sink"));
-
-        KStream<String, RoutedNotice> built = detected
+                        config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE)
                 .flatMapValues(Detection::changes, Named.as("each-change"))
                 .processValues(() -> new BuildNotice(DIRECTORY_STORE, notices), Named.as("build-notice"));
-        built.mapValues((key, routed) -> TrailEvent.notice(key, routed.notice()), Named.as("trail-notice"))
+        // one trail event per notice, with the row behind it; a row that builds nothing writes no trail event
+        built.mapValues((key, b) -> TrailEvent.notice(key, b.routed().notice(), b.row()), Named.as("trail-notice"))
                 .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink"));
-        built.selectKey((key, routed) -> Router.groupKey(routed.notice().recipients()), Named.as("key-by-recipients"))
+        built.map((key, b) -> KeyValue.pair(Router.groupKey(b.routed().notice().recipients()), b.routed()), Named.as("key-by-recipients"))
                 .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(InternalSerdes.ROUTED_NOTICE.serde()))
-                .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE, config.digest(), digests, metrics),
+                .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE,
+                                InternalSerdes.ROUTED_NOTICE.serde(), config.digest(), digests, metrics),
                         Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
                 .to(config.topic(Topics.NOTICES),
                         Produced.with(Serdes.String(), Notice.CODEC.serde()).withName("notices-sink"));
@@ -119,6 +123,16 @@ public final class TransformerTopology {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RowProcessingHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(Topics.ROWS_DLT));
         p.put(DeadLetters.METRICS_CONFIG, metrics);
+        // the digest stores are cached: a group's window and held notices reach their changelogs once per
+        // commit, not once per notice. 500 ms (Streams' exactly-once default is 100 ms) lets a busy group
+        // gather more per write and costs at most half a second of latency (bench B1; B5 and B5-commit100ms)
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        // one produce request at a time: with transactions v2 every transaction starts each partition at
+        // sequence 0 (the epoch is bumped at each commit), and a second batch sent before the first was
+        // appended is refused with a retriable OutOfOrderSequenceException (KAFKA-18202) and sent again
+        if (!p.containsKey(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION)) {
+            p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+        }
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         if (config.kafka().replicationFactor() > 0 && !p.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) {

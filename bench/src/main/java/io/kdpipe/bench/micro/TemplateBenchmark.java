@@ -2,7 +2,7 @@ package io.kdpipe.bench.micro;
 
 import java.util.concurrent.TimeUnit;
 
-import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.notice.NoticeBuilder;
 import io.kdpipe.transformer.routing.Resolution;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -102,6 +102,25 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
+    /** Committed records of {@code topic} (read from the start with {@code read_committed}; markers and aborted records not counted). */
+    public long committedRecords(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(null)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long n = 0;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        }
+    }
+
     /** Names of the topics that start with {@code prefix}. */
     public List<String> topicsStartingWith(String prefix) {
         try {

@@ -137,6 +137,8 @@ public final class TrailCommand implements Callable<Integer> {
         ConfigReader reader = new ConfigReader(ConfigSource.of(env));
         KafkaConfig kafka = KafkaConfig.read(reader);
         ZoneId zone = reader.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown in");
+        String transformerGroup = reader.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",
+                "the transformer's application id: row versions it has not processed yet are told apart");
         reader.validate();
         if (timeoutSeconds < 1 || limit < 1 || days < 1) {
             err.println("kdpipe trail: --timeout, --limit and --days must be at least 1");
@@ -147,8 +149,9 @@ public final class TrailCommand implements Callable<Integer> {
             return USAGE;
         }
         TrailStory.Query query = new TrailStory.Query(target.customer, org, target.notice, limit, Duration.ofDays(days));
-        TrailReader trailReader = new TrailReader(kafka.clientProperties(), kafka.topicPrefix(), Duration.ofSeconds(timeoutSeconds));
-        Optional<Trail> trail = new TrailStory(zone, clock).build(trailReader.read(), query);
+        TrailReader trailReader = new TrailReader(kafka.clientProperties(), kafka.topicPrefix(), transformerGroup,
+                Duration.ofSeconds(timeoutSeconds));
+        Optional<Trail> trail = new TrailStory(zone, clock).build(trailReader.read(query), query);
         if (trail.isEmpty()) {
             err.println("kdpipe trail: the trail knows no " + query.describe()
                     + (target.customer != null ? " (is the FNumber right? the trail starts when the transformer first reads the customer)" : ""));

@@ -7,20 +7,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One step of a customer's trail on {@code kdpipe.trail.v1}, keyed by the customer key
- * {@code {account}:{FCUSTID}}. The transformer writes one {@link Type#ROW} event per row version it
- * reads (what it concluded: the kinds of change found, or why nothing was sent) and one
- * {@link Type#NOTICE} event per notice it builds, in the same transaction as its other output.
+ * {@code {account}:{FCUSTID}}. The transformer writes one {@link Type#NOTICE} event per notice it
+ * builds, in the same transaction as its other output, carrying the row behind it (number,
+ * organization, phase, {@code FModifyDate}, salesperson, the notice's kind). A row that builds no
+ * notice writes nothing here: the trail reader tells why from the row versions on
+ * {@code kingdee.customers.v1}. {@link Type#ROW} events (one per row version read) were written by
+ * earlier versions and are still read.
  * Deliveries, dead letters, replays and redrives are not copied here: the trail reader joins them in
  * by notice id from the topics that already hold them.
  *
  * @param customerKey  {@code {account}:{FCUSTID}}
  * @param type         row verdict or notice built
  * @param at           the row record's timestamp (when it was extracted)
- * @param number       the customer's {@code FNumber}; null for a tombstone
+ * @param number       the customer's {@code FNumber}; null for a tombstone, and on NOTICE events of earlier versions
  * @param org          the use organization's number ({@code FUseOrgId.FNumber}), when the row has one
  * @param phase        the row's phase; null for a tombstone
  * @param modifiedAt   the row's {@code FModifyDate} (for a notice: of the row behind it)
- * @param kinds        ROW: the kinds of change found (empty when suppressed)
+ * @param kinds        ROW: the kinds of change found (empty when suppressed); NOTICE: the notice's kind
  * @param suppressed   ROW: why no notice was built ({@code MODIFY_DATE_ONLY}, {@code SNAPSHOT},
  *                     {@code OUT_OF_ORDER}, …), or null
  * @param salesperson  the row's salesperson number ({@code FSELLER.FNumber}), when set
@@ -85,6 +88,14 @@ public record TrailEvent(
                 kinds, suppressed,
                 row == null ? null : salesperson(row),
                 null, null, List.of(), List.of(), List.of());
+    }
+
+    /** A notice built about the customer from {@code row}: the notice and the row behind it. */
+    public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row) {
+        return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), row.text("FNumber"), org(row), row.phase(),
+                notice.provenance().sourceModifiedAt(), List.of(notice.kind().name()), null, salesperson(row),
+                notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
+                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
     }
 
     /** A notice built about the customer. */

@@ -1,16 +1,20 @@
 package io.kdpipe.common.trail;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.AuditRecord;
+import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Decoded;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.DirectoryEntry;
@@ -21,6 +25,7 @@ import io.kdpipe.common.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -34,21 +39,28 @@ public final class TrailReader {
 
     private final Map<String, Object> clientProperties;
     private final String topicPrefix;
+    private final String transformerGroup;
     private final Duration timeout;
 
     /**
      * @param clientProperties  Kafka client settings ({@code KafkaConfig.clientProperties()})
      * @param topicPrefix       prefix of every kdpipe topic
+     * @param transformerGroup  the transformer's application id (its consumer group), to tell the row
+     *                          versions it has processed from those still waiting; null when unknown
      * @param timeout           how long to wait for Kafka
      */
-    public TrailReader(Map<String, Object> clientProperties, String topicPrefix, Duration timeout) {
+    public TrailReader(Map<String, Object> clientProperties, String topicPrefix, String transformerGroup, Duration timeout) {
         this.clientProperties = Map.copyOf(clientProperties);
         this.topicPrefix = topicPrefix;
+        this.transformerGroup = transformerGroup;
         this.timeout = timeout;
     }
 
-    /** Reads all sources. */
-    public TrailSources read() {
+    /**
+     * Reads all sources; for a customer's trail also that customer's row versions on
+     * {@code kingdee.customers.v1} (every row is decoded to find them, only theirs are kept).
+     */
+    public TrailSources read(TrailStory.Query query) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.keySet().removeIf(k -> k.startsWith("transactional") || k.equals(ConsumerConfig.GROUP_ID_CONFIG));
         // only what the services committed: an aborted transaction's notices never happened
@@ -91,13 +103,70 @@ public final class TrailReader {
                 names.put(ok.value().userId(), ok.value().name());
             }
         });
+        List<TrailSources.RowVersion> rows = new ArrayList<>();
+        String rowsTopic = Topics.CUSTOMERS.name(topicPrefix);
+        if (query.customer() != null) {
+            Map<TopicPartition, Long> processedUpTo = processedUpTo(props, rowsTopic);
+            Set<String> keys = new HashSet<>();
+            sinks.put(rowsTopic, r -> {
+                String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                Long upTo = processedUpTo.get(new TopicPartition(r.topic(), r.partition()));
+                boolean processed = upTo == null || r.offset() < upTo;
+                Instant at = Instant.ofEpochMilli(r.timestamp());
+                if (r.value() == null) {
+                    if (keys.contains(key)) {
+                        rows.add(new TrailSources.RowVersion(key, at, null, processed));
+                    }
+                } else if (CustomerRow.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<CustomerRow> ok
+                        && query.customer().equals(ok.value().text("FNumber"))
+                        && (query.org() == null || query.org().equals(org(ok.value())))) {
+                    keys.add(key);
+                    rows.add(new TrailSources.RowVersion(key, at, ok.value(), processed));
+                }
+            });
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            readAll(consumer, sinks);
+            readAll(consumer, sinks, rowsTopic);
         }
         notices.sort(Comparator.comparingLong(writtenAt::get));
         deliveries.sort(Comparator.comparingLong(writtenAt::get));
         deadLetters.sort(Comparator.comparing(TrailSources.DeadLetter::at));
-        return new TrailSources(trail, notices, deliveries, deadLetters, audit, names);
+        return new TrailSources(trail, notices, deliveries, deadLetters, audit, names, rows);
+    }
+
+    /**
+     * Per partition of the rows topic, the transformer's committed offset: the versions below it are
+     * processed. Empty when the group is unknown or cannot be asked (then every version counts as processed).
+     */
+    private Map<TopicPartition, Long> processedUpTo(Map<String, Object> props, String rowsTopic) {
+        Map<TopicPartition, Long> upTo = new HashMap<>();
+        if (transformerGroup == null) {
+            return upTo;
+        }
+        Map<String, Object> groupProps = new HashMap<>(props);
+        groupProps.put(ConsumerConfig.GROUP_ID_CONFIG, transformerGroup);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(groupProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = c.partitionsFor(rowsTopic, timeout);
+            if (infos == null) {
+                return upTo;
+            }
+            Set<TopicPartition> partitions = new HashSet<>();
+            infos.forEach(p -> partitions.add(new TopicPartition(rowsTopic, p.partition())));
+            // committed() only fetches the group's offsets: it neither joins the group nor commits
+            c.committed(partitions, timeout).forEach((tp, o) -> {
+                if (o != null) {
+                    upTo.put(tp, o.offset());
+                }
+            });
+        } catch (KafkaException e) {
+            upTo.clear();
+        }
+        return upTo;
+    }
+
+    private static String org(CustomerRow row) {
+        String org = row.text("FUseOrgId.FNumber");
+        return org != null ? org : row.text("FUseOrgId_FNumber");
     }
 
     private static <T> void decode(Decoded<T> decoded, List<T> into, Map<Object, Long> writtenAt, long timestamp) {
@@ -110,7 +179,8 @@ public final class TrailReader {
     }
 
     /** Reads every partition of the given topics from the start to the end offsets found at the start. */
-    private void readAll(KafkaConsumer<byte[], byte[]> consumer, Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks) {
+    private void readAll(KafkaConsumer<byte[], byte[]> consumer, Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks,
+            String withTombstones) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String name : sinks.keySet()) {
             List<PartitionInfo> infos = consumer.partitionsFor(name, timeout);
@@ -127,7 +197,8 @@ public final class TrailReader {
                 throw new TimeoutException("reading the trail's topics took longer than " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                if (r.value() != null && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                if ((r.value() != null || r.topic().equals(withTombstones))
+                        && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
                     sinks.get(r.topic()).accept(r);
                 }
             }

@@ -18,14 +18,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.AuditRecord;
+import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
 
 /**
- * Assembles a {@link Trail} from {@link TrailSources}: the transformer's row verdicts and notices for
- * the customer, joined by notice id to deliveries, dead letters, resends and the audit log's replays
+ * Assembles a {@link Trail} from {@link TrailSources}: the notices the transformer built for the
+ * customer with the rows behind them, why its other row versions built nothing, joined by notice id to deliveries, dead letters, resends and the audit log's replays
  * and redrives. The conclusion is the outcome of the most recent event.
  */
 public final class TrailStory {
@@ -61,7 +63,7 @@ public final class TrailStory {
     }
 
     /** {@code rank} orders events of the same instant: trail events (in topic order), notices, operator runs, outcomes. */
-    private record Item(Trail.Entry entry, int rank, int seq, String conclusionIfLast) {
+    private record Item(Trail.Entry entry, int rank, long position, int seq, String conclusionIfLast) {
     }
 
     private final class Assembly {
@@ -70,6 +72,8 @@ public final class TrailStory {
         private final Map<String, Notice> notices = new HashMap<>();
         private final Map<String, TrailEvent> built = new HashMap<>();
         private final List<Item> items = new ArrayList<>();
+        /** Row version ({@code key|FModifyDate}) → its first position among the rows read. */
+        private final Map<String, Integer> positions = new HashMap<>();
 
         Assembly(TrailSources s, Query q) {
             this.s = s;
@@ -77,6 +81,10 @@ public final class TrailStory {
             s.notices().forEach(n -> notices.putIfAbsent(n.id(), n));
             s.deadLetters().forEach(d -> notices.putIfAbsent(d.notice().id(), d.notice()));
             s.trail().stream().filter(e -> e.type() == TrailEvent.Type.NOTICE).forEach(e -> built.putIfAbsent(e.noticeId(), e));
+            for (int i = 0; i < s.rows().size(); i++) {
+                TrailSources.RowVersion v = s.rows().get(i);
+                positions.putIfAbsent(version(v.customerKey(), v.row() == null ? null : v.row().modifiedAt()), i);
+            }
         }
 
         Optional<Trail> build() {
@@ -93,10 +101,14 @@ public final class TrailStory {
                 }
                 notices.values().stream().filter(n -> q.noticeId().equals(n.provenance().replayOf())).forEach(n -> ids.add(n.id()));
             } else {
+                // ROW events of earlier versions, NOTICE events (they carry the row), and the row versions
                 s.trail().stream()
-                        .filter(e -> e.type() == TrailEvent.Type.ROW && q.customer().equals(e.number())
-                                && (q.org() == null || q.org().equals(e.org())))
+                        .filter(e -> q.customer().equals(e.number()) && (q.org() == null || q.org().equals(e.org())))
                         .forEach(e -> keys.add(e.customerKey()));
+                s.rows().stream()
+                        .filter(v -> v.row() != null && q.customer().equals(v.row().text("FNumber"))
+                                && (q.org() == null || q.org().equals(org(v.row()))))
+                        .forEach(v -> keys.add(v.customerKey()));
                 if (keys.isEmpty()) {
                     return Optional.empty();
                 }
@@ -104,12 +116,16 @@ public final class TrailStory {
                 notices.values().stream().filter(n -> n.customerKeys().stream().anyMatch(keys::contains)).forEach(n -> ids.add(n.id()));
             }
             rows(keys, ids);
+            if (q.noticeId() == null) {
+                rowVersions(keys);
+            }
             noticesBuilt(ids);
             deliveries(ids);
             Set<String> ourDeadLetters = deadLetters(ids);
             audit(ids, ourDeadLetters);
 
-            items.sort(Comparator.comparing((Item i) -> i.entry().at()).thenComparingInt(Item::rank).thenComparingInt(Item::seq));
+            items.sort(Comparator.comparing((Item i) -> i.entry().at()).thenComparingInt(Item::rank)
+                    .thenComparingLong(Item::position).thenComparingInt(Item::seq));
             Instant since = clock.instant().minus(q.window());
             List<Item> inWindow = items.stream().filter(i -> !i.entry().at().isBefore(since)).toList();
             String conclusion = inWindow.isEmpty()
@@ -125,10 +141,25 @@ public final class TrailStory {
             if (q.noticeId() != null) {
                 ids.stream().map(this::modifiedAt).filter(Objects::nonNull).forEach(versions::add);
             }
+            Set<String> rowEvents = new HashSet<>();
+            s.trail().stream().filter(e -> e.type() == TrailEvent.Type.ROW).forEach(e -> rowEvents.add(version(e.customerKey(), e.modifiedAt())));
+            Set<String> rowLines = new HashSet<>();
             for (TrailEvent e : s.trail()) {
                 if (e.type() == TrailEvent.Type.NOTICE && ids.contains(e.noticeId()) && built.get(e.noticeId()) == e) {
+                    String version = version(e.customerKey(), e.modifiedAt());
+                    // the row behind a notice, once per row version (all its kinds), unless an earlier version's ROW event tells it
+                    if (e.number() != null && !rowEvents.contains(version) && rowLines.add(version + "@" + e.at())) {
+                        List<String> kinds = s.trail().stream()
+                                .filter(o -> o.type() == TrailEvent.Type.NOTICE && o.customerKey().equals(e.customerKey())
+                                        && Objects.equals(o.modifiedAt(), e.modifiedAt()) && o.at().equals(e.at()))
+                                .flatMap(o -> o.kinds().stream()).distinct().toList();
+                        add(e.at(), "row", e.customerKey(), null, head(e.modifiedAt(), e.phase(), e.salesperson()) + ": "
+                                + String.join(", ", kinds), 0, position(version), "change found (" + String.join(", ", kinds)
+                                + "), no notice built yet");
+                    }
                     add(e.at(), "notice", e.customerKey(), e.noticeId(), "notice " + e.noticeId() + " (" + e.noticeKind()
-                            + ") built for " + recipients(e.userIds(), e.deptIds()) + routingSuffix(e.routing(), e.unresolved()), 0, null);
+                            + ") built for " + recipients(e.userIds(), e.deptIds()) + routingSuffix(e.routing(), e.unresolved()), 0,
+                            position(version), null);
                     continue;
                 }
                 if (e.type() != TrailEvent.Type.ROW || !keys.contains(e.customerKey())) {
@@ -137,9 +168,7 @@ public final class TrailStory {
                 if (q.noticeId() != null && !versions.contains(e.modifiedAt())) {
                     continue;
                 }
-                String head = e.modifiedAt() == null ? "row deleted"
-                        : "row FModifyDate " + time.format(e.modifiedAt()) + " (" + e.phase()
-                        + (e.salesperson() == null ? "" : ", salesperson " + e.salesperson()) + ")";
+                String head = head(e.modifiedAt(), e.phase(), e.salesperson());
                 if (e.suppressed() != null) {
                     String why = suppression(e.suppressed());
                     add(e.at(), "suppressed", e.customerKey(), null, head + ": no notice — " + why, 0, "not sent: " + why
@@ -149,6 +178,78 @@ public final class TrailStory {
                             "change found (" + String.join(", ", e.kinds()) + "), no notice built yet");
                 }
             }
+        }
+
+        /**
+         * The row versions on {@code kingdee.customers.v1} that built no notice: why, told the way the
+         * change detector decided it (compared with the version before), or that the transformer has not
+         * processed them yet. Versions a trail event tells (a notice built, or a ROW event of an earlier
+         * version) are left to it.
+         */
+        private void rowVersions(Set<String> keys) {
+            Set<String> told = new HashSet<>();
+            Set<String> toldAt = new HashSet<>();
+            for (TrailEvent e : s.trail()) {
+                if (keys.contains(e.customerKey())) {
+                    told.add(version(e.customerKey(), e.modifiedAt()));
+                    if (e.type() == TrailEvent.Type.ROW) {
+                        toldAt.add(version(e.customerKey(), e.modifiedAt()) + "@" + e.at());
+                    }
+                }
+            }
+            Map<String, CustomerRow> last = new HashMap<>();
+            for (int i = 0; i < s.rows().size(); i++) {
+                TrailSources.RowVersion v = s.rows().get(i);
+                String key = v.customerKey();
+                if (!keys.contains(key)) {
+                    continue;
+                }
+                CustomerRow row = v.row();
+                Instant modifiedAt = row == null ? null : row.modifiedAt();
+                CustomerRow before = last.get(key);
+                String reason;
+                if (row == null) {
+                    reason = "TOMBSTONE";
+                    last.remove(key);
+                } else if (before != null && modifiedAt.isBefore(before.modifiedAt())) {
+                    reason = "OUT_OF_ORDER";
+                } else {
+                    last.put(key, row);
+                    if (before != null && modifiedAt.equals(before.modifiedAt())) {
+                        reason = "DUPLICATE";
+                    } else if (told.contains(version(key, modifiedAt))) {
+                        continue; // a notice (or an earlier version's ROW event) tells this version
+                    } else if (before != null && sameButModifyDate(before, row)) {
+                        reason = "MODIFY_DATE_ONLY";
+                    } else if (row.phase() == CustomerRow.Phase.SNAPSHOT) {
+                        reason = "SNAPSHOT";
+                    } else {
+                        reason = before == null ? "NO_CHANGE_FOUND" : "UNWATCHED_FIELDS_ONLY";
+                    }
+                }
+                if (toldAt.contains(version(key, modifiedAt) + "@" + v.at())) {
+                    continue;
+                }
+                String head = head(modifiedAt, row == null ? null : row.phase(), row == null ? null : salesperson(row));
+                String when = modifiedAt == null ? "" : " (FModifyDate " + time.format(modifiedAt) + ")";
+                if (!v.processed()) {
+                    add(v.at(), "row", key, null, head + ": not processed by the transformer yet", 0, i,
+                            "waiting for the transformer" + when);
+                } else {
+                    String why = suppression(reason);
+                    add(v.at(), "suppressed", key, null, head + ": no notice — " + why, 0, i, "not sent: " + why + when);
+                }
+            }
+        }
+
+        private long position(String version) {
+            Integer p = positions.get(version);
+            return p == null ? Long.MAX_VALUE : p;
+        }
+
+        private String head(Instant modifiedAt, CustomerRow.Phase phase, String salesperson) {
+            return modifiedAt == null ? "row deleted"
+                    : "row FModifyDate " + time.format(modifiedAt) + " (" + phase + (salesperson == null ? "" : ", salesperson " + salesperson) + ")";
         }
 
         private void noticesBuilt(Set<String> ids) {
@@ -411,7 +512,13 @@ public final class TrailStory {
         }
 
         private void add(Instant at, String type, String key, String noticeId, String text, int rank, String conclusionIfLast) {
-            items.add(new Item(new Trail.Entry(at, type, key, noticeId, text), rank, items.size(), conclusionIfLast));
+            add(at, type, key, noticeId, text, rank, Long.MAX_VALUE, conclusionIfLast);
+        }
+
+        /** {@code position}: among the trail's own lines of one instant, where the row version they tell stands on the rows topic. */
+        private void add(Instant at, String type, String key, String noticeId, String text, int rank, long position,
+                String conclusionIfLast) {
+            items.add(new Item(new Trail.Entry(at, type, key, noticeId, text), rank, position, items.size(), conclusionIfLast));
         }
     }
 
@@ -437,6 +544,28 @@ public final class TrailStory {
         }).collect(Collectors.joining("; "));
     }
 
+    private static String version(String customerKey, Instant modifiedAt) {
+        return customerKey + "|" + modifiedAt;
+    }
+
+    private static boolean sameButModifyDate(CustomerRow a, CustomerRow b) {
+        Map<String, JsonNode> x = new HashMap<>(a.fields());
+        Map<String, JsonNode> y = new HashMap<>(b.fields());
+        x.remove("FModifyDate");
+        y.remove("FModifyDate");
+        return x.equals(y);
+    }
+
+    private static String org(CustomerRow row) {
+        String org = row.text("FUseOrgId.FNumber");
+        return org != null ? org : row.text("FUseOrgId_FNumber");
+    }
+
+    private static String salesperson(CustomerRow row) {
+        String seller = row.text("FSELLER_FNumber");
+        return seller != null ? seller : row.text("FSELLER.FNumber");
+    }
+
     static String suppression(String reason) {
         return switch (reason) {
             case "DUPLICATE" -> "the same row version again";
@@ -445,6 +574,7 @@ public final class TrailStory {
             case "SNAPSHOT" -> "snapshot row, stored silently (KDPIPE_NOTIFY_SNAPSHOT=false)";
             case "OUT_OF_ORDER" -> "out of order (older FModifyDate than the version already seen)";
             case "TOMBSTONE" -> "customer deleted from kingdee.customers.v1";
+            case "NO_CHANGE_FOUND" -> "no change a person is told about (the version before is no longer on kingdee.customers.v1)";
             default -> reason;
         };
     }

@@ -14,10 +14,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Compares each row with the last-seen state of its customer and forwards one {@link Detection} per
- * row: a {@link Change} per kind it shows ({@code CREATED}, {@code APPROVED}, {@code FORBIDDEN},
- * {@code ENABLED}, {@code CHANGED}), or the reason it shows nothing a person cares about (also
- * counted). The verdict feeds the customer's trail; the changes feed notice building.
+ * Compares each row with the last-seen state of its customer. A row that shows a change forwards one
+ * {@link Detection} with a {@link Change} per kind ({@code CREATED}, {@code APPROVED}, {@code FORBIDDEN},
+ * {@code ENABLED}, {@code CHANGED}) to notice building; a row that shows nothing a person cares about
+ * is counted by reason and forwards nothing (the trail reader tells its reason from the row versions).
+ * The state is written only when it changes.
  */
 public final class ChangeDetector implements FixedKeyProcessor<String, CustomerRow, Detection> {
 
@@ -66,7 +67,10 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             return;
         }
         CustomerState next = CustomerState.of(row, watchedFields, fingerprint);
-        store.put(key, next);
+        if (!next.equals(previous)) {
+            // the same row version again changes nothing: no store write, no changelog record
+            store.put(key, next);
+        }
         boolean silentSnapshot = row.phase() == CustomerRow.Phase.SNAPSHOT && !notifySnapshot;
 
         if (previous == null) {
@@ -141,13 +145,11 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
     }
 
     private void forward(FixedKeyRecord<String, CustomerRow> record, List<Change> changes) {
-        context.forward(record.withValue(new Detection(record.value(), changes, null, record.timestamp())));
+        context.forward(record.withValue(new Detection(record.value(), changes, record.timestamp())));
     }
 
+    /** Counted only: nothing is forwarded, so a row that builds nothing costs no write beyond its state. */
     private void suppress(FixedKeyRecord<String, CustomerRow> record, SuppressReason reason) {
         metrics.suppressed(reason.name());
-        if (record.key() != null) {
-            context.forward(record.withValue(new Detection(record.value(), List.of(), reason, record.timestamp())));
-        }
     }
 }

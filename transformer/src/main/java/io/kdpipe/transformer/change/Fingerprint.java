@@ -14,8 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Json;
-import io.kdpipe.transformer.serde.Binary;
-import io.kdpipe.transformer.serde.ByteSink;
+import io.kdpipe.transformer.binary.Binary;
+import io.kdpipe.transformer.binary.ByteSink;
 
 /**
  * Fingerprints of a row's fields except {@code FModifyDate}, so a save that moved only unwatched

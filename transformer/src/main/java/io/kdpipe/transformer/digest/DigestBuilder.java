@@ -16,6 +16,7 @@ import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.kdpipe.transformer.notice.NoticeIds;
 import io.kdpipe.transformer.notice.NoticeTemplates;
+import io.kdpipe.transformer.notice.RoutedNotice;
 
 /**
  * Folds held notices into as few {@code DIGEST} notices as fit: each lists at most

@@ -6,6 +6,10 @@ import java.util.List;
 
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.notice.RoutedNotice;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -19,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Folds bursts per recipient group. A group's window opens (wall clock) at its first notice and
  * lasts {@link DigestSettings#window()}. The first {@link DigestSettings#threshold()} notices of a
  * window pass at once, unchanged; later ones are held in {@code digest-pending} and go out as
- * {@code DIGEST} notices when the window ends (or early, when {@code maxPending} are held). A
+ * {@code DIGEST} notices when the window ends (or early, when {@code maxPending} are held; they are
+ * kept several to a {@code digest-pending} value, {@link PendingChunks}). A
  * window that ends with a single held notice sends that notice as it was. A notice without
  * recipients is never folded: it passes alone, so it can be re-routed on its own later.
  *
@@ -38,11 +43,18 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
     private final TransformerMetrics metrics;
     private ProcessorContext<String, Notice> context;
     private KeyValueStore<String, DigestWindow> windows;
-    private KeyValueStore<String, RoutedNotice> pending;
+    private final Serializer<RoutedNotice> noticeWriter;
+    private final Deserializer<RoutedNotice> noticeReader;
+    private KeyValueStore<String, byte[]> pending;
 
-    public DigestProcessor(String windowsStore, String pendingStore, DigestSettings settings, DigestBuilder builder,
-            TransformerMetrics metrics) {
+    /**
+     * @param noticeSerde  encodes the held notices inside {@code pendingStore}'s values ({@link PendingChunks})
+     */
+    public DigestProcessor(String windowsStore, String pendingStore, Serde<RoutedNotice> noticeSerde, DigestSettings settings,
+            DigestBuilder builder, TransformerMetrics metrics) {
         this.windowsStore = windowsStore;
+        this.noticeWriter = noticeSerde.serializer();
+        this.noticeReader = noticeSerde.deserializer();
         this.pendingStore = pendingStore;
         this.settings = settings;
         this.builder = builder;
@@ -82,8 +94,10 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
             emit(record.withValue(routed.notice()));
             return;
         }
-        pending.put(pendingKey(group, window.nextSeq()), routed);
-        window = window.held();
+        String chunkKey = pendingKey(group, window.nextSeq());
+        byte[] chunk = PendingChunks.append(pending.get(chunkKey), noticeWriter.serialize(pendingStore, routed));
+        pending.put(chunkKey, chunk);
+        window = window.held(PendingChunks.full(chunk));
         if (window.pending() >= settings.maxPending()) {
             flushPending(group, window, now);
             window = window.flushed();
@@ -121,11 +135,13 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
         }
         List<String> keys = new ArrayList<>();
         List<RoutedNotice> items = new ArrayList<>();
-        try (KeyValueIterator<String, RoutedNotice> it = pending.prefixScan(group + SEPARATOR, PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<String, byte[]> it = pending.prefixScan(group + SEPARATOR, PREFIX_SERIALIZER)) {
             while (it.hasNext()) {
-                KeyValue<String, RoutedNotice> kv = it.next();
+                KeyValue<String, byte[]> kv = it.next();
                 keys.add(kv.key);
-                items.add(kv.value);
+                for (byte[] item : PendingChunks.items(kv.value)) {
+                    items.add(noticeReader.deserialize(pendingStore, item));
+                }
             }
         }
         keys.forEach(pending::delete);

@@ -9,7 +9,7 @@ import io.kdpipe.common.contract.Versioned;
  *
  * @param startMs  wall-clock time of the window's first notice
  * @param count    notices seen in the window
- * @param nextSeq  sequence number of the next held notice (orders {@code digest-pending} keys)
+ * @param nextSeq  sequence number of the {@code digest-pending} value held notices go into (orders its keys)
  * @param pending  notices held for the digest
  */
 public record DigestWindow(int schemaVersion, long startMs, int count, long nextSeq, int pending) implements Versioned {
@@ -25,8 +25,9 @@ public record DigestWindow(int schemaVersion, long startMs, int count, long next
         return new DigestWindow(VERSION, startMs, count + 1, nextSeq, pending);
     }
 
-    DigestWindow held() {
-        return new DigestWindow(VERSION, startMs, count, nextSeq + 1, pending + 1);
+    /** One more notice held; {@code chunkFull}: the {@code digest-pending} value it went into takes no more, the next opens a new one. */
+    DigestWindow held(boolean chunkFull) {
+        return new DigestWindow(VERSION, startMs, count, chunkFull ? nextSeq + 1 : nextSeq, pending + 1);
     }
 
     DigestWindow flushed() {

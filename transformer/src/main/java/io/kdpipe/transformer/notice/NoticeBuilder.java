@@ -12,7 +12,6 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.routing.Router;
 import io.kdpipe.transformer.change.Change;
 import io.kdpipe.transformer.change.FieldChange;
-import io.kdpipe.transformer.digest.RoutedNotice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.routing.Resolution;

@@ -1,5 +1,7 @@
 package io.kdpipe.transformer.serde;
 
+import io.kdpipe.transformer.binary.ByteSink;
+import io.kdpipe.transformer.binary.ByteSource;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

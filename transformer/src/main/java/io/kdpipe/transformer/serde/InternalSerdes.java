@@ -9,16 +9,16 @@ import java.util.TreeMap;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
-import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 
-import static io.kdpipe.transformer.serde.Binary.readInstant;
-import static io.kdpipe.transformer.serde.Binary.readJson;
-import static io.kdpipe.transformer.serde.Binary.readString;
-import static io.kdpipe.transformer.serde.Binary.readStrings;
-import static io.kdpipe.transformer.serde.Binary.writeInstant;
-import static io.kdpipe.transformer.serde.Binary.writeJson;
-import static io.kdpipe.transformer.serde.Binary.writeString;
-import static io.kdpipe.transformer.serde.Binary.writeStrings;
+import static io.kdpipe.transformer.binary.Binary.readInstant;
+import static io.kdpipe.transformer.binary.Binary.readJson;
+import static io.kdpipe.transformer.binary.Binary.readString;
+import static io.kdpipe.transformer.binary.Binary.readStrings;
+import static io.kdpipe.transformer.binary.Binary.writeInstant;
+import static io.kdpipe.transformer.binary.Binary.writeJson;
+import static io.kdpipe.transformer.binary.Binary.writeString;
+import static io.kdpipe.transformer.binary.Binary.writeStrings;
 
 /**
  * The binary layouts (format {@link InternalSerde#BINARY_V1}) of the transformer's internal values.

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -37,7 +37,7 @@ public final class TrailEndpoint implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(TrailEndpoint.class);
 
-    private final Supplier<TrailSources> sources;
+    private final Function<TrailStory.Query, TrailSources> sources;
     private final TrailStory story;
     private final TrailSettings settings;
     private final Predicate<String> ownsCustomerKey;
@@ -48,7 +48,7 @@ public final class TrailEndpoint implements HttpHandler {
      * @param ownsCustomerKey  whether this instance holds the active task for a customer key; reported
      *                         as {@code ownedByThisInstance}, for diagnosis (the answer does not depend on it)
      */
-    public TrailEndpoint(Supplier<TrailSources> sources, TrailSettings settings, ZoneId zone, Clock clock,
+    public TrailEndpoint(Function<TrailStory.Query, TrailSources> sources, TrailSettings settings, ZoneId zone, Clock clock,
             Predicate<String> ownsCustomerKey) {
         this.sources = sources;
         this.ownsCustomerKey = ownsCustomerKey;
@@ -83,7 +83,7 @@ public final class TrailEndpoint implements HttpHandler {
             }
             Optional<Trail> trail;
             try {
-                trail = story.build(sources.get(), query);
+                trail = story.build(sources.apply(query), query);
             } catch (RuntimeException e) {
                 log.warn("Cannot read the trail for {}: {}", query.describe(), e.toString());
                 respond(ex, 503, error("cannot read Kafka: " + e.getMessage()));

@@ -18,11 +18,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdpipe.transformer.binary.Binary;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
-import io.kdpipe.transformer.digest.RoutedNotice;
+import io.kdpipe.transformer.notice.RoutedNotice;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 

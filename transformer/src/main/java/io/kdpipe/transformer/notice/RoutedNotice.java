@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.digest;
+package io.kdpipe.transformer.notice;
 
 import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.Notice;

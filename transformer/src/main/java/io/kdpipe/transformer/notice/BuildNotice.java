@@ -1,9 +1,8 @@
-package io.kdpipe.transformer.routing;
+package io.kdpipe.transformer.notice;
 
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.transformer.change.Change;
-import io.kdpipe.transformer.digest.RoutedNotice;
-import io.kdpipe.transformer.notice.NoticeBuilder;
+import io.kdpipe.transformer.routing.Resolution;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -15,11 +14,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * is processed: the salesperson, the previous one and the department are all looked up there, as
  * the routing policy needs them.
  */
-public final class BuildNotice implements FixedKeyProcessor<String, Change, RoutedNotice> {
+public final class BuildNotice implements FixedKeyProcessor<String, Change, BuiltNotice> {
 
     private final String directoryStore;
     private final NoticeBuilder builder;
-    private FixedKeyProcessorContext<String, RoutedNotice> context;
+    private FixedKeyProcessorContext<String, BuiltNotice> context;
     private KeyValueStore<String, ?> directory;
 
     public BuildNotice(String directoryStore, NoticeBuilder builder) {
@@ -28,14 +27,14 @@ public final class BuildNotice implements FixedKeyProcessor<String, Change, Rout
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, RoutedNotice> context) {
+    public void init(FixedKeyProcessorContext<String, BuiltNotice> context) {
         this.context = context;
         this.directory = context.getStateStore(directoryStore);
     }
 
     @Override
     public void process(FixedKeyRecord<String, Change> record) {
-        context.forward(record.withValue(builder.build(new Resolution(record.value(), this::entry))));
+        context.forward(record.withValue(new BuiltNotice(record.value().row(), builder.build(new Resolution(record.value(), this::entry)))));
     }
 
     private DirectoryEntry entry(String key) {

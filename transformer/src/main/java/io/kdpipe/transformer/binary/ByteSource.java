@@ -1,4 +1,4 @@
-package io.kdpipe.transformer.serde;
+package io.kdpipe.transformer.binary;
 
 import java.io.InputStream;
 
