@@ -39,11 +39,7 @@ public final class Services {
 
     public static Map<String, String> extractorEnv(String bootstrap, String prefix, KingdeeSandbox kingdee, String id) {
         Map<String, String> env = kafkaEnv(bootstrap, prefix);
-        var o = kingdee.options();
-        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
-        env.put("KINGDEE_ACCT_ID", o.acctId());
-        env.put("KINGDEE_USERNAME", o.username());
-        env.put("KINGDEE_PASSWORD", o.password());
+        env.putAll(kingdee.serviceSettings());
         env.put("KDPIPE_EXTRACTOR_GROUP_ID", id + "-extractor");
         env.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", id + "-extractor-tx");
         return env;
@@ -58,10 +54,7 @@ public final class Services {
 
     public static Map<String, String> notifierEnv(String bootstrap, String prefix, DingTalkSandbox dingTalk, String id) {
         Map<String, String> env = kafkaEnv(bootstrap, prefix);
-        env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-        env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
-        env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
-        env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+        env.putAll(dingTalk.serviceSettings());
         env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
         env.put("NOTIFIER_GROUP_ID", id + "-notifier");
         env.put("NOTIFIER_TRANSACTIONAL_ID", id + "-notifier-tx");

@@ -242,10 +242,7 @@ class DeliveryTruthIT {
     private static Map<String, String> notifierEnv(Map<String, String> env, DingTalkSandbox sandbox) {
         Map<String, String> n = new HashMap<>(env);
         n.put("KDPIPE_HTTP_PORT", "0");
-        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
-        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
+        n.putAll(sandbox.serviceSettings());
         n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
         n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
         n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");

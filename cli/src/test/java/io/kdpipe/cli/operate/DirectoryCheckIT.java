@@ -132,9 +132,7 @@ class DirectoryCheckIT {
 
     private static Map<String, String> withDingTalk(OperateFixture fx, DingTalkSandbox sandbox) {
         Map<String, String> env = new HashMap<>(fx.env);
-        env.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        env.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        env.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
+        env.putAll(sandbox.serviceSettings());
         return env;
     }
 

@@ -52,9 +52,7 @@ class DirectoryIT {
             assertThat(imported.exitCode()).as(imported.toString()).isZero();
             assertThat(imported.out()).contains("Wrote 3 entries").contains("2 without a userid");
 
-            fx.env.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-            fx.env.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-            fx.env.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
+            fx.env.putAll(sandbox.serviceSettings());
             Cli.Result resolved = fx.run("directory", "resolve");
 
             assertThat(resolved.exitCode()).as(resolved.toString()).isEqualTo(ExitCodes.INCOMPLETE);

@@ -109,10 +109,7 @@ final class OperateFixture implements AutoCloseable {
     void startNotifier(DingTalkSandbox sandbox, Map<String, String> settings) {
         Map<String, String> n = new HashMap<>(env);
         n.put("KDPIPE_HTTP_PORT", "0");
-        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
-        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
+        n.putAll(sandbox.serviceSettings());
         n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
         n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
