@@ -30,7 +30,6 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
@@ -42,7 +41,6 @@ import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -227,24 +225,15 @@ class DeliveryTruthIT {
 
     // ---- helpers
 
+    /** The test's settings, with one notifier group for every notifier of the test. */
     private static Map<String, String> env(KafkaBroker broker, String prefix) {
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KDPIPE_TOPIC_PREFIX", prefix);
-        env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        Map<String, String> env = OperateFixture.pipelineEnv(broker, prefix);
         env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         return env;
     }
 
     private static Map<String, String> notifierEnv(Map<String, String> env, DingTalkSandbox sandbox) {
-        Map<String, String> n = new HashMap<>(env);
-        n.put("KDPIPE_HTTP_PORT", "0");
-        n.putAll(sandbox.serviceSettings());
-        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        Map<String, String> n = OperateFixture.notifierEnv(env, sandbox);
         n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
         n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
         return n;

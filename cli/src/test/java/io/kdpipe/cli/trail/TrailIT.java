@@ -25,13 +25,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.kdpipe.cli.Kdpipe;
 import io.kdpipe.cli.operate.OperateContext;
+import io.kdpipe.cli.operate.OperateFixture;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
@@ -43,7 +43,6 @@ import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.transformer.TransformerConfig;
 import io.kdpipe.transformer.TransformerMain;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -71,13 +70,7 @@ class TrailIT {
     @Test
     void theTrailTellsWhatHappenedToTheCustomerAtEachStep(KafkaBroker broker, @TempDir Path stateA, @TempDir Path stateB) throws Exception {
         String prefix = TestNames.topicPrefix();
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KDPIPE_TOPIC_PREFIX", prefix);
-        env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        Map<String, String> env = OperateFixture.pipelineEnv(broker, prefix);
         // only the current salesperson, so a change to one without a userid reaches nobody
         env.put("KDPIPE_ROUTE_CHANGED", "salesperson");
 
@@ -227,12 +220,7 @@ class TrailIT {
     }
 
     private static ServiceRuntime notifier(Map<String, String> env, DingTalkSandbox sandbox) {
-        Map<String, String> n = new HashMap<>(env);
-        n.put("KDPIPE_HTTP_PORT", "0");
-        n.putAll(sandbox.serviceSettings());
-        n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
-        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        Map<String, String> n = OperateFixture.notifierEnv(env, sandbox);
         // the sandbox restart breaks the notifier's connection once: retry soon
         n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
         n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
