@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +119,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldAcceptUnknownAndDepartedUsersAndReportThemOnlyOnceTheTaskHasFinished() throws Exception {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-28T02:00:00Z"));
         start(SandboxOptions.builder().clock(clock).resultDelay(Duration.ofSeconds(60)));
         sandbox.depart("user-0002");
         String token = token();
@@ -165,30 +167,6 @@ class DingTalkSandboxTest {
                 .get("errcode").asInt()).isZero();
         assertThat(sandbox.contactsCalls()).isEqualTo(6);
         assertThat(sandbox.stats().countedCalls()).as("contacts calls are free").isZero();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-28T02:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
     }
 
     @Test
