@@ -142,10 +142,7 @@ class MetricsScrapeIT {
 
     private ServiceRuntime startNotifier(DingTalkSandbox dingTalk) {
         Map<String, String> env = new HashMap<>(kafkaEnv());
-        env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-        env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
-        env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
-        env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+        env.putAll(dingTalk.serviceSettings());
         env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
         env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         env.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
@@ -173,11 +170,7 @@ class MetricsScrapeIT {
 
     private Map<String, String> extractorEnv(KingdeeSandbox kingdee) {
         Map<String, String> env = new HashMap<>(kafkaEnv());
-        var o = kingdee.options();
-        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
-        env.put("KINGDEE_ACCT_ID", o.acctId());
-        env.put("KINGDEE_USERNAME", o.username());
-        env.put("KINGDEE_PASSWORD", o.password());
+        env.putAll(kingdee.serviceSettings());
         env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "500ms");
         env.put("KDPIPE_EXTRACTOR_GROUP_ID", TestNames.unique("extractor"));
         env.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", TestNames.unique("extractor-tx"));

@@ -42,14 +42,10 @@ final class ExtractorFixture implements AutoCloseable {
     ExtractorFixture(KafkaBroker broker, KingdeeSandbox kingdee) {
         this.broker = broker;
         this.kingdee = kingdee;
-        var o = kingdee.options();
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KDPIPE_TOPIC_PREFIX", prefix);
         env.put("KDPIPE_HTTP_PORT", "0");
-        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
-        env.put("KINGDEE_ACCT_ID", o.acctId());
-        env.put("KINGDEE_USERNAME", o.username());
-        env.put("KINGDEE_PASSWORD", o.password());
+        env.putAll(kingdee.serviceSettings());
         env.put("KINGDEE_TIMEOUT", "3s");
         env.put("KINGDEE_RETRY_ATTEMPTS", "3");
         env.put("KINGDEE_RETRY_BACKOFF", "50ms");

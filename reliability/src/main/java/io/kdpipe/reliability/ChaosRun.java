@@ -550,13 +550,8 @@ public final class ChaosRun {
 
         Map<String, String> extractor() {
             Map<String, String> env = base();
-            var o = kingdee.options();
-            env.put("KINGDEE_URL", kingdeeUrl.toString());
-            env.put("KINGDEE_ACCT_ID", o.acctId());
-            env.put("KINGDEE_USERNAME", o.username());
-            env.put("KINGDEE_AUTH", "PASSWORD");
-            env.put("KINGDEE_PASSWORD", o.password());
-            env.put("KINGDEE_ZONE", o.zone().getId());
+            env.putAll(kingdee.serviceSettings());
+            env.put("KINGDEE_URL", kingdeeUrl.toString()); // through the relay
             env.put("KINGDEE_PAGE_SIZE", "50");
             env.put("KINGDEE_TIMEOUT", "3s");
             env.put("KINGDEE_RETRY_BACKOFF", "1s");
@@ -578,12 +573,8 @@ public final class ChaosRun {
 
         Map<String, String> notifier() {
             Map<String, String> env = base();
-            var o = dingTalk.options();
-            env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-            env.put("DINGTALK_APP_KEY", o.appKey());
-            env.put("DINGTALK_APP_SECRET", o.appSecret());
-            env.put("DINGTALK_AGENT_ID", String.valueOf(o.agentId()));
-            env.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(o.monthlyQuota()));
+            env.putAll(dingTalk.serviceSettings());
+            env.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(dingTalk.options().monthlyQuota()));
             env.put("DINGTALK_HTTP_TIMEOUT", "2s");
             env.put("NOTIFIER_TRANSACTIONAL_ID", "kdpipe-notifier-chaos");
             env.put("NOTIFIER_COMMIT_BATCH", String.valueOf(NOTICES_PER_TRANSACTION));

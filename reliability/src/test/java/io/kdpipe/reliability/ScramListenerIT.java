@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,10 +88,7 @@ class ScramListenerIT {
             env.put("KAFKA_SASL_JAAS_CONFIG", jaas(PASSWORD));
             env.put("KDPIPE_TOPIC_PREFIX", prefix);
             env.put("KDPIPE_HTTP_PORT", "0");
-            env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-            env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
-            env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
-            env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+            env.putAll(dingTalk.serviceSettings());
             env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
             env.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
             NotifierConfig config = NotifierConfig.read(new ConfigReader(ConfigSource.of(env)));

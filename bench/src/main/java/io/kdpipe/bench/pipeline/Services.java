@@ -22,6 +22,8 @@ import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.transformer.TransformerConfig;
 import io.kdpipe.transformer.TransformerMain;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Builds each service's environment and starts the services in this JVM, as their mains would. */
 public final class Services {
@@ -41,11 +43,7 @@ public final class Services {
 
     public static Map<String, String> extractorEnv(String bootstrap, String prefix, KingdeeSandbox kingdee, String id) {
         Map<String, String> env = kafkaEnv(bootstrap, prefix);
-        var o = kingdee.options();
-        env.put("KINGDEE_URL", kingdee.baseUrl().toString());
-        env.put("KINGDEE_ACCT_ID", o.acctId());
-        env.put("KINGDEE_USERNAME", o.username());
-        env.put("KINGDEE_PASSWORD", o.password());
+        env.putAll(kingdee.serviceSettings());
         env.put("KDPIPE_EXTRACTOR_GROUP_ID", id + "-extractor");
         env.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", id + "-extractor-tx");
         return env;
@@ -60,10 +58,7 @@ public final class Services {
 
     public static Map<String, String> notifierEnv(String bootstrap, String prefix, DingTalkSandbox dingTalk, String id) {
         Map<String, String> env = kafkaEnv(bootstrap, prefix);
-        env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-        env.put("DINGTALK_APP_KEY", dingTalk.options().appKey());
-        env.put("DINGTALK_APP_SECRET", dingTalk.options().appSecret());
-        env.put("DINGTALK_AGENT_ID", String.valueOf(dingTalk.options().agentId()));
+        env.putAll(dingTalk.serviceSettings());
         env.put("DINGTALK_RATE_PER_SECOND", String.valueOf(dingTalk.options().qps()));
         env.put("NOTIFIER_GROUP_ID", id + "-notifier");
         env.put("NOTIFIER_TRANSACTIONAL_ID", id + "-notifier-tx");
@@ -116,14 +111,14 @@ public final class Services {
 
     /** Polls {@code condition} every {@code every} until it holds; false when {@code timeout} passed first. */
     public static boolean await(Duration timeout, Duration every, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            pause(every);
+        try {
+            // in this thread: conditions read Kafka consumers and sandboxes the caller owns
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(every).pollInSameThread()
+                    .until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return condition.getAsBoolean();
     }
 
     public static void pause(Duration d) {
@@ -137,25 +132,26 @@ public final class Services {
 
     /** Throughput of a group over a topic, taken from its committed offsets between first progress and completion. */
     public static double groupRate(Kafka kafka, String group, String topic, long total, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long c0 = -1;
-        long t0 = 0;
-        while (System.nanoTime() < deadline) {
+        long[] first = {-1, 0}; // committed offset and time at the first progress seen
+        long[] last = {0, 0};
+        boolean done = await(timeout, Duration.ofMillis(50), () -> {
             long c = kafka.committed(group, topic);
             long now = System.nanoTime();
-            if (c0 < 0 && c > 0) {
-                c0 = c;
-                t0 = now;
+            if (first[0] < 0 && c > 0) {
+                first[0] = c;
+                first[1] = now;
             }
-            if (c >= total) {
-                if (c0 >= total) {
-                    throw new IllegalStateException("completed before progress could be observed; grow the load");
-                }
-                return (total - c0) / ((now - t0) / 1e9);
-            }
-            pause(Duration.ofMillis(50));
+            last[0] = c;
+            last[1] = now;
+            return c >= total;
+        });
+        if (!done) {
+            throw new IllegalStateException("group " + group + " did not finish " + topic + " in " + timeout + " (committed "
+                    + kafka.committed(group, topic) + " of " + total + ")");
         }
-        throw new IllegalStateException("group " + group + " did not finish " + topic + " in " + timeout + " (committed "
-                + kafka.committed(group, topic) + " of " + total + ")");
+        if (first[0] >= total) {
+            throw new IllegalStateException("completed before progress could be observed; grow the load");
+        }
+        return (total - first[0]) / ((last[1] - first[1]) / 1e9);
     }
 }

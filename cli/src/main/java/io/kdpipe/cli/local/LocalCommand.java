@@ -1,21 +1,17 @@
 package io.kdpipe.cli.local;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import ch.qos.logback.classic.Level;
 import io.kdpipe.common.config.ConfigException;
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +61,15 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration interval = parseInterval(activity);
+        Duration interval;
+        Map<String, String> settings;
+        try {
+            interval = activityInterval();
+            settings = settings();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         if (!verbose) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdpipe")).setLevel(Level.WARN);
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdpipe.cli")).setLevel(Level.INFO);
@@ -75,7 +79,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         LocalOptions options = new LocalOptions(dataDir, fresh, brokerPort, brokerPort + 1, webPort,
                 firstServicePort, firstServicePort + 1, firstServicePort + 2, customers,
-                interval.isZero() ? Duration.ofSeconds(1) : interval, interval.isZero() ? 0 : 1, settings());
+                interval.isZero() ? Duration.ofSeconds(1) : interval, interval.isZero() ? 0 : 1, settings);
         System.out.println("Starting kdpipe local (data in " + dataDir.toAbsolutePath() + (fresh ? ", wiped first" : "") + ") ...");
         long t0 = System.nanoTime();
         LocalRun run;
@@ -109,35 +113,26 @@ public final class LocalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The user's settings: the {@code --config} file (or {@code KDPIPE_CONFIG_FILE}), with the environment over it. */
-    Map<String, String> settings() throws IOException {
-        Map<String, String> merged = new HashMap<>();
-        String fileName = config != null ? config.toString() : System.getenv("KDPIPE_CONFIG_FILE");
-        if (fileName != null && !fileName.isBlank()) {
-            Properties props = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(fileName), StandardCharsets.UTF_8)) {
-                props.load(r);
-            }
-            props.stringPropertyNames().forEach(k -> merged.put(k.trim(), props.getProperty(k).trim()));
+    /**
+     * The user's settings: the {@code --config} file (or {@code KDPIPE_CONFIG_FILE}), with the environment
+     * over it; an unreadable file is a {@link ConfigException}.
+     */
+    Map<String, String> settings() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (config != null) {
+            env.put(ConfigSource.CONFIG_FILE, config.toString());
         }
-        merged.putAll(System.getenv());
-        return merged;
+        ConfigSource source = ConfigSource.of(env);
+        new ConfigReader(source).validate();
+        return source.values();
     }
 
-    private static Duration parseInterval(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("0")) {
-            return Duration.ZERO;
-        }
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        if (t.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        return Duration.ofSeconds(Long.parseLong(t));
+    /** {@code --activity} read like every duration setting ({@code 250ms}, {@code 3s}, {@code 1m}); {@code 0} for none. */
+    Duration activityInterval() {
+        String text = activity.strip().equals("0") ? "0s" : activity;
+        ConfigReader reader = new ConfigReader(ConfigSource.of(Map.of("--activity", text)));
+        Duration interval = reader.duration("--activity", Duration.ofSeconds(3), "how often a simulated person saves a customer");
+        reader.validate();
+        return interval;
     }
 }

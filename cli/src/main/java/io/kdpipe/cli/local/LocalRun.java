@@ -7,13 +7,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +21,7 @@ import java.util.stream.Stream;
 import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.runtime.CloseOrder;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
@@ -40,8 +38,6 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 import io.kdpipe.transformer.TransformerConfig;
 import io.kdpipe.transformer.TransformerMain;
 import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code kdpipe local} runs, in one process: an embedded KRaft broker whose data stays
@@ -56,9 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalRun implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
-
-    private final Deque<Map.Entry<String, AutoCloseable>> started = new ArrayDeque<>();
+    private final CloseOrder started = new CloseOrder();
     private KingdeeSandbox kingdee;
     private DingTalkSandbox dingTalk;
     private EmbeddedKafkaBroker broker;
@@ -66,7 +60,6 @@ public final class LocalRun implements AutoCloseable {
     private WebPages web;
     private final Map<String, ServiceSlot> services = new LinkedHashMap<>();
     private LivenessWatch liveness;
-    private boolean closed;
 
     private LocalRun() {
     }
@@ -180,9 +173,8 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    private synchronized <T extends AutoCloseable> T manage(String name, T resource) {
-        started.push(Map.entry(name, resource));
-        return resource;
+    private <T extends AutoCloseable> T manage(String name, T resource) {
+        return started.add(name, resource);
     }
 
     /** The Kingdee sandbox, or null when a real Kingdee is used. */
@@ -227,26 +219,7 @@ public final class LocalRun implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        Map.Entry<String, AutoCloseable> next;
-        while ((next = poll()) != null) {
-            long t0 = System.nanoTime();
-            try {
-                next.getValue().close();
-                log.debug("Stopped {} in {} ms", next.getKey(), (System.nanoTime() - t0) / 1_000_000);
-            } catch (Exception e) {
-                log.warn("Stopping {} failed: {}", next.getKey(), e.toString());
-            }
-        }
-    }
-
-    private synchronized Map.Entry<String, AutoCloseable> poll() {
-        return started.poll();
+        started.close();
     }
 
     /** {@code --fresh} wipes what a local run keeps there, never a directory that holds anything else. */

@@ -37,14 +37,8 @@ final class LocalSettings {
     Map<String, String> extractor(KingdeeSandbox kingdee) {
         Map<String, String> env = base(options.extractorPort());
         if (kingdee != null) {
-            var o = kingdee.options();
-            env.put("KINGDEE_URL", kingdee.baseUrl().toString());
-            env.put("KINGDEE_ACCT_ID", o.acctId());
-            env.put("KINGDEE_USERNAME", o.username());
-            env.put("KINGDEE_AUTH", "PASSWORD");
-            env.put("KINGDEE_PASSWORD", o.password());
+            env.putAll(kingdee.serviceSettings());
             env.remove("KINGDEE_PASSWORD_FILE");
-            env.put("KINGDEE_ZONE", o.zone().getId());
         }
         return env;
     }
@@ -62,14 +56,10 @@ final class LocalSettings {
     Map<String, String> notifier(DingTalkSandbox dingTalk) {
         Map<String, String> env = base(options.notifierPort());
         if (dingTalk != null) {
-            var o = dingTalk.options();
-            env.put("DINGTALK_BASE_URL", dingTalk.baseUrl().toString());
-            env.put("DINGTALK_APP_KEY", o.appKey());
-            env.put("DINGTALK_APP_SECRET", o.appSecret());
+            env.putAll(dingTalk.serviceSettings());
             env.remove("DINGTALK_APP_SECRET_FILE");
-            env.put("DINGTALK_AGENT_ID", String.valueOf(o.agentId()));
             // the sandbox counts like DingTalk's professional edition, so a long local run never runs out
-            env.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(o.monthlyQuota()));
+            env.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(dingTalk.options().monthlyQuota()));
         }
         return env;
     }

@@ -1,8 +1,6 @@
 package io.kdpipe.cli.local;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -19,15 +17,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
-import io.kdpipe.common.runtime.HttpServers;
+import io.kdpipe.common.runtime.HttpEndpoint;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
@@ -64,8 +59,7 @@ final class WebPages implements AutoCloseable {
 
     private static final HttpClient JOBS_CLIENT = HttpClient.newHttpClient();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoint server;
     private final Supplier<FlowLog.Counts> counts;
     private final DingTalkSandbox dingTalk;
     private final List<ServiceLink> services;
@@ -77,19 +71,9 @@ final class WebPages implements AutoCloseable {
         this.dingTalk = dingTalk;
         this.services = List.copyOf(services);
         this.facts = new LinkedHashMap<>(facts);
-        try {
-            this.server = HttpServers.create(new InetSocketAddress("localhost", port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The local run's pages cannot listen on port " + port
-                    + " (choose another with --web-port)", e);
-        }
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "kdpipe-local-web");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = HttpEndpoint.bindOrFail(new InetSocketAddress("localhost", port), 0, "kdpipe-local-web", 2,
+                "The local run's pages cannot listen on port " + port + " (choose another with --web-port)")
+                .route("/", this::handle);
     }
 
     WebPages start() {
@@ -98,7 +82,7 @@ final class WebPages implements AutoCloseable {
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -301,18 +285,12 @@ final class WebPages implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(bytes);
-        }
+        HttpEndpoint.respond(ex, status, type, body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The directory CSVs, UTF-8 (a byte-order mark is ignored), an optional header line, fields
@@ -35,55 +38,56 @@ final class DirectoryCsv {
     }
 
     static Parsed read(Path file) {
-        List<String> lines = lines(file);
-        List<Row> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<String> seen = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = i == 0 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            List<String> f = fields(line);
-            int n = i + 1;
-            if (rows.isEmpty() && problems.isEmpty() && isHeader(f)) {
-                continue;
-            }
-            if (f.size() < 3 || f.size() > 4) {
-                problems.add("line " + n + ": expected number,name,mobile[,userid] but found " + f.size() + " field(s)");
-                continue;
-            }
-            String number = f.get(0);
-            String name = f.get(1);
-            String mobile = f.get(2).replace(" ", "").replace("-", "");
-            String userId = f.size() == 4 && !f.get(3).isBlank() ? f.get(3) : null;
-            if (number.isBlank()) {
-                problems.add("line " + n + ": person number is empty");
-                continue;
-            }
-            if (!mobile.isEmpty() && !mobile.matches("\\+?\\d{6,20}")) {
-                problems.add("line " + n + ": mobile '" + f.get(2) + "' is not a phone number");
-                continue;
-            }
-            if (mobile.isEmpty() && userId == null) {
-                problems.add("line " + n + ": " + number + " has neither a mobile nor a userid");
-                continue;
-            }
-            if (seen.contains(number)) {
-                problems.add("line " + n + ": person number " + number + " appears more than once");
-                continue;
-            }
-            seen.add(number);
-            rows.add(new Row(n, number, name.isBlank() ? null : name, mobile.isEmpty() ? null : mobile, userId));
-        }
+        List<Row> rows = parse(file, DirectoryCsv::isHeader, "number,name,mobile[,userid]", "person", problems,
+                (number, f) -> {
+                    String mobile = mobile(f);
+                    if (!mobile.isEmpty() && !mobile.matches("\\+?\\d{6,20}")) {
+                        return "mobile '" + f.get(2) + "' is not a phone number";
+                    }
+                    return mobile.isEmpty() && userId(f) == null ? number + " has neither a mobile nor a userid" : null;
+                },
+                (n, number, f) -> new Row(n, number, f.get(1).isBlank() ? null : f.get(1), mobile(f).isEmpty() ? null : mobile(f), userId(f)));
         return new Parsed(rows, problems);
     }
 
     static ParsedDepartments readDepartments(Path file) {
-        List<String> lines = lines(file);
-        List<DepartmentRow> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<String> seen = new ArrayList<>();
+        List<DepartmentRow> rows = parse(file, DirectoryCsv::isDepartmentHeader, "number,name,deptid[,manager_userid]", "department",
+                problems,
+                (number, f) -> {
+                    if (f.get(2).isBlank() && f.get(1).isBlank()) {
+                        return number + " has neither a name nor a DingTalk department id";
+                    }
+                    return !f.get(2).isBlank() && !f.get(2).matches("\\d{1,18}")
+                            ? "DingTalk department id '" + f.get(2) + "' of " + number + " is not a number" : null;
+                },
+                (n, number, f) -> new DepartmentRow(n, number, f.get(1).isBlank() ? null : f.get(1),
+                        f.get(2).isBlank() ? null : Long.valueOf(f.get(2)), f.size() == 4 && !f.get(3).isBlank() ? f.get(3) : null));
+        return new ParsedDepartments(rows, problems);
+    }
+
+    /** What is wrong with a data line's fields beyond their count and an empty number, or null. */
+    @FunctionalInterface
+    private interface Check {
+        String problem(String number, List<String> fields);
+    }
+
+    @FunctionalInterface
+    private interface RowOf<R> {
+        R row(int line, String number, List<String> fields);
+    }
+
+    /**
+     * The rows of {@code file}: comments, blank lines and a first header line skipped; each data line
+     * has three or four fields, a number that is not empty and not seen before, and passes {@code check}.
+     * Every problem is added to {@code problems} with its line number.
+     */
+    private static <R> List<R> parse(Path file, Predicate<List<String>> isHeader, String shape, String kind, List<String> problems,
+                                     Check check, RowOf<R> rowOf) {
+        List<String> lines = lines(file);
+        List<R> rows = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = i == 0 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(i);
             if (line.isBlank() || line.startsWith("#")) {
@@ -91,35 +95,33 @@ final class DirectoryCsv {
             }
             List<String> f = fields(line);
             int n = i + 1;
-            if (rows.isEmpty() && problems.isEmpty() && isDepartmentHeader(f)) {
+            if (rows.isEmpty() && problems.isEmpty() && isHeader.test(f)) {
                 continue;
             }
             if (f.size() < 3 || f.size() > 4) {
-                problems.add("line " + n + ": expected number,name,deptid[,manager_userid] but found " + f.size() + " field(s)");
+                problems.add("line " + n + ": expected " + shape + " but found " + f.size() + " field(s)");
                 continue;
             }
             String number = f.get(0);
-            if (number.isBlank()) {
-                problems.add("line " + n + ": department number is empty");
+            String problem = number.isBlank() ? kind + " number is empty" : check.problem(number, f);
+            if (problem == null && !seen.add(number)) {
+                problem = kind + " number " + number + " appears more than once";
+            }
+            if (problem != null) {
+                problems.add("line " + n + ": " + problem);
                 continue;
             }
-            if (f.get(2).isBlank() && f.get(1).isBlank()) {
-                problems.add("line " + n + ": " + number + " has neither a name nor a DingTalk department id");
-                continue;
-            }
-            if (!f.get(2).isBlank() && !f.get(2).matches("\\d{1,18}")) {
-                problems.add("line " + n + ": DingTalk department id '" + f.get(2) + "' of " + number + " is not a number");
-                continue;
-            }
-            if (seen.contains(number)) {
-                problems.add("line " + n + ": department number " + number + " appears more than once");
-                continue;
-            }
-            seen.add(number);
-            String manager = f.size() == 4 && !f.get(3).isBlank() ? f.get(3) : null;
-            rows.add(new DepartmentRow(n, number, f.get(1).isBlank() ? null : f.get(1), f.get(2).isBlank() ? null : Long.valueOf(f.get(2)), manager));
+            rows.add(rowOf.row(n, number, f));
         }
-        return new ParsedDepartments(rows, problems);
+        return rows;
+    }
+
+    private static String mobile(List<String> f) {
+        return f.get(2).replace(" ", "").replace("-", "");
+    }
+
+    private static String userId(List<String> f) {
+        return f.size() == 4 && !f.get(3).isBlank() ? f.get(3) : null;
     }
 
     private static List<String> lines(Path file) {

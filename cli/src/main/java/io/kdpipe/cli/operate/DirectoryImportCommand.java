@@ -94,9 +94,7 @@ public final class DirectoryImportCommand extends OperateCommand {
                 : new DingTalkContacts(base, appKey.get(), appSecret.get(),
                         HttpClient.newBuilder().connectTimeout(connection.timeout()).build(), connection.timeout());
         DirectoryCsv.Parsed parsed = DirectoryCsv.read(file);
-        if (!parsed.problems().isEmpty()) {
-            err().println("kdpipe directory import: " + file + " has " + parsed.problems().size() + " problem(s); nothing was written");
-            parsed.problems().forEach(p -> err().println("  " + p));
+        if (refused(parsed.problems())) {
             return ExitCodes.USAGE;
         }
         try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
@@ -180,11 +178,19 @@ public final class DirectoryImportCommand extends OperateCommand {
         return out;
     }
 
+    /** Prints every problem of the file, if it has any: then nothing is written. */
+    private boolean refused(List<String> problems) {
+        if (problems.isEmpty()) {
+            return false;
+        }
+        err().println("kdpipe directory import: " + file + " has " + problems.size() + " problem(s); nothing was written");
+        problems.forEach(p -> err().println("  " + p));
+        return true;
+    }
+
     private int importDepartments(KafkaConfig kafkaConfig) {
         DirectoryCsv.ParsedDepartments parsed = DirectoryCsv.readDepartments(file);
-        if (!parsed.problems().isEmpty()) {
-            err().println("kdpipe directory import: " + file + " has " + parsed.problems().size() + " problem(s); nothing was written");
-            parsed.problems().forEach(p -> err().println("  " + p));
+        if (refused(parsed.problems())) {
             return ExitCodes.USAGE;
         }
         try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {

@@ -2,14 +2,12 @@ package io.kdpipe.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kdpipe.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class LivenessWatchTest {
@@ -18,7 +16,7 @@ class LivenessWatchTest {
             Duration.ofSeconds(60), 2);
 
     private final List<String> messages = new ArrayList<>();
-    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
 
     private final class Service implements LivenessWatch.Supervised {
         String problem;
@@ -47,26 +45,11 @@ class LivenessWatchTest {
     }
 
     private LivenessWatch watch(Service s) {
-        return new LivenessWatch(List.of(s), SETTINGS, new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        }, messages::add);
+        return new LivenessWatch(List.of(s), SETTINGS, clock, messages::add);
     }
 
     private void after(LivenessWatch w, long seconds) {
-        now = now.plusSeconds(seconds);
+        clock.advance(Duration.ofSeconds(seconds));
         w.checkOnce();
     }
 

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.testkit.TestNames;
-import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,15 +55,6 @@ class LocalLivenessIT {
     }
 
     private LocalOptions options() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("KDPIPE_TOPIC_PREFIX", TestNames.topicPrefix());
-        settings.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("local-transformer"));
-        settings.put("KDPIPE_EXTRACTOR_GROUP_ID", TestNames.unique("local-extractor"));
-        settings.put("KDPIPE_EXTRACTOR_TRANSACTIONAL_ID_PREFIX", TestNames.unique("local-extractor"));
-        settings.put("NOTIFIER_GROUP_ID", TestNames.unique("local-notifier"));
-        settings.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("local-notifier"));
-        int brokerPort = EmbeddedKafkaBroker.freePort();
-        int controllerPort = EmbeddedKafkaBroker.freePort();
-        return new LocalOptions(dataDir, false, brokerPort, controllerPort, 0, 0, 0, 0, 10, Duration.ofSeconds(1), 0, settings);
+        return LocalRunIT.isolated(dataDir, 10, Map.of());
     }
 }

@@ -188,6 +188,11 @@ class LocalRunIT {
     }
 
     private LocalOptions options(Map<String, String> extra) {
+        return isolated(dataDir, CUSTOMERS, extra);
+    }
+
+    /** Options for a local run in {@code dataDir} with its own topics, ids and free ports, and {@code extra} settings. */
+    static LocalOptions isolated(Path dataDir, int customers, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(extra);
         settings.put("KDPIPE_TOPIC_PREFIX", TestNames.topicPrefix());
         settings.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("local-transformer"));
@@ -197,7 +202,7 @@ class LocalRunIT {
         settings.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("local-notifier"));
         int brokerPort = EmbeddedKafkaBroker.freePort();
         int controllerPort = EmbeddedKafkaBroker.freePort();
-        return new LocalOptions(dataDir, false, brokerPort, controllerPort, 0, 0, 0, 0, CUSTOMERS,
+        return new LocalOptions(dataDir, false, brokerPort, controllerPort, 0, 0, 0, 0, customers,
                 Duration.ofSeconds(1), 0, settings);
     }
 }

@@ -10,9 +10,9 @@ import io.kdpipe.cli.Kdpipe;
 import picocli.CommandLine;
 
 /** Runs {@code kdpipe} in-process the way a shell would, capturing its output. */
-final class Cli {
+public final class Cli {
 
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
@@ -32,7 +32,7 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
-    static Result run(Map<String, String> env, String... args) {
+    public static Result run(Map<String, String> env, String... args) {
         return runAnswering(env, "", args);
     }
 }

@@ -3,9 +3,6 @@ package io.kdpipe.cli.operate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kdpipe.cli.Kdpipe;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.DirectoryEntry;
@@ -31,7 +26,6 @@ import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
@@ -43,7 +37,6 @@ import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +46,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * The notifier against the DingTalk sandbox in its DingTalk-like mode (unknown and departed userids
@@ -127,7 +119,7 @@ class DeliveryTruthIT {
             Map<String, DirectoryEntry> directory = directory(broker, prefix);
             assertThat(directory.get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.DEPARTED);
             assertThat(directory.get("person:XSY011").status()).isEqualTo(DirectoryEntry.Status.UNKNOWN);
-            Result status = kdpipe(env, "status");
+            Cli.Result status = Cli.run(env, "status");
             assertThat(status.out()).contains("1 delivered (confirmed by getsendresult)").contains("3 not delivered");
 
             // the directory is fixed the way it happens: the salespeople are mapped to their right (existing) userids
@@ -138,14 +130,14 @@ class DeliveryTruthIT {
                     XSY011,赵六,13800000014,zhaoliu
                     XSY012,李四,13800000015,lisi.new
                     """, StandardCharsets.UTF_8);
-            Result imported = kdpipe(env, "directory", "import", csv.toString());
+            Cli.Result imported = Cli.run(env, "directory", "import", csv.toString());
             Files.delete(csv);
-            assertThat(imported.exit()).as(imported.toString()).isZero();
+            assertThat(imported.exitCode()).as(imported.toString()).isZero();
             assertThat(imported.out().lines().filter(l -> l.contains(".new") || l.contains("zhaoliu")))
                     .as("a new userid starts unchecked, whatever the old one was found to be").hasSize(3)
                     .allMatch(l -> l.trim().endsWith("UNCHECKED"));
-            Result redrive = kdpipe(env, "redrive", "--reroute", "--yes");
-            assertThat(redrive.exit()).as(redrive.toString()).isZero();
+            Cli.Result redrive = Cli.run(env, "redrive", "--reroute", "--yes");
+            assertThat(redrive.exitCode()).as(redrive.toString()).isZero();
             assertThat(redrive.out()).contains("re-routed to wangwu.new").contains("re-routed to zhaoliu")
                     .contains("re-routed to lisi.new");
 
@@ -155,7 +147,7 @@ class DeliveryTruthIT {
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(conclusion(env, c[0]))
                         .as(c[0]).startsWith("delivered to " + c[1]));
             }
-            Result trail = kdpipe(env, "trail", "--notice", "n-departed", "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+            Cli.Result trail = Cli.run(env, "trail", "--notice", "n-departed", "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
                     "--topic-prefix", prefix);
             assertThat(trail.out()).as(trail.toString()).contains("DEPARTED").contains("re-routed to 王五 (wangwu.new)");
             assertThat(copies(sandbox, "wangwu.new", departed)).isEqualTo(1);
@@ -167,7 +159,7 @@ class DeliveryTruthIT {
             }
             assertThat(sandbox.inboxes().values().stream().mapToInt(List::size).sum()).isEqualTo(4);
             assertThat(sandbox.stats().sendCalls()).as("one more send per redriven notice, no more").isEqualTo(5);
-            Result again = kdpipe(env, "redrive", "--reroute", "--yes");
+            Cli.Result again = Cli.run(env, "redrive", "--reroute", "--yes");
             assertThat(again.out()).contains("Nothing to redrive");
             Map<String, DirectoryEntry> fixedDirectory = directory(broker, prefix);
             assertThat(fixedDirectory.get("person:XSY010").status()).as("checked by the notifier before the send")
@@ -206,8 +198,8 @@ class DeliveryTruthIT {
             HttpResponse<String> ready = health(notifier);
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("DingTalk says the quota is used up");
-            await().atMost(WAIT).until(() -> kdpipe(env, "status").out().contains("DingTalk says the quota is used up"));
-            assertThat(kdpipe(env, "status", "--json").out()).contains("\"refusedByDingTalk\" : true").contains("\"remaining\" : 0");
+            await().atMost(WAIT).until(() -> Cli.run(env, "status").out().contains("DingTalk says the quota is used up"));
+            assertThat(Cli.run(env, "status", "--json").out()).contains("\"refusedByDingTalk\" : true").contains("\"remaining\" : 0");
             assertThat(sandbox.inboxes()).hasSize(3);
 
             sandbox.monthlyQuota(100); // the organisation upgrades; nothing is restarted
@@ -215,7 +207,7 @@ class DeliveryTruthIT {
             await().atMost(WAIT).until(() -> health(notifier).statusCode() == 200);
             assertThat(metric(notifier, "kdpipe_notifier_budget_refused")).isZero();
             assertThat(metric(notifier, "kdpipe_notifier_budget_remaining")).isGreaterThan(0);
-            await().atMost(WAIT).until(() -> !kdpipe(env, "status").out().contains("DingTalk says the quota is used up"));
+            await().atMost(WAIT).until(() -> !Cli.run(env, "status").out().contains("DingTalk says the quota is used up"));
             for (Notice x : notices) {
                 assertThat(copies(sandbox, x.recipients().userIds().get(0), x)).as(x.id()).isEqualTo(1);
             }
@@ -229,27 +221,15 @@ class DeliveryTruthIT {
 
     // ---- helpers
 
+    /** The test's settings, with one notifier group for every notifier of the test. */
     private static Map<String, String> env(KafkaBroker broker, String prefix) {
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KDPIPE_TOPIC_PREFIX", prefix);
-        env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        Map<String, String> env = OperateFixture.pipelineEnv(broker, prefix);
         env.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
         return env;
     }
 
     private static Map<String, String> notifierEnv(Map<String, String> env, DingTalkSandbox sandbox) {
-        Map<String, String> n = new HashMap<>(env);
-        n.put("KDPIPE_HTTP_PORT", "0");
-        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
-        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
-        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        Map<String, String> n = OperateFixture.notifierEnv(env, sandbox);
         n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
         n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
         return n;
@@ -308,9 +288,9 @@ class DeliveryTruthIT {
     }
 
     private static String conclusion(Map<String, String> env, String noticeId) {
-        Result r = kdpipe(env, "trail", "--notice", noticeId, "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
+        Cli.Result r = Cli.run(env, "trail", "--notice", noticeId, "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"),
                 "--topic-prefix", env.get("KDPIPE_TOPIC_PREFIX"));
-        return r.exit() == 0 ? r.out().lines().findFirst().orElse("") : "";
+        return r.exitCode() == 0 ? r.out().lines().findFirst().orElse("") : "";
     }
 
     private double metric(ServiceRuntime runtime, String name) throws Exception {
@@ -323,22 +303,5 @@ class DeliveryTruthIT {
     private HttpResponse<String> health(ServiceRuntime runtime) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + runtime.port() + "/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    static Result kdpipe(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Kdpipe.commandLine(OperateContext.of(env, new StringReader(""), Clock.systemUTC()));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 }

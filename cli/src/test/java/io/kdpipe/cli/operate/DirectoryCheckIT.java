@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdpipe.common.contract.DirectoryEntry;
-import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.SandboxDepartment;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
@@ -48,7 +47,7 @@ class DirectoryCheckIT {
             assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.INCOMPLETE);
             assertThat(first.out()).contains("Checked 3 userid(s)").contains("2 active, 0 departed, 1 unknown")
                     .containsPattern("UNKNOWN\\s+XSY011\\s+赵六\\s+ghost0000001");
-            Map<String, DirectoryEntry> d = directory(fx);
+            Map<String, DirectoryEntry> d = fx.directory();
             assertThat(d.get("person:XSY007").status()).isEqualTo(DirectoryEntry.Status.ACTIVE);
             assertThat(d.get("person:XSY007").checkedAt()).isNotNull();
             assertThat(d.get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.ACTIVE);
@@ -64,7 +63,7 @@ class DirectoryCheckIT {
             assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.INCOMPLETE);
             assertThat(second.out()).contains("1 active, 1 departed, 1 unknown")
                     .containsPattern("DEPARTED\\s+XSY010\\s+王五\\s+wangwu");
-            assertThat(directory(fx).get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.DEPARTED);
+            assertThat(fx.directory().get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.DEPARTED);
             assertThat(sandbox.stats().countedCalls()).as("contacts calls are free").isZero();
 
             // --no-check, and no credentials: nothing asked, new userids start unchecked
@@ -74,7 +73,7 @@ class DirectoryCheckIT {
             assertThat(skipped.exitCode()).as(skipped.toString()).isZero();
             assertThat(skipped.out()).contains("Userids not checked (--no-check)");
             assertThat(sandbox.contactsCalls()).isEqualTo(before);
-            assertThat(directory(fx).get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.UNCHECKED);
+            assertThat(fx.directory().get("person:XSY010").status()).isEqualTo(DirectoryEntry.Status.UNCHECKED);
             Cli.Result noCredentials = fx.run("directory", "import", csv.toString());
             assertThat(noCredentials.out()).contains("Userids not checked (no DINGTALK_APP_KEY and DINGTALK_APP_SECRET)");
             assertThat(sandbox.contactsCalls()).isEqualTo(before);
@@ -103,11 +102,11 @@ class DirectoryCheckIT {
             Cli.Result imported = fx.run("directory", "import", "--departments", csv.toString());
             assertThat(imported.exitCode()).as(imported.toString()).isZero();
             assertThat(imported.out()).contains("3 without a DingTalk department id: run 'kdpipe directory resolve --departments'");
-            assertThat(directory(fx).get("department:BM0301").resolved()).isFalse();
+            assertThat(fx.directory().get("department:BM0301").resolved()).isFalse();
 
             Cli.Result dry = Cli.run(withDingTalk(fx, sandbox), "directory", "resolve", "--departments", "--dry-run");
             assertThat(dry.out()).contains("3 department(s) to look up by name").contains("nothing was written");
-            assertThat(directory(fx).get("department:BM0301").resolved()).isFalse();
+            assertThat(fx.directory().get("department:BM0301").resolved()).isFalse();
 
             Cli.Result resolved = Cli.run(withDingTalk(fx, sandbox), "directory", "resolve", "--departments");
             assertThat(resolved.exitCode()).as(resolved.toString()).isEqualTo(ExitCodes.INCOMPLETE);
@@ -115,7 +114,7 @@ class DirectoryCheckIT {
                     .containsPattern("NOT FOUND\\s+BM0303\\s+华北销售部")
                     .containsPattern("AMBIGUOUS\\s+BM0304\\s+综合部: DingTalk departments 5001, 5002")
                     .contains("Wrote 1 department id(s)").contains("2 department(s) not resolved");
-            Map<String, DirectoryEntry> d = directory(fx);
+            Map<String, DirectoryEntry> d = fx.directory();
             assertThat(d.get("department:BM0301").deptId()).isEqualTo(4021L);
             assertThat(d.get("department:BM0301").managerUserId()).as("the manager stays").isEqualTo("user-0003");
             assertThat(d.get("department:BM0302").deptId()).isEqualTo(4022L);
@@ -126,22 +125,13 @@ class DirectoryCheckIT {
             // importing the same file again keeps the id found by name
             Cli.Result again = fx.run("directory", "import", "--departments", csv.toString());
             assertThat(again.out()).contains("2 without a DingTalk department id");
-            assertThat(directory(fx).get("department:BM0301").deptId()).isEqualTo(4021L);
+            assertThat(fx.directory().get("department:BM0301").deptId()).isEqualTo(4021L);
         }
     }
 
     private static Map<String, String> withDingTalk(OperateFixture fx, DingTalkSandbox sandbox) {
         Map<String, String> env = new HashMap<>(fx.env);
-        env.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        env.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        env.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
+        env.putAll(sandbox.serviceSettings());
         return env;
-    }
-
-    private static Map<String, DirectoryEntry> directory(OperateFixture fx) {
-        Map<String, DirectoryEntry> out = new HashMap<>();
-        fx.readAll(fx.topic(Topics.DIRECTORY)).forEach(r -> out.put(new String(r.key(), StandardCharsets.UTF_8),
-                DirectoryEntry.CODEC.decode(r.value())));
-        return out;
     }
 }

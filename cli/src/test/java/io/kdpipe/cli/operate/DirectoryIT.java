@@ -8,13 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
@@ -23,11 +20,6 @@ import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
-import io.kdpipe.testkit.TestNames;
-import io.kdpipe.transformer.TransformerConfig;
-import io.kdpipe.transformer.TransformerTopology;
-import io.kdpipe.transformer.metrics.TransformerMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,32 +44,19 @@ class DirectoryIT {
             assertThat(imported.exitCode()).as(imported.toString()).isZero();
             assertThat(imported.out()).contains("Wrote 3 entries").contains("2 without a userid");
 
-            fx.env.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-            fx.env.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-            fx.env.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
+            fx.env.putAll(sandbox.serviceSettings());
             Cli.Result resolved = fx.run("directory", "resolve");
 
             assertThat(resolved.exitCode()).as(resolved.toString()).isEqualTo(ExitCodes.INCOMPLETE);
             assertThat(resolved.out()).contains("2 person(s) to look up").contains("NOT FOUND  XSY003")
                     .contains("XSY002").contains("user-0002").doesNotContain(sandbox.options().appSecret());
-            Map<String, DirectoryEntry> directory = new HashMap<>();
-            fx.readAll(fx.topic(Topics.DIRECTORY)).forEach(r -> directory.put(new String(r.key(), StandardCharsets.UTF_8),
-                    DirectoryEntry.CODEC.decode(r.value())));
+            Map<String, DirectoryEntry> directory = fx.directory();
             assertThat(directory.get("person:XSY001").userId()).isEqualTo("zhangsan-own");
             assertThat(directory.get("person:XSY002").userId()).isEqualTo("user-0002");
             assertThat(directory.get("person:XSY003").userId()).isNull();
 
             // the transformer routes a change of XSY002's customer to the resolved userid
-            Map<String, String> env = new HashMap<>(fx.env);
-            env.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("transformer"));
-            env.put("KDPIPE_STATE_DIR", dir.resolve("state").toString());
-            env.put("KDPIPE_DIGEST_ENABLED", "false");
-            env.put("KAFKA_COMMIT_INTERVAL_MS", "100");
-            TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
-            TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
-            try (KafkaStreams streams = new KafkaStreams(TransformerTopology.build(config, metrics),
-                    TransformerTopology.streamsProperties(config, metrics))) {
-                streams.start();
+            try (KafkaStreams streams = fx.startTransformer(dir)) {
                 Instant at = Instant.now();
                 CustomerRow row = CustomerRow.of("100", "BD_Customer", "5001", at, at, CustomerRow.Phase.INCREMENTAL,
                         Map.of("FNumber", TextNode.valueOf("CUST-5001"), "FName", TextNode.valueOf("丙公司"),

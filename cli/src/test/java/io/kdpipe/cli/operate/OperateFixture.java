@@ -1,6 +1,7 @@
 package io.kdpipe.cli.operate;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
@@ -25,6 +27,10 @@ import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.testkit.TopicReader;
+import io.kdpipe.transformer.TransformerConfig;
+import io.kdpipe.transformer.TransformerTopology;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -36,9 +42,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /** One test's world: a unique topic prefix with every kdpipe topic, the environment the commands read, and helpers. */
-final class OperateFixture implements AutoCloseable {
+public final class OperateFixture implements AutoCloseable {
 
     final KafkaBroker broker;
     final String prefix = TestNames.topicPrefix();
@@ -47,12 +54,37 @@ final class OperateFixture implements AutoCloseable {
 
     OperateFixture(KafkaBroker broker) {
         this.broker = broker;
+        env.putAll(pipelineEnv(broker, prefix));
+    }
+
+    /**
+     * What every command and service of a test reads: the broker and the test's topic prefix, with
+     * every kdpipe topic created under it, and a redrive transactional id of its own.
+     */
+    public static Map<String, String> pipelineEnv(KafkaBroker broker, String prefix) {
         try (Admin admin = Admin.create(broker.clientConfig())) {
             new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
         }
+        Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KDPIPE_TOPIC_PREFIX", prefix);
         env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        return env;
+    }
+
+    /**
+     * A notifier's settings on top of {@code env}: sending to {@code sandbox}, on a free port, with a
+     * transactional id of its own, a group of its own unless {@code env} names one, and metadata
+     * refreshed every second.
+     */
+    public static Map<String, String> notifierEnv(Map<String, String> env, DingTalkSandbox sandbox) {
+        Map<String, String> n = new HashMap<>(env);
+        n.put("KDPIPE_HTTP_PORT", "0");
+        n.putAll(sandbox.serviceSettings());
+        n.putIfAbsent("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
+        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
+        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        return n;
     }
 
     String topic(Topic<?, ?> t) {
@@ -101,6 +133,29 @@ final class OperateFixture implements AutoCloseable {
         }
     }
 
+    /** The directory topic as the latest entry per key. */
+    Map<String, DirectoryEntry> directory() {
+        Map<String, DirectoryEntry> out = new HashMap<>();
+        readAll(topic(Topics.DIRECTORY)).forEach(r -> out.put(new String(r.key(), StandardCharsets.UTF_8),
+                DirectoryEntry.CODEC.decode(r.value())));
+        return out;
+    }
+
+    /** The transformer's topology on the fixture's topics, with state below {@code dir}, digests off and quick commits; close it. */
+    KafkaStreams startTransformer(Path dir) {
+        Map<String, String> t = new HashMap<>(env);
+        t.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("transformer"));
+        t.put("KDPIPE_STATE_DIR", dir.resolve("state").toString());
+        t.put("KDPIPE_DIGEST_ENABLED", "false");
+        t.put("KAFKA_COMMIT_INTERVAL_MS", "100");
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(t)));
+        TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
+        KafkaStreams streams = new KafkaStreams(TransformerTopology.build(config, metrics),
+                TransformerTopology.streamsProperties(config, metrics));
+        streams.start();
+        return streams;
+    }
+
     /** A notifier sending to {@code sandbox}, started through its composition root. */
     void startNotifier(DingTalkSandbox sandbox) {
         startNotifier(sandbox, Map.of());
@@ -108,15 +163,7 @@ final class OperateFixture implements AutoCloseable {
 
     /** A notifier against {@code sandbox}, with {@code settings} on top of the fixture's. */
     void startNotifier(DingTalkSandbox sandbox, Map<String, String> settings) {
-        Map<String, String> n = new HashMap<>(env);
-        n.put("KDPIPE_HTTP_PORT", "0");
-        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
-        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
-        n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
-        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        Map<String, String> n = notifierEnv(env, sandbox);
         n.putAll(settings);
         ServiceRuntime runtime = new ServiceRuntime("notifier", 0);
         runtimes.add(runtime);

@@ -8,15 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.DirectoryEntry;
@@ -28,11 +25,6 @@ import io.kdpipe.sandbox.dingtalk.InboxMessage;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
-import io.kdpipe.testkit.TestNames;
-import io.kdpipe.transformer.TransformerConfig;
-import io.kdpipe.transformer.TransformerTopology;
-import io.kdpipe.transformer.metrics.TransformerMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,12 +57,12 @@ class RoutingIT {
                     BM0301,华东销售部,4021,user-0003
                     """, "--departments");
             assertThat(departments.out()).contains("Wrote 1 departments").contains("(1 with a manager)");
-            DirectoryEntry dept = directory(fx).get("department:BM0301");
+            DirectoryEntry dept = fx.directory().get("department:BM0301");
             assertThat(dept.deptId()).isEqualTo(4021L);
             assertThat(dept.managerUserId()).isEqualTo("user-0003");
 
             fx.startNotifier(sandbox);
-            try (KafkaStreams transformer = startTransformer(fx, dir)) {
+            try (KafkaStreams transformer = fx.startTransformer(dir)) {
                 Instant t0 = Instant.now().minusSeconds(600);
                 // the department BM0399 is not in the directory: nobody's message may say so
                 row(fx, "6001", t0, "XSY022", "BM0399");
@@ -112,7 +104,7 @@ class RoutingIT {
             fx.startNotifier(sandbox, Map.of("NOTIFIER_VERIFY_KINDS", "CREATED,APPROVED,CHANGED,FORBIDDEN,ENABLED,DIGEST",
                     "NOTIFIER_VERIFY_DELAY", "1s"));
             String id;
-            try (KafkaStreams transformer = startTransformer(fx, dir)) {
+            try (KafkaStreams transformer = fx.startTransformer(dir)) {
                 row(fx, "7001", Instant.now().minusSeconds(60), "XSY030", null);
                 String dlt = fx.topic(Topics.NOTICES_DLT);
                 await().atMost(Duration.ofSeconds(90)).until(() -> fx.readAll(dlt).size() == 1);
@@ -176,20 +168,6 @@ class RoutingIT {
         return r;
     }
 
-    private static KafkaStreams startTransformer(OperateFixture fx, Path dir) {
-        Map<String, String> env = new HashMap<>(fx.env);
-        env.put("KDPIPE_TRANSFORMER_APPLICATION_ID", TestNames.unique("transformer"));
-        env.put("KDPIPE_STATE_DIR", dir.resolve("state").toString());
-        env.put("KDPIPE_DIGEST_ENABLED", "false");
-        env.put("KAFKA_COMMIT_INTERVAL_MS", "100");
-        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
-        TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
-        KafkaStreams streams = new KafkaStreams(TransformerTopology.build(config, metrics),
-                TransformerTopology.streamsProperties(config, metrics));
-        streams.start();
-        return streams;
-    }
-
     private static void row(OperateFixture fx, String id, Instant modifiedAt, String seller, String dept) {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         fields.put("FNumber", TextNode.valueOf("CUST-" + id));
@@ -200,13 +178,6 @@ class RoutingIT {
         }
         CustomerRow row = CustomerRow.of("100", "BD_Customer", id, modifiedAt, Instant.now(), CustomerRow.Phase.INCREMENTAL, fields);
         fx.send(fx.topic(Topics.CUSTOMERS), row.key(), CustomerRow.CODEC.encode(row));
-    }
-
-    private static Map<String, DirectoryEntry> directory(OperateFixture fx) {
-        Map<String, DirectoryEntry> out = new HashMap<>();
-        fx.readAll(fx.topic(Topics.DIRECTORY)).forEach(r -> out.put(new String(r.key(), StandardCharsets.UTF_8),
-                DirectoryEntry.CODEC.decode(r.value())));
-        return out;
     }
 
     private static List<Notice> notices(OperateFixture fx) {

@@ -3,15 +3,11 @@ package io.kdpipe.cli.trail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.kdpipe.cli.Kdpipe;
-import io.kdpipe.cli.operate.OperateContext;
+import io.kdpipe.cli.operate.Cli;
+import io.kdpipe.cli.operate.OperateFixture;
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.runtime.ServiceRuntime;
-import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.NotifierConfig;
 import io.kdpipe.notifier.NotifierMain;
@@ -43,7 +38,6 @@ import io.kdpipe.testkit.KafkaBrokerExtension;
 import io.kdpipe.testkit.TestNames;
 import io.kdpipe.transformer.TransformerConfig;
 import io.kdpipe.transformer.TransformerMain;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,7 +45,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * One customer driven through the pipeline on a real broker, with two transformer instances, the
@@ -72,13 +65,7 @@ class TrailIT {
     @Test
     void theTrailTellsWhatHappenedToTheCustomerAtEachStep(KafkaBroker broker, @TempDir Path stateA, @TempDir Path stateB) throws Exception {
         String prefix = TestNames.topicPrefix();
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            new TopicInitializer(admin, prefix, (short) -1).ensure(Topics.ALL);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KDPIPE_TOPIC_PREFIX", prefix);
-        env.put("KDPIPE_REDRIVE_TRANSACTIONAL_ID", TestNames.unique("redrive"));
+        Map<String, String> env = OperateFixture.pipelineEnv(broker, prefix);
         // only the current salesperson, so a change to one without a userid reaches nobody
         env.put("KDPIPE_ROUTE_CHANGED", "salesperson");
 
@@ -125,20 +112,20 @@ class TrailIT {
             sandbox = DingTalkSandbox.start(DingTalkSandboxOptions.builder().port(port).resultDelay(Duration.ofSeconds(1))
                     .user(SandboxUser.of("zhangwei", "张伟", "13800000001"))
                     .user(SandboxUser.of("lisi", "李四", "13800000002")).build());
-            Result redrive = kdpipe(env, "redrive", "--errcode", "60121", "--yes");
-            assertThat(redrive.exit()).as(redrive.toString()).isZero();
+            Cli.Result redrive = Cli.run(env, "redrive", "--errcode", "60121", "--yes");
+            assertThat(redrive.exitCode()).as(redrive.toString()).isZero();
             awaitConclusion(env, prefix, c -> c.startsWith("delivered to 李四 (lisi)"));
             String story = trailText(env, prefix);
             assertThat(story).contains("redriven to the notices topic by").contains("errcode 60121");
             String redrivenId = eventsOf(trailJson(env, prefix), "redrive").get(0).path("noticeId").asText();
-            Result one = kdpipe(env, "trail", "--notice", redrivenId, "-b", broker.bootstrapServers(), "--topic-prefix", prefix);
-            assertThat(one.exit()).as(one.toString()).isZero();
+            Cli.Result one = Cli.run(env, "trail", "--notice", redrivenId, "-b", broker.bootstrapServers(), "--topic-prefix", prefix);
+            assertThat(one.exitCode()).as(one.toString()).isZero();
             assertThat(one.out().lines().findFirst().orElseThrow()).startsWith("delivered to 李四 (lisi)");
             assertThat(one.out()).contains("dead-lettered " + redrivenId).doesNotContain("noise-only");
 
             // 6. a replay of the first notice
-            Result replay = kdpipe(env, "replay", "--notice", createdId, "--yes");
-            assertThat(replay.exit()).as(replay.toString()).isZero();
+            Cli.Result replay = Cli.run(env, "replay", "--notice", createdId, "--yes");
+            assertThat(replay.exitCode()).as(replay.toString()).isZero();
             String last = awaitConclusion(env, prefix, c -> c.startsWith("delivered to 张伟 (zhangwei)")
                     && c.endsWith("(resend of " + createdId + ")"));
             assertThat(trailText(env, prefix)).contains("replayed " + createdId + " as ");
@@ -181,14 +168,14 @@ class TrailIT {
     }
 
     private static String trailText(Map<String, String> env, String prefix) {
-        Result r = kdpipe(env, "trail", "--customer", CUSTOMER, "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"), "--topic-prefix", prefix);
-        return r.exit() == 0 ? r.out() : "";
+        Cli.Result r = Cli.run(env, "trail", "--customer", CUSTOMER, "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"), "--topic-prefix", prefix);
+        return r.exitCode() == 0 ? r.out() : "";
     }
 
     private static JsonNode trailJson(Map<String, String> env, String prefix) throws Exception {
-        Result r = kdpipe(env, "trail", "--customer", CUSTOMER, "--org", "100", "--json",
+        Cli.Result r = Cli.run(env, "trail", "--customer", CUSTOMER, "--org", "100", "--json",
                 "-b", env.get("KAFKA_BOOTSTRAP_SERVERS"), "--topic-prefix", prefix);
-        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
         return Json.mapper().readTree(r.out());
     }
 
@@ -228,15 +215,7 @@ class TrailIT {
     }
 
     private static ServiceRuntime notifier(Map<String, String> env, DingTalkSandbox sandbox) {
-        Map<String, String> n = new HashMap<>(env);
-        n.put("KDPIPE_HTTP_PORT", "0");
-        n.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        n.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        n.put("DINGTALK_APP_SECRET", sandbox.options().appSecret());
-        n.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
-        n.put("NOTIFIER_GROUP_ID", TestNames.unique("notifier"));
-        n.put("NOTIFIER_TRANSACTIONAL_ID", TestNames.unique("notifier-tx"));
-        n.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
+        Map<String, String> n = OperateFixture.notifierEnv(env, sandbox);
         // the sandbox restart breaks the notifier's connection once: retry soon
         n.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "100ms");
         n.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
@@ -275,22 +254,5 @@ class TrailIT {
         CustomerRow row = CustomerRow.of(ACCOUNT, "BD_Customer", "123", modifiedAt, Instant.now(), CustomerRow.Phase.INCREMENTAL, fields);
         producer.send(new ProducerRecord<>(Topics.CUSTOMERS.name(prefix), row.key(), CustomerRow.CODEC.encode(row)))
                 .get(30, TimeUnit.SECONDS);
-    }
-
-    private record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    private static Result kdpipe(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Kdpipe.commandLine(OperateContext.of(env, new StringReader(""), Clock.systemUTC()));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 }

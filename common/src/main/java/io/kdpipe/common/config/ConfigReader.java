@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,37 +71,31 @@ public final class ConfigReader {
     }
 
     public long longValue(String key, long defaultValue, long min, long max, String meaning) {
-        document(key, String.valueOf(defaultValue), meaning);
-        Optional<String> v = value(key);
-        if (v.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(v.get());
-            if (n < min || n > max) {
-                problems.add(key + ": " + n + " is out of range [" + min + ", " + max + "]");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            problems.add(key + ": '" + v.get() + "' is not a whole number");
-            return defaultValue;
-        }
+        return number(key, defaultValue, meaning, Long::parseLong, "a whole number", n -> n >= min && n <= max,
+                (text, n) -> n + " is out of range [" + min + ", " + max + "]");
     }
 
     public double decimal(String key, double defaultValue, double min, double max, String meaning) {
+        return number(key, defaultValue, meaning, Double::parseDouble, "a number", n -> n >= min && n <= max,
+                (text, n) -> text + " is out of range [" + min + ", " + max + "]");
+    }
+
+    /** A number setting: the default when unset; a problem (and the default) when not a number; a problem when out of range. */
+    private <N> N number(String key, N defaultValue, String meaning, Function<String, N> parse, String kind,
+                         Predicate<N> inRange, BiFunction<String, N, String> outOfRange) {
         document(key, String.valueOf(defaultValue), meaning);
         Optional<String> v = value(key);
         if (v.isEmpty()) {
             return defaultValue;
         }
         try {
-            double n = Double.parseDouble(v.get());
-            if (!(n >= min && n <= max)) {
-                problems.add(key + ": " + v.get() + " is out of range [" + min + ", " + max + "]");
+            N n = parse.apply(v.get());
+            if (!inRange.test(n)) {
+                problems.add(key + ": " + outOfRange.apply(v.get(), n));
             }
             return n;
         } catch (NumberFormatException e) {
-            problems.add(key + ": '" + v.get() + "' is not a number");
+            problems.add(key + ": '" + v.get() + "' is not " + kind);
             return defaultValue;
         }
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,11 @@ public final class ConfigSource {
         ConfigSource source = new ConfigSource(merged);
         source.problems.addAll(problems);
         return source;
+    }
+
+    /** Every setting as given, the file's under the variables' (a {@code NAME_FILE} variable stays as it is, unread). */
+    public Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
     }
 
     /** Problems met while reading the sources themselves (an unreadable file). */

@@ -1,21 +1,14 @@
 package io.kdpipe.common.runtime;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -42,11 +35,11 @@ public final class ServiceRuntime implements AutoCloseable {
     private final int requestedPort;
     private final PrometheusMeterRegistry registry;
     private final Health health = new Health();
-    private final Deque<Map.Entry<String, AutoCloseable>> resources = new ArrayDeque<>();
+    private final CloseOrder resources = new CloseOrder();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
-    private HttpServer server;
+    private HttpEndpoint server;
     private boolean closed;
 
     public ServiceRuntime(String service, int port) {
@@ -76,9 +69,8 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     /** Registers something to close on shutdown; later registrations close first. */
-    public synchronized <T extends AutoCloseable> T manage(String name, T resource) {
-        resources.push(Map.entry(name, resource));
-        return resource;
+    public <T extends AutoCloseable> T manage(String name, T resource) {
+        return resources.add(name, resource);
     }
 
     /**
@@ -88,35 +80,27 @@ public final class ServiceRuntime implements AutoCloseable {
     public synchronized ServiceRuntime route(String path, HttpHandler handler) {
         routes.put(path, handler);
         if (server != null) {
-            server.createContext(path, handler);
+            server.route(path, handler);
         }
         return this;
     }
 
     /** Starts the HTTP endpoint. */
     public synchronized ServiceRuntime start() {
-        try {
-            server = HttpServers.create(new InetSocketAddress(requestedPort), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on port " + requestedPort + " for /metrics and /health", e);
-        }
-        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/health/live", ex -> probe(ex, health.live()));
-        server.createContext("/health/ready", ex -> probe(ex, health.ready()));
-        routes.forEach(server::createContext);
-        server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics, /health/live, /health/ready\n"));
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, service + "-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        server = HttpEndpoint.bindOrFail(new InetSocketAddress(requestedPort), 0, service + "-http", 2,
+                "Cannot listen on port " + requestedPort + " for /metrics and /health");
+        server.route("/metrics", ex -> HttpEndpoint.respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.route("/health/live", ex -> probe(ex, health.live()));
+        server.route("/health/ready", ex -> probe(ex, health.ready()));
+        routes.forEach(server::route);
+        server.route("/", ex -> HttpEndpoint.respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics, /health/live, /health/ready\n"));
         server.start();
         log.info("{} serves /metrics and /health on port {}", service, port());
         return this;
     }
 
     public int port() {
-        return server == null ? requestedPort : server.getAddress().getPort();
+        return server == null ? requestedPort : server.port();
     }
 
     /** Stops the service on SIGTERM or Ctrl-C. */
@@ -139,25 +123,14 @@ public final class ServiceRuntime implements AutoCloseable {
             closed = true;
         }
         log.info("{} stopping", service);
-        Map.Entry<String, AutoCloseable> next;
-        while ((next = pollResource()) != null) {
-            try {
-                next.getValue().close();
-            } catch (Exception e) {
-                log.warn("Closing {} failed: {}", next.getKey(), e.toString());
-            }
-        }
+        resources.closeAll();
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
         gcMetrics.close();
         registry.close();
         stopped.countDown();
         log.info("{} stopped", service);
-    }
-
-    private synchronized Map.Entry<String, AutoCloseable> pollResource() {
-        return resources.poll();
     }
 
     private static void probe(HttpExchange ex, Health.Report report) throws IOException {
@@ -172,15 +145,6 @@ public final class ServiceRuntime implements AutoCloseable {
         } catch (JsonProcessingException e) {
             json = "{\"status\":\"" + (report.up() ? "UP" : "DOWN") + "\"}";
         }
-        respond(ex, report.up() ? 200 : 503, "application/json; charset=utf-8", json + "\n");
-    }
-
-    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpEndpoint.respond(ex, report.up() ? 200 : 503, "application/json; charset=utf-8", json + "\n");
     }
 }

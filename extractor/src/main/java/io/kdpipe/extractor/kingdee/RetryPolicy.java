@@ -2,6 +2,8 @@ package io.kdpipe.extractor.kingdee;
 
 import java.time.Duration;
 
+import io.kdpipe.common.runtime.ExponentialBackoff;
+
 /**
  * How often and how patiently a call that may succeed later is repeated: exponential backoff from
  * {@code initialBackoff}, capped at {@code maxBackoff}, at most {@code maxAttempts} attempts in all.
@@ -20,10 +22,6 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** The pause before attempt {@code attempt + 1} (attempt counts from 1). */
     public Duration backoff(int attempt) {
-        long ms = initialBackoff.toMillis();
-        for (int i = 1; i < attempt && ms < maxBackoff.toMillis(); i++) {
-            ms *= 2;
-        }
-        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        return ExponentialBackoff.of(initialBackoff, maxBackoff).delay(attempt);
     }
 }

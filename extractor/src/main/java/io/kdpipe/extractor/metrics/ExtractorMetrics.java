@@ -98,23 +98,22 @@ public final class ExtractorMetrics {
     }
 
     public void watermarkLag(String job, long seconds) {
-        lagSeconds.computeIfAbsent(job, j -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder("kdpipe.extractor.watermark.lag.seconds", v, AtomicLong::get)
-                    .description("seconds between now and the job's FModifyDate watermark").tag("job", j).strongReference(true)
-                    .register(registry);
-            return v;
-        }).set(seconds);
+        jobGauge(lagSeconds, job, "kdpipe.extractor.watermark.lag.seconds", "seconds between now and the job's FModifyDate watermark")
+                .set(seconds);
     }
 
     public void lastSuccess(String job, Instant at) {
-        lastSuccess.computeIfAbsent(job, j -> {
+        jobGauge(lastSuccess, job, "kdpipe.extractor.last.success.timestamp.seconds", "Unix time of the job's last successful poll")
+                .set(at.getEpochSecond());
+    }
+
+    /** The value behind a per-job gauge, registered on first use. */
+    private AtomicLong jobGauge(Map<String, AtomicLong> gauges, String job, String name, String description) {
+        return gauges.computeIfAbsent(job, j -> {
             AtomicLong v = new AtomicLong();
-            Gauge.builder("kdpipe.extractor.last.success.timestamp.seconds", v, AtomicLong::get)
-                    .description("Unix time of the job's last successful poll").tag("job", j).strongReference(true)
-                    .register(registry);
+            Gauge.builder(name, v, AtomicLong::get).description(description).tag("job", j).strongReference(true).register(registry);
             return v;
-        }).set(at.getEpochSecond());
+        });
     }
 
     public void jobsOwned(int count) {

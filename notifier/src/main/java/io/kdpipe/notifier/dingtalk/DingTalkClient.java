@@ -138,6 +138,25 @@ public final class DingTalkClient implements WorkNotifier {
         return new UserLookup(UserLookup.Found.NO_ANSWER, v);
     }
 
+    /**
+     * A contacts API's classified answer, with its JSON body when it is a success.
+     *
+     * @param verdict  the classified answer (of {@code gettoken} when no token could be had)
+     * @param body     the answer when {@code verdict} is ok, else null
+     */
+    public record ContactsAnswer(Verdict verdict, JsonNode body) {
+    }
+
+    /**
+     * Calls a contacts API below {@code /topapi/v2/} (e.g. {@code user/getbymobile}, free of the
+     * monthly quota) with the app's cached token, fetched anew once when DingTalk refuses it, paced
+     * by the contacts throttle.
+     */
+    public ContactsAnswer contacts(String api, JsonNode body) {
+        Posted p = postWithToken("/topapi/v2/" + api, body, contactsThrottle);
+        return new ContactsAnswer(p.verdict(), p.body());
+    }
+
     private Posted postWithToken(String path, JsonNode body, Throttle throttle) {
         String token;
         try {

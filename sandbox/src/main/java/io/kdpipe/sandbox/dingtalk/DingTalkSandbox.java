@@ -2,7 +2,6 @@ package io.kdpipe.sandbox.dingtalk;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,9 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.kdpipe.common.contract.Json;
-import io.kdpipe.common.runtime.HttpServers;
+import io.kdpipe.common.runtime.HttpEndpoint;
 
 /**
  * A stand-in for DingTalk's open platform ({@code oapi}) work-notification APIs: a real HTTP server
@@ -75,8 +70,7 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final Map<Long, SandboxDepartment> departments = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong contactsCalls = new AtomicLong();
     private final Map<String, RateWindow> windows = new HashMap<>();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoint server;
 
     // guarded by this
     private final Map<String, List<InboxMessage>> inboxes = new HashMap<>();
@@ -110,14 +104,8 @@ public final class DingTalkSandbox implements AutoCloseable {
             userIdByMobile.put(u.mobile(), u.userId());
         }
         options.departments().forEach(d -> departments.put(d.deptId(), d));
-        this.server = HttpServers.create(new InetSocketAddress("127.0.0.1", options.port()), 0);
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "dingtalk-sandbox");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = HttpEndpoint.bind(new InetSocketAddress("127.0.0.1", options.port()), 0, "dingtalk-sandbox", 0)
+                .route("/", this::handle);
     }
 
     /** Starts a sandbox listening on {@code 127.0.0.1}. */
@@ -133,11 +121,25 @@ public final class DingTalkSandbox implements AutoCloseable {
 
     /** The URL to use instead of {@code https://oapi.dingtalk.com}. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     public DingTalkSandboxOptions options() {
         return options;
+    }
+
+    /**
+     * The settings that point a notifier (or {@code kdpipe directory}) at this sandbox, as the
+     * service reads them: {@code DINGTALK_BASE_URL}, {@code DINGTALK_APP_KEY},
+     * {@code DINGTALK_APP_SECRET} and {@code DINGTALK_AGENT_ID}.
+     */
+    public Map<String, String> serviceSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("DINGTALK_BASE_URL", baseUrl().toString());
+        settings.put("DINGTALK_APP_KEY", options.appKey());
+        settings.put("DINGTALK_APP_SECRET", options.appSecret());
+        settings.put("DINGTALK_AGENT_ID", String.valueOf(options.agentId()));
+        return settings;
     }
 
     public DingTalkFaults faults() {
@@ -244,13 +246,7 @@ public final class DingTalkSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     // ---- HTTP
@@ -677,11 +673,8 @@ public final class DingTalkSandbox implements AutoCloseable {
     }
 
     private static void text(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+        try {
+            HttpEndpoint.respond(ex, status, type, body);
         } catch (IOException e) {
             // the client gave up waiting (a hang fault); nothing to answer
         }

@@ -2,8 +2,6 @@ package io.kdpipe.sandbox.kingdee;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +17,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,8 +26,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.kdpipe.common.runtime.HttpServers;
+import io.kdpipe.common.runtime.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +63,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     private final CustomerTable table;
     private final KingdeeFaults faults = new KingdeeFaults();
     private final QueryEngine engine;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoint server;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
@@ -93,19 +86,9 @@ public final class KingdeeSandbox implements AutoCloseable {
         this.options = options;
         this.table = new CustomerTable(options);
         this.engine = new QueryEngine(table);
-        try {
-            this.server = HttpServers.create(new InetSocketAddress("localhost", options.port()), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Kingdee sandbox cannot listen on port " + options.port(), e);
-        }
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kingdee-sandbox-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/" + options.contextPath() + "/", this::handle);
+        this.server = HttpEndpoint.bindOrFail(new InetSocketAddress("localhost", options.port()), 64, "kingdee-sandbox", 0,
+                "Kingdee sandbox cannot listen on port " + options.port())
+                .route("/" + options.contextPath() + "/", this::handle);
     }
 
     /** Starts a sandbox; close it to stop. */
@@ -118,11 +101,27 @@ public final class KingdeeSandbox implements AutoCloseable {
 
     /** The site URL, e.g. {@code http://localhost:41234/k3cloud/}; services live below it. */
     public URI baseUrl() {
-        return URI.create("http://localhost:" + server.getAddress().getPort() + "/" + options.contextPath() + "/");
+        return URI.create("http://localhost:" + server.port() + "/" + options.contextPath() + "/");
     }
 
     public KingdeeSandboxOptions options() {
         return options;
+    }
+
+    /**
+     * The settings that point an extractor at this sandbox, as the extractor reads them:
+     * {@code KINGDEE_URL}, {@code KINGDEE_ACCT_ID}, {@code KINGDEE_USERNAME}, password sign-in with
+     * {@code KINGDEE_PASSWORD}, and the sandbox's zone as {@code KINGDEE_ZONE}.
+     */
+    public Map<String, String> serviceSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("KINGDEE_URL", baseUrl().toString());
+        settings.put("KINGDEE_ACCT_ID", options.acctId());
+        settings.put("KINGDEE_USERNAME", options.username());
+        settings.put("KINGDEE_AUTH", "PASSWORD");
+        settings.put("KINGDEE_PASSWORD", options.password());
+        settings.put("KINGDEE_ZONE", options.zone().getId());
+        return settings;
     }
 
     public CustomerTable table() {
@@ -182,13 +181,7 @@ public final class KingdeeSandbox implements AutoCloseable {
         closed = true;
         simulators.forEach(ActivitySimulator::close);
         faults.releaseHung();
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -520,14 +513,10 @@ public final class KingdeeSandbox implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+        HttpEndpoint.respond(ex, status, type, body);
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpEndpoint.respond(ex, status, type, bytes);
     }
 }

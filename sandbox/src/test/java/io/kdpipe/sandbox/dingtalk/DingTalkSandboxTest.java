@@ -8,11 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -22,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.testkit.ManualClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,7 +177,7 @@ class DingTalkSandboxTest {
 
     @Test
     void shouldAcceptUnknownAndDepartedUsersAndReportThemOnlyOnceTheTaskHasFinished() throws Exception {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-28T02:00:00Z"));
         start(DingTalkSandboxOptions.builder().clock(clock).resultDelay(Duration.ofSeconds(60)));
         sandbox.depart("user-0002");
         String token = token();
@@ -227,30 +225,6 @@ class DingTalkSandboxTest {
                 .get("errcode").asInt()).isZero();
         assertThat(sandbox.contactsCalls()).isEqualTo(6);
         assertThat(sandbox.stats().countedCalls()).as("contacts calls are free").isZero();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-28T02:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @Test
