@@ -1,9 +1,11 @@
 package io.kdpipe.extractor;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,11 +108,11 @@ public final class Extractor implements AutoCloseable {
 
     /** Each owned job's state and its last error, for {@code /jobs}: job id → state, detail, lastError, lastErrorAt. */
     public Map<String, Map<String, Object>> jobsView() {
-        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, Object>> out = new TreeMap<>();
         ownership.workers().forEach((id, worker) -> {
             JobStatus status = worker.status();
             JobWorker.LastError error = worker.lastError();
-            Map<String, Object> view = new java.util.LinkedHashMap<>();
+            Map<String, Object> view = new LinkedHashMap<>();
             view.put("state", status.healthy() ? "ok" : "failing");
             view.put("detail", status.detail());
             view.put("lastError", error == null ? null : error.message());

@@ -14,8 +14,6 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -137,26 +135,10 @@ class ErrorsIT {
         try (ExtractorFixture f = new ExtractorFixture(broker, KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(10)))) {
             // the job's producer cannot be made, with an exception none of the job's handlers expects
             Extractor extractor = f.start(config -> {
-                KafkaClients real = KafkaClients.of(config);
-                return new KafkaClients() {
+                return new ForwardingClients(KafkaClients.of(config)) {
                     @Override
                     public Producer<String, byte[]> producer(String transactionalId) {
                         throw new ArithmeticException("injected: / by zero");
-                    }
-
-                    @Override
-                    public Consumer<byte[], byte[]> groupConsumer() {
-                        return real.groupConsumer();
-                    }
-
-                    @Override
-                    public Consumer<String, byte[]> checkpointConsumer() {
-                        return real.checkpointConsumer();
-                    }
-
-                    @Override
-                    public Admin admin() {
-                        return real.admin();
                     }
                 };
             });

@@ -21,12 +21,10 @@ import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -149,23 +147,17 @@ class ReplicasIT {
     }
 
     /** Real clients, except that the group consumer's poll can be frozen, as in a stalled process. */
-    private static final class FreezableGroupClients implements KafkaClients {
-        private final KafkaClients real;
+    private static final class FreezableGroupClients extends ForwardingClients {
         private final ExtractorConfig config;
         private final AtomicBoolean frozen;
         private final CountDownLatch thaw;
 
         FreezableGroupClients(KafkaClients real, ExtractorConfig config, AtomicBoolean frozen,
                 CountDownLatch thaw) {
-            this.real = real;
+            super(real);
             this.config = config;
             this.frozen = frozen;
             this.thaw = thaw;
-        }
-
-        @Override
-        public Producer<String, byte[]> producer(String transactionalId) {
-            return real.producer(transactionalId);
         }
 
         @Override
@@ -190,16 +182,6 @@ class ReplicasIT {
                     return super.poll(timeout);
                 }
             };
-        }
-
-        @Override
-        public Consumer<String, byte[]> checkpointConsumer() {
-            return real.checkpointConsumer();
-        }
-
-        @Override
-        public Admin admin() {
-            return real.admin();
         }
     }
 

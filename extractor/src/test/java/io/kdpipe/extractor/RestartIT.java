@@ -17,8 +17,6 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -78,14 +76,13 @@ class RestartIT {
     }
 
     /** Real clients, except that the producer blocks in the n-th commit until the extractor stops it. */
-    private static final class CrashingClients implements KafkaClients {
-        private final KafkaClients real;
+    private static final class CrashingClients extends ForwardingClients {
         private final KafkaBroker broker;
         private final int blockAt;
         private final CountDownLatch stuck;
 
         CrashingClients(KafkaClients real, KafkaBroker broker, int blockAt, CountDownLatch stuck) {
-            this.real = real;
+            super(real);
             this.broker = broker;
             this.blockAt = blockAt;
             this.stuck = stuck;
@@ -111,21 +108,6 @@ class RestartIT {
                     super.commitTransaction();
                 }
             };
-        }
-
-        @Override
-        public Consumer<byte[], byte[]> groupConsumer() {
-            return real.groupConsumer();
-        }
-
-        @Override
-        public Consumer<String, byte[]> checkpointConsumer() {
-            return real.checkpointConsumer();
-        }
-
-        @Override
-        public Admin admin() {
-            return real.admin();
         }
     }
 }

@@ -1,10 +1,14 @@
 package io.kdpipe.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 
@@ -60,14 +64,14 @@ final class BrokerProcess implements AutoCloseable {
         pb.redirectErrorStream(true);
         pb.redirectOutput(runDir.resolve("broker-" + starts + ".log").toFile());
         process = pb.start();
-        org.awaitility.Awaitility.await("the broker to listen on " + port).atMost(java.time.Duration.ofSeconds(60))
-                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> Ports.open(port));
+        await("the broker to listen on " + port).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> Ports.open(port));
     }
 
     /** A clean stop (SIGTERM, as an orchestrator does), then a start on the same data. */
     void restart() {
         try {
-            Processes.stop(process, java.time.Duration.ofSeconds(30));
+            Processes.stop(process, Duration.ofSeconds(30));
             cleanRestarts++;
             startProcess();
         } catch (IOException e) {
@@ -79,7 +83,7 @@ final class BrokerProcess implements AutoCloseable {
     void kill9AndStart() {
         try {
             process.destroyForcibly();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("The broker did not end within 30 s of SIGKILL");
             }
             kills++;
@@ -109,7 +113,7 @@ final class BrokerProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            Processes.stop(process, java.time.Duration.ofSeconds(20));
+            Processes.stop(process, Duration.ofSeconds(20));
         }
     }
 }

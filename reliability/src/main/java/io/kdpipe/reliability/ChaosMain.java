@@ -1,5 +1,6 @@
 package io.kdpipe.reliability;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class ChaosMain {
         String mode = args.length > 0 ? args[0] : "long";
         Path root = Path.of(System.getProperty("kdpipe.root", ".")).toAbsolutePath().normalize();
         Path cpFile = root.resolve("reliability/target/chaos.classpath");
-        String classpath = Files.readString(cpFile).trim() + java.io.File.pathSeparator + root.resolve("reliability/target/classes");
+        String classpath = Files.readString(cpFile).trim() + File.pathSeparator + root.resolve("reliability/target/classes");
         Instant ranAt = Instant.now();
         Path runDir = root.resolve("reliability/target/chaos-runs").resolve(ranAt.truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         ChaosOptions options = switch (mode) {

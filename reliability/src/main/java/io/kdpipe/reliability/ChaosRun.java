@@ -11,19 +11,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.Decoded;
@@ -99,7 +105,7 @@ public final class ChaosRun {
     private final Map<String, Integer> planned = new TreeMap<>();
     private final Map<String, Long> fired = new TreeMap<>();
     /** Task ids of the sends whose answer the notifier was killed at. */
-    private final List<Long> killedAtAnswer = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> killedAtAnswer = new CopyOnWriteArrayList<>();
     private final Map<Integer, String> kingdeeMarkers = new HashMap<>();
     private final List<Instant> sessionLossesAt = new ArrayList<>();
     private final Map<String, Integer> realKeyRecords = new TreeMap<>();
@@ -269,7 +275,7 @@ public final class ChaosRun {
         long phase = options.chaosPhase().toMillis();
         List<Event> events = new ArrayList<>();
         List<Long> ids = new ArrayList<>(kingdee.table().ids().stream().filter(id -> kingdee.table().get(id).get("FSELLER.FNumber") != null).toList());
-        java.util.Collections.shuffle(ids, random);
+        Collections.shuffle(ids, random);
         // at least one change goes to the salesperson DingTalk does not know
         // the first two changes go to salespeople DingTalk knows (see below); at least one after them to the one it does not
         for (int p = 0; p < 2; p++) {
@@ -333,7 +339,7 @@ public final class ChaosRun {
         dingTalk.faults().invalidateTokenEvery(TOKEN_EXPIRES_EVERY_SENDS);
         plan(FaultLog.TOKEN_EXPIRED);
         events.sort(Comparator.comparingLong(Event::at));
-        events.stream().map(Event::name).filter(java.util.Objects::nonNull).forEach(this::plan);
+        events.stream().map(Event::name).filter(Objects::nonNull).forEach(this::plan);
         long start = System.nanoTime();
         for (Event e : events) {
             long wait = e.at() - (System.nanoTime() - start) / 1_000_000;
@@ -408,7 +414,7 @@ public final class ChaosRun {
 
     /** A Kingdee fault whose body carries a marker, so the relay can count it when the extractor gets it. */
     private void kingdeeFault(List<Event> events, double window, KingdeeSandbox kingdee, String name,
-                              java.util.function.Function<String, KingdeeFaults.Fault> fault) {
+                              Function<String, KingdeeFaults.Fault> fault) {
         int id = kingdeeMarkers.size() + 1;
         kingdeeMarkers.put(id, name);
         events.add(new Event((long) (random.nextDouble() * window), name, () -> kingdee.faults().next(fault.apply(KingdeeRelay.marker(id)))));
@@ -475,7 +481,7 @@ public final class ChaosRun {
             }
         }
         List<String> problems = new ArrayList<>();
-        for (String job : new java.util.TreeSet<>(realCheckpointKeys)) {
+        for (String job : new TreeSet<>(realCheckpointKeys)) {
             if (!(Checkpoint.CODEC.tryDecode(latest.get(job)) instanceof Decoded.Ok<Checkpoint>)) {
                 problems.add("the latest checkpoint of job " + job + " is still a malformed one: the extractor wrote none after it");
             }
@@ -507,7 +513,7 @@ public final class ChaosRun {
     }
 
     static String userId(String seller) {
-        return "user-" + seller.toLowerCase(java.util.Locale.ROOT);
+        return "user-" + seller.toLowerCase(Locale.ROOT);
     }
 
     private static List<Path> listLogs(Path dir) {
@@ -523,22 +529,8 @@ public final class ChaosRun {
     }
 
     /** The settings of each service process: fast polls and short pauses so faults heal within a run. */
-    static final class ServiceSettings {
-        private final String bootstrap;
-        private final String prefix;
-        private final Path runDir;
-        private final URI kingdeeUrl;
-        private final KingdeeSandbox kingdee;
-        private final DingTalkSandbox dingTalk;
-
-        ServiceSettings(String bootstrap, String prefix, Path runDir, URI kingdeeUrl, KingdeeSandbox kingdee, DingTalkSandbox dingTalk) {
-            this.bootstrap = bootstrap;
-            this.prefix = prefix;
-            this.runDir = runDir;
-            this.kingdeeUrl = kingdeeUrl;
-            this.kingdee = kingdee;
-            this.dingTalk = dingTalk;
-        }
+    record ServiceSettings(String bootstrap, String prefix, Path runDir, URI kingdeeUrl, KingdeeSandbox kingdee,
+            DingTalkSandbox dingTalk) {
 
         private Map<String, String> base() {
             Map<String, String> env = new HashMap<>();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -302,7 +303,7 @@ final class ConservationCheck {
         latest.forEach((notice, sends) -> {
             Map<String, Integer> reached = new TreeMap<>();
             for (DeliveryRecord r : sends.values()) {
-                for (String user : new java.util.LinkedHashSet<>(r.userIds())) {
+                for (String user : new LinkedHashSet<>(r.userIds())) {
                     DeliveryRecord.Verification v = r.verification();
                     boolean notReached = v != null && (v.invalidUserIds().contains(user) || v.forbiddenUserIds().contains(user)
                             || v.failedUserIds().contains(user));

@@ -1,5 +1,6 @@
 package io.kdpipe.reliability;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -67,7 +69,7 @@ final class KafkaIo {
         // a 1.5 MB record must fit into a request; the broker's own limit still applies
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            List<Future<?>> sends = new ArrayList<>();
             for (var r : records) {
                 sends.add(producer.send(r));
             }
@@ -115,7 +117,7 @@ final class KafkaIo {
     }
 
     static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class KingdeeRelay implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Integer, AtomicLong> markers = new ConcurrentHashMap<>();
-    private final List<Instant> sessionLost = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Instant> sessionLost = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong hung = new AtomicLong();
 
     private KingdeeRelay(URI target, Duration hangAfter) throws IOException {

@@ -2,6 +2,7 @@ package io.kdpipe.reliability;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
@@ -142,7 +144,7 @@ final class Quiescence {
         return ends(admin, parts);
     }
 
-    private static Map<TopicPartition, Long> ends(Admin admin, java.util.Collection<TopicPartition> parts) {
+    private static Map<TopicPartition, Long> ends(Admin admin, Collection<TopicPartition> parts) {
         Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
         parts.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
         Map<TopicPartition, Long> out = new HashMap<>();
@@ -150,7 +152,7 @@ final class Quiescence {
         return out;
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) {
+    private static <T> T get(KafkaFuture<T> f) {
         try {
             return f.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,8 +90,8 @@ final class ResultFiles {
         cons.put("injectedDelivered", c.injectedDelivered());
         cons.set("badRecordsDeadLettered", mapper.valueToTree(c.badRecordsDeadLettered()));
         ObjectNode faults = json.putObject("faults");
-        faults.set("planned", mapper.valueToTree(new java.util.TreeMap<>(report.faults().planned())));
-        faults.set("fired", mapper.valueToTree(new java.util.TreeMap<>(report.faults().fired())));
+        faults.set("planned", mapper.valueToTree(new TreeMap<>(report.faults().planned())));
+        faults.set("fired", mapper.valueToTree(new TreeMap<>(report.faults().fired())));
         json.set("kills", mapper.valueToTree(report.kills()));
         json.set("unexpectedExits", mapper.valueToTree(report.unexpectedExits()));
         json.set("unhealthyPeriods", mapper.valueToTree(report.unhealthyPeriods()));
@@ -128,7 +130,7 @@ final class ResultFiles {
     }
 
     private static String git(Path root, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", root.toString()));
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString()));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

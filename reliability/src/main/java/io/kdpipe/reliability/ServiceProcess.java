@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kdpipe.common.runtime.LivenessTracker;
 
@@ -43,7 +44,7 @@ final class ServiceProcess implements AutoCloseable {
     private final LivenessTracker tracker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile Process process;
-    private final java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger kills = new AtomicInteger();
     private int unexpectedExits;
     private volatile boolean down;
 
@@ -194,7 +195,7 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (process != null) {
-            Processes.stop(process, java.time.Duration.ofSeconds(15));
+            Processes.stop(process, Duration.ofSeconds(15));
         }
     }
 }

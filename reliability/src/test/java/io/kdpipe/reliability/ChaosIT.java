@@ -2,6 +2,7 @@ package io.kdpipe.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class ChaosIT {
         Path root = Path.of(System.getProperty("kdpipe.root")).toAbsolutePath().normalize();
         Path runs = Path.of(System.getProperty("kdpipe.chaos.runs"));
         String classpath = Files.readString(Path.of(System.getProperty("kdpipe.chaos.classpath"))).trim()
-                + java.io.File.pathSeparator + root.resolve("reliability/target/classes");
+                + File.pathSeparator + root.resolve("reliability/target/classes");
         Path runDir = runs.resolve(TestRunDir.name());
         Instant ranAt = Instant.now();
 

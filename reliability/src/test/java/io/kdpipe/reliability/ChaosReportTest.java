@@ -2,6 +2,7 @@ package io.kdpipe.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +58,7 @@ class ChaosReportTest {
     void aKillAtDingTalksAnswerCountsOnlyWhenItsSendNeverReachedTheLedger() {
         io.kdpipe.common.contract.DeliveryRecord committed = new io.kdpipe.common.contract.DeliveryRecord(
                 io.kdpipe.common.contract.DeliveryRecord.VERSION, "n-1", io.kdpipe.common.contract.DeliveryRecord.Status.SENT,
-                List.of(7L), List.of("user-a"), 1, 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, null, null);
+                List.of(7L), List.of("user-a"), 1, 1, Instant.EPOCH, Instant.EPOCH, null, null);
 
         assertThat(ChaosRun.killsInsideTheWindow(List.of(7L), List.of(committed))).as("the notifier committed it first").isZero();
         assertThat(ChaosRun.killsInsideTheWindow(List.of(7L, 8L), List.of(committed))).isEqualTo(1);

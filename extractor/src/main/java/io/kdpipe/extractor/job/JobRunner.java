@@ -1,13 +1,21 @@
 package io.kdpipe.extractor.job;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,7 +100,7 @@ public final class JobRunner implements AutoCloseable {
      * Digests of the dead letters committed lately, the newest {@value #RECENT_DEAD_LETTERS}: a row
      * after the position that a later read meets again is not dead-lettered twice.
      */
-    private final Set<String> deadLettered = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+    private final Set<String> deadLettered = Collections.newSetFromMap(new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -458,7 +466,7 @@ public final class JobRunner implements AutoCloseable {
         Set<String> seen = new HashSet<>();
         List<DeadLetter> out = new ArrayList<>(bad.size());
         for (UnreadableCustomer u : bad) {
-            byte[] value = deadLetterValue(u).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] value = deadLetterValue(u).getBytes(StandardCharsets.UTF_8);
             String digest = digest(value);
             if (seen.add(digest) && !deadLettered.contains(digest)) {
                 out.add(new DeadLetter(u.customerId() == null ? null : CustomerRow.key(spec.account(), u.customerId()),
@@ -471,8 +479,8 @@ public final class JobRunner implements AutoCloseable {
 
     private static String digest(byte[] value) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(value));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
@@ -518,8 +526,8 @@ public final class JobRunner implements AutoCloseable {
         JsonNode created = c.fields().get("FCreateDate");
         if (created != null && created.isTextual()) {
             try {
-                return java.time.OffsetDateTime.parse(created.asText()).toInstant();
-            } catch (java.time.format.DateTimeParseException notADate) {
+                return OffsetDateTime.parse(created.asText()).toInstant();
+            } catch (DateTimeParseException notADate) {
                 return Instant.EPOCH;
             }
         }

@@ -2,7 +2,12 @@ package io.kdpipe.extractor.job;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,6 +20,7 @@ import io.kdpipe.extractor.metrics.ExtractorMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
@@ -117,7 +123,7 @@ public final class JobWorker {
     }
 
     /** The last error the job met (null when none since it started), and when. */
-    public record LastError(String message, java.time.Instant at) {
+    public record LastError(String message, Instant at) {
     }
 
     public LastError lastError() {
@@ -221,7 +227,7 @@ public final class JobWorker {
                 log.info("Job {} was taken over by another extractor; stopping here", spec.id());
                 status = JobStatus.ok("handed over to another extractor");
                 return;
-            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            } catch (InterruptedException | InterruptException e) {
                 return;
             } catch (KafkaException | IllegalStateException e) {
                 if (stopping()) {
@@ -274,7 +280,7 @@ public final class JobWorker {
                 transientFailures = 0;
                 status = JobStatus.ok(describe(runner.state()));
             } catch (KingdeeException e) {
-                metrics.jobError(spec.id(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                metrics.jobError(spec.id(), e.kind().name().toLowerCase(Locale.ROOT));
                 if (e.retryable()) {
                     transientFailures++;
                     next = pacing.backoff().backoff(transientFailures);
@@ -307,7 +313,7 @@ public final class JobWorker {
     /** The exception and what caused it: a commit's own message rarely names the cause. */
     static String describe(Throwable e) {
         StringBuilder out = new StringBuilder(e.toString());
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(e);
         for (Throwable s : e.getSuppressed()) {
             out.append("; after ").append(s);

@@ -1,6 +1,7 @@
 package io.kdpipe.extractor.job;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.kdpipe.common.contract.Checkpoint;
 import io.kdpipe.common.contract.CustomerRow;
@@ -12,7 +13,7 @@ public interface PageSink {
     void commit(List<CustomerRow> rows, List<DeadLetter> deadLetters, Checkpoint checkpoint);
 
     /** This sink, then {@code committed} with each checkpoint once its page committed. */
-    default PageSink then(java.util.function.Consumer<Checkpoint> committed) {
+    default PageSink then(Consumer<Checkpoint> committed) {
         return (rows, deadLetters, checkpoint) -> {
             commit(rows, deadLetters, checkpoint);
             committed.accept(checkpoint);

@@ -11,8 +11,10 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes a page's rows, its dead letters and its checkpoint in one Kafka transaction of the job's transactional
@@ -77,7 +79,7 @@ public final class TransactionalPageSink implements PageSink {
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             throw new FencedException("job " + checkpoint.jobId() + " is now owned by another extractor", e);
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
+        } catch (InterruptException e) {
             throw e;
         } catch (KafkaException e) {
             Exception cause = sendFailure.get();
@@ -93,7 +95,7 @@ public final class TransactionalPageSink implements PageSink {
         }
     }
 
-    private org.apache.kafka.common.header.Headers headers(DeadLetter d) {
+    private Headers headers(DeadLetter d) {
         return DeadLetterHeaders.from(null, customersTopic, -1, -1)
                 .errorClass(d.reason())
                 .stage(STAGE)

@@ -26,7 +26,8 @@ public final class ValueNormalizer {
 
     private static final Pattern LOCAL_DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
 
-    private static final DateTimeFormatter KINGDEE_DATE = new DateTimeFormatterBuilder()
+    /** The general reading of a Kingdee date-time; {@link #quickParse} agrees with it where it answers. */
+    static final DateTimeFormatter KINGDEE_DATE = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")
             .optionalStart().appendLiteral('T').optionalEnd()
             .optionalStart().appendLiteral(' ').optionalEnd()

@@ -39,26 +39,20 @@ class PrefetchTest {
     @Test
     void shouldInterruptACancelledRead() throws Exception {
         try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
-            CountDownLatch started = new CountDownLatch(1);
-            CountDownLatch interrupted = new CountDownLatch(1);
-            Prefetch.Pending<String> pending = prefetch.start(() -> blockUntilInterrupted(started, interrupted));
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-            pending.cancel();
-            assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(pending::get).isInstanceOf(InterruptedException.class);
+            BlockedRead read = new BlockedRead(prefetch);
+            read.pending.cancel();
+            assertThat(read.interrupted()).isTrue();
+            assertThatThrownBy(read.pending::get).isInstanceOf(InterruptedException.class);
         }
     }
 
     @Test
     void shouldInterruptTheReadWhenTheWaitingJobIsInterrupted() throws Exception {
         try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
-            CountDownLatch started = new CountDownLatch(1);
-            CountDownLatch interrupted = new CountDownLatch(1);
-            Prefetch.Pending<String> pending = prefetch.start(() -> blockUntilInterrupted(started, interrupted));
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            BlockedRead read = new BlockedRead(prefetch);
             Thread.currentThread().interrupt();
-            assertThatThrownBy(pending::get).isInstanceOf(InterruptedException.class);
-            assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(read.pending::get).isInstanceOf(InterruptedException.class);
+            assertThat(read.interrupted()).isTrue();
         }
     }
 
@@ -73,15 +67,31 @@ class PrefetchTest {
         assertThat(pending.get()).isEqualTo(Thread.currentThread().getName());
     }
 
-    /** A read that never ends by itself: counts {@code started} down, waits, and counts {@code interrupted} down when interrupted. */
-    private static String blockUntilInterrupted(CountDownLatch started, CountDownLatch interrupted) throws InterruptedException {
-        started.countDown();
-        try {
-            new CountDownLatch(1).await();
-        } catch (InterruptedException e) {
-            interrupted.countDown();
-            throw e;
+    /** A read on {@code prefetch} that never ends by itself; constructed once it runs. */
+    private static final class BlockedRead {
+        private final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch interrupted = new CountDownLatch(1);
+        final Prefetch.Pending<String> pending;
+
+        BlockedRead(Prefetch prefetch) throws InterruptedException {
+            pending = prefetch.start(this::block);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         }
-        return "never";
+
+        /** Whether the read was interrupted within 10 seconds. */
+        boolean interrupted() throws InterruptedException {
+            return interrupted.await(10, TimeUnit.SECONDS);
+        }
+
+        private String block() throws InterruptedException {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "never";
+        }
     }
 }

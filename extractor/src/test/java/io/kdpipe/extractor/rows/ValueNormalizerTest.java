@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -18,13 +15,7 @@ import org.junit.jupiter.api.Test;
 class ValueNormalizerTest {
 
     /** The general reading of a Kingdee date-time, which the quick one must agree with. */
-    private static final DateTimeFormatter GENERAL = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd")
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .appendPattern("HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .toFormatter(Locale.ROOT);
+    private static final DateTimeFormatter GENERAL = ValueNormalizer.KINGDEE_DATE;
 
     private final ValueNormalizer normalizer = new ValueNormalizer(ZoneId.of("Asia/Shanghai"));
 
