@@ -15,13 +15,11 @@ import org.junit.jupiter.api.Test;
 class ExtractorConfigTest {
 
     private static Map<String, String> minimal() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        env.put("KINGDEE_URL", "https://erp.example.com/k3cloud/");
-        env.put("KINGDEE_ACCT_ID", "5867f8d847e804");
-        env.put("KINGDEE_USERNAME", "kdpipe");
-        env.put("KINGDEE_PASSWORD", "s3cret-pass");
-        return env;
+        return new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
+                "KINGDEE_URL", "https://erp.example.com/k3cloud/",
+                "KINGDEE_ACCT_ID", "5867f8d847e804",
+                "KINGDEE_USERNAME", "kdpipe", "KINGDEE_PASSWORD", "s3cret-pass"));
     }
 
     @Test

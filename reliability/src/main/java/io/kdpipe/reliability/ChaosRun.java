@@ -37,12 +37,13 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
+import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
 import io.kdpipe.sandbox.dingtalk.Fault;
 import io.kdpipe.sandbox.dingtalk.SandboxUser;
 import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
-import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
+import io.kdpipe.sandbox.kingdee.SandboxCustomer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -144,7 +145,7 @@ public final class ChaosRun {
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
         try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(options.customers()).withSeed(options.seed()));
              KingdeeRelay relay = KingdeeRelay.start(kingdee.baseUrl(), Duration.ofSeconds(8));
-             DingTalkSandbox dingTalk = DingTalkSandbox.start(io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions.builder()
+             DingTalkSandbox dingTalk = DingTalkSandbox.start(DingTalkSandboxOptions.builder()
                      .users(users).monthlyQuota(1_000_000).perUserDailyCap(100_000).build());
              BrokerProcess broker = BrokerProcess.start(runDir, options.classpath())) {
             progress.accept("broker at " + broker.bootstrap() + ", runs in " + runDir);

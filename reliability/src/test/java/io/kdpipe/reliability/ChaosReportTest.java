@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.kdpipe.common.contract.DeliveryRecord;
 import org.junit.jupiter.api.Test;
 
 /** The run-level targets beside conservation: each one missed turns the report to FAILED. */
@@ -56,8 +57,8 @@ class ChaosReportTest {
 
     @Test
     void aKillAtDingTalksAnswerCountsOnlyWhenItsSendNeverReachedTheLedger() {
-        io.kdpipe.common.contract.DeliveryRecord committed = new io.kdpipe.common.contract.DeliveryRecord(
-                io.kdpipe.common.contract.DeliveryRecord.VERSION, "n-1", io.kdpipe.common.contract.DeliveryRecord.Status.SENT,
+        DeliveryRecord committed = new DeliveryRecord(
+                DeliveryRecord.VERSION, "n-1", DeliveryRecord.Status.SENT,
                 List.of(7L), List.of("user-a"), 1, 1, Instant.EPOCH, Instant.EPOCH, null, null);
 
         assertThat(ChaosRun.killsInsideTheWindow(List.of(7L), List.of(committed))).as("the notifier committed it first").isZero();

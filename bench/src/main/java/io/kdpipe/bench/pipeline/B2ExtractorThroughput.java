@@ -43,24 +43,21 @@ public final class B2ExtractorThroughput {
     private static Map<String, String> groups() {
         Map<String, String> g = new LinkedHashMap<>();
         // work a real Kingdee does on its own servers
-        g.put("kingdee-sandbox-", "sandbox");
+        group(g, "sandbox", "kingdee-sandbox-");
         // the extractor's job and read-ahead threads
-        g.put("extractor-", "extractor jobs");
+        group(g, "extractor jobs", "extractor-");
         // the extractor's HTTP client and its producers' network threads
-        g.put("HttpClient-", "extractor I/O");
-        g.put("kafka-producer-network-thread", "extractor I/O");
+        group(g, "extractor I/O", "HttpClient-", "kafka-producer-network-thread");
         // the embedded broker
-        g.put("data-plane-", "broker");
-        g.put("controller-", "broker");
-        g.put("kafka-", "broker");
-        g.put("broker-", "broker");
-        g.put("ReplicaFetcher", "broker");
-        g.put("group-coordinator", "broker");
-        g.put("transaction-", "broker");
-        g.put("TxnMarkerSenderThread", "broker");
-        g.put("executor-", "broker");
-        g.put("LogDirFailureHandler", "broker");
+        group(g, "broker", "data-plane-", "controller-", "kafka-", "broker-", "ReplicaFetcher", "group-coordinator",
+                "transaction-", "TxnMarkerSenderThread", "executor-", "LogDirFailureHandler");
         return g;
+    }
+
+    private static void group(Map<String, String> groups, String group, String... threadPrefixes) {
+        for (String prefix : threadPrefixes) {
+            groups.put(prefix, group);
+        }
     }
 
     /** {@code B2}: one second per page, the headline. */

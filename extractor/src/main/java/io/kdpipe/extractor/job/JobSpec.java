@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.kdpipe.extractor.rows.ValueNormalizer;
+
 /**
  * One extraction job: one Kingdee account × form × filter, e.g. the customers of one
  * use-organisation. Its id keys its checkpoint and names its transactional id, so it must stay the
@@ -39,7 +41,7 @@ public record JobSpec(
     public JobSpec(String id, String account, String formId, List<String> fieldKeys, Set<String> entryFieldKeys, String filter,
             int pageSize, Duration pollInterval, Duration overlap) {
         this(id, account, formId, fieldKeys, entryFieldKeys, filter, pageSize, pollInterval, overlap, pollInterval,
-                Set.copyOf(io.kdpipe.extractor.rows.ValueNormalizer.DATE_FIELDS));
+                Set.copyOf(ValueNormalizer.DATE_FIELDS));
     }
 
     public JobSpec {
