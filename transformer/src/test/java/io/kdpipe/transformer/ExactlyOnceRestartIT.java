@@ -48,6 +48,8 @@ class ExactlyOnceRestartIT {
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceRestartIT.class);
     private static final int CUSTOMERS = 4_000;
     private static final int SELLERS = 10;
+    /** Rows from this index on are published only after the first instance is killed. */
+    private static final int HELD_BACK_FROM = 15_000;
     /** A killed member leaves the group after its session timeout, and its open transaction is aborted after its timeout. */
     private static final Map<String, String> CRASH_SETTINGS = Map.of(
             "KAFKA_SESSION_TIMEOUT_MS", "6000",
@@ -83,9 +85,10 @@ class ExactlyOnceRestartIT {
         Process first = startChild(env);
         try {
             publishDirectory(broker, prefix);
-            publish(broker, Topics.CUSTOMERS.name(prefix), rows);
-            // kill the first instance part-way through
-            int seen = reader.awaitAtLeast(noticesTopic, 3_000, Duration.ofSeconds(120)).size();
+            // kill the first instance part-way through: at its first commits, while it works through the
+            // first three quarters of the input; the rest is published after the kill
+            publish(broker, Topics.CUSTOMERS.name(prefix), rows.subList(0, HELD_BACK_FROM));
+            int seen = reader.awaitAtLeast(noticesTopic, 1, Duration.ofSeconds(120)).size();
             log.info("First instance wrote at least {} notices before it was killed", seen);
         } finally {
             first.destroyForcibly();
@@ -96,6 +99,7 @@ class ExactlyOnceRestartIT {
         }
         int afterFirst = reader.readAll(noticesTopic).size();
         assertThat(afterFirst).as("the first instance stopped mid-stream").isLessThan(expected.size());
+        publish(broker, Topics.CUSTOMERS.name(prefix), rows.subList(HELD_BACK_FROM, rows.size()));
 
         Map<String, String> secondSettings = new HashMap<>(settings);
         secondSettings.putAll(CRASH_SETTINGS);
