@@ -18,6 +18,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.send.SendHooks;
@@ -61,10 +62,7 @@ final class NotifierFixture implements AutoCloseable {
         settings.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         settings.put("KDPIPE_TOPIC_PREFIX", prefix);
         settings.put("KDPIPE_HTTP_PORT", "0");
-        settings.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        settings.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        settings.put("DINGTALK_APP_SECRET", appSecret);
-        settings.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
+        settings.putAll(sandbox.serviceSettings());
         settings.put("DINGTALK_RATE_PER_SECOND", String.valueOf(sandbox.options().qps()));
         settings.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(sandbox.options().monthlyQuota()));
         settings.put("NOTIFIER_GROUP_ID", group);
@@ -111,7 +109,7 @@ final class NotifierFixture implements AutoCloseable {
         }
     }
 
-    String topic(io.kdpipe.common.topic.Topic<?, ?> t) {
+    String topic(Topic<?, ?> t) {
         return t.name(prefix);
     }
 

@@ -136,7 +136,7 @@ public final class SendLoop implements Runnable {
         this.budgetHealth = budgetHealth;
         this.dingTalkHealth = dingTalkHealth;
         this.failures = new FailurePolicy(settings, clock, random, metrics, dingTalkHealth);
-        this.quota = new QuotaWatch(budget, clock, settings.quotaZone(), settings.quotaProbeInterval(), settings.deliveriesTopic());
+        this.quota = new QuotaWatch(budget, clock, settings);
         this.tx = new LedgerTransaction(producer, consumer, ledger, directory, metrics, settings.deliveriesTopic(),
                 settings.directoryTopic(), this::readAgain);
         this.checks = new ResultChecks(checker, budget, metrics, settings, clock, random, users, this::fetch, failures);
