@@ -1,0 +1,51 @@
+package io.kdpipe.cli.operate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.Secret;
+import picocli.CommandLine.Option;
+
+/**
+ * What the directory commands share to ask DingTalk's contacts API: the DingTalk app, read from
+ * {@code DINGTALK_BASE_URL}, {@code DINGTALK_APP_KEY} and {@code DINGTALK_APP_SECRET} like the
+ * notifier, and how fast to ask ({@code --rate}).
+ */
+final class DingTalkAppOptions {
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "10", description = "contacts lookups per second (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    /** The app's settings; key and secret are absent when not {@code required} and not set. */
+    record App(URI base, Optional<String> appKey, Optional<Secret> appSecret) {
+
+        boolean configured() {
+            return appKey.isPresent() && appSecret.isPresent();
+        }
+
+        /** A contacts client of the app; only once the settings were validated and {@link #configured()}. */
+        DingTalkContacts contacts(Duration timeout) {
+            return new DingTalkContacts(base, appKey.orElseThrow(), appSecret.orElseThrow(),
+                    HttpClient.newBuilder().connectTimeout(timeout).build(), timeout);
+        }
+    }
+
+    /** Reads the app's settings into {@code reader}, which lists a missing key or secret as a problem when {@code required}. */
+    static App read(ConfigReader reader, boolean required) {
+        URI base = reader.uri("DINGTALK_BASE_URL", "https://oapi.dingtalk.com", "DingTalk oapi base URL");
+        String key = "DINGTALK_APP_KEY";
+        String keyMeaning = "the DingTalk app's AppKey";
+        String secret = "DINGTALK_APP_SECRET";
+        String secretMeaning = "the DingTalk app's AppSecret";
+        return required
+                ? new App(base, Optional.ofNullable(reader.required(key, keyMeaning)), Optional.ofNullable(reader.secret(secret, secretMeaning)))
+                : new App(base, reader.optional(key, keyMeaning), reader.optionalSecret(secret, secretMeaning));
+    }
+
+    Pacer pacer() {
+        return new Pacer(rate);
+    }
+}
