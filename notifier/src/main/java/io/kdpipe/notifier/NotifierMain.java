@@ -59,14 +59,7 @@ public final class NotifierMain {
      * that run it in process, as the extractor's and transformer's {@code start(config)} do.
      */
     public static ServiceRuntime start(NotifierConfig config) {
-        ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        try {
-            start(config, runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return ServiceMain.startInProcess("notifier", config.kafka().httpPort(), runtime -> start(config, runtime));
     }
 
     /** Creates the notifier's topics if missing, starts the send loop and registers it with {@code runtime} for shutdown. */

@@ -73,14 +73,7 @@ public final class TransformerMain implements AutoCloseable {
      * {@code kdpipe local}.
      */
     public static ServiceRuntime start(TransformerConfig config) {
-        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
-        try {
-            start(config, runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return ServiceMain.startInProcess("transformer", config.kafka().httpPort(), runtime -> start(config, runtime));
     }
 
     /** Creates missing topics, starts Streams and registers the trail route. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
 import picocli.CommandLine.Option;
 
@@ -19,30 +20,36 @@ final class DingTalkAppOptions {
     @Option(names = "--rate", paramLabel = "N", defaultValue = "10", description = "contacts lookups per second (default: ${DEFAULT-VALUE})")
     double rate;
 
-    /** The app's settings; key and secret are absent when not {@code required} and not set. */
-    record App(URI base, Optional<String> appKey, Optional<Secret> appSecret) {
+    /** The Kafka settings and the app's; key and secret are absent when not {@code required} and not set. */
+    record Settings(KafkaConfig kafka, URI base, Optional<String> appKey, Optional<Secret> appSecret) {
 
         boolean configured() {
             return appKey.isPresent() && appSecret.isPresent();
         }
 
-        /** A contacts client of the app; only once the settings were validated and {@link #configured()}. */
+        /** A contacts client of the app; only when {@link #configured()}. */
         DingTalkContacts contacts(Duration timeout) {
             return new DingTalkContacts(base, appKey.orElseThrow(), appSecret.orElseThrow(),
                     HttpClient.newBuilder().connectTimeout(timeout).build(), timeout);
         }
     }
 
-    /** Reads the app's settings into {@code reader}, which lists a missing key or secret as a problem when {@code required}. */
-    static App read(ConfigReader reader, boolean required) {
+    /**
+     * Reads the Kafka and the app's settings and validates them: a {@link io.kdpipe.common.config.ConfigException}
+     * lists every problem, a missing key or secret among them when {@code required}.
+     */
+    static Settings read(ConfigReader reader, boolean required) {
+        KafkaConfig kafka = KafkaConfig.read(reader);
         URI base = reader.uri("DINGTALK_BASE_URL", "https://oapi.dingtalk.com", "DingTalk oapi base URL");
         String key = "DINGTALK_APP_KEY";
         String keyMeaning = "the DingTalk app's AppKey";
         String secret = "DINGTALK_APP_SECRET";
         String secretMeaning = "the DingTalk app's AppSecret";
-        return required
-                ? new App(base, Optional.ofNullable(reader.required(key, keyMeaning)), Optional.ofNullable(reader.secret(secret, secretMeaning)))
-                : new App(base, reader.optional(key, keyMeaning), reader.optionalSecret(secret, secretMeaning));
+        Optional<String> appKey = required ? Optional.ofNullable(reader.required(key, keyMeaning)) : reader.optional(key, keyMeaning);
+        Optional<Secret> appSecret = required ? Optional.ofNullable(reader.secret(secret, secretMeaning))
+                : reader.optionalSecret(secret, secretMeaning);
+        reader.validate();
+        return new Settings(kafka, base, appKey, appSecret);
     }
 
     Pacer pacer() {

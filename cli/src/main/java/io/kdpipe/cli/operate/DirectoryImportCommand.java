@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
@@ -78,19 +77,16 @@ public final class DirectoryImportCommand extends OperateCommand {
 
     @Override
     protected int run() {
-        ConfigReader reader = connection.reader(context);
-        KafkaConfig kafkaConfig = KafkaConfig.read(reader);
-        DingTalkAppOptions.App app = DingTalkAppOptions.read(reader, false);
-        reader.validate();
+        DingTalkAppOptions.Settings settings = DingTalkAppOptions.read(connection.reader(context), false);
         if (departments) {
-            return importDepartments(kafkaConfig);
+            return importDepartments(settings.kafka());
         }
-        DingTalkContacts contacts = noCheck || !app.configured() ? null : app.contacts(connection.timeout());
+        DingTalkContacts contacts = noCheck || !settings.configured() ? null : settings.contacts(connection.timeout());
         DirectoryCsv.Parsed parsed = DirectoryCsv.read(file);
         if (refused(parsed.problems())) {
             return ExitCodes.USAGE;
         }
-        try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
+        try (KafkaAccess kafka = KafkaAccess.connect(settings.kafka(), connection.timeout())) {
             Map<String, DirectoryEntry> current = DirectoryStore.latest(kafka);
             List<DirectoryEntry> entries = new ArrayList<>();
             int kept = 0;

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
@@ -64,20 +63,17 @@ public final class DirectoryResolveCommand extends OperateCommand {
 
     @Override
     protected int run() {
-        ConfigReader reader = connection.reader(context);
-        KafkaConfig kafkaConfig = KafkaConfig.read(reader);
-        DingTalkAppOptions.App app = DingTalkAppOptions.read(reader, true);
-        reader.validate();
+        DingTalkAppOptions.Settings settings = DingTalkAppOptions.read(connection.reader(context), true);
         Pacer pacer = dingTalkApp.pacer();
         if (departments) {
-            return resolveDepartments(kafkaConfig, app.contacts(connection.timeout()), pacer);
+            return resolveDepartments(settings.kafka(), settings.contacts(connection.timeout()), pacer);
         }
-        try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
+        try (KafkaAccess kafka = KafkaAccess.connect(settings.kafka(), connection.timeout())) {
             List<DirectoryEntry> todo = DirectoryStore.latest(kafka).values().stream()
                     .filter(e -> e.type() == DirectoryEntry.Type.PERSON && e.mobile() != null && (all || !e.resolved()))
                     .toList();
             out().println(todo.size() + " person(s) to look up by mobile.");
-            DingTalkContacts contacts = app.contacts(connection.timeout());
+            DingTalkContacts contacts = settings.contacts(connection.timeout());
             List<DirectoryEntry> resolved = new ArrayList<>();
             List<DirectoryEntry> notFound = new ArrayList<>();
             for (DirectoryEntry e : todo) {

@@ -1,6 +1,7 @@
 package io.kdpipe.common.runtime;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -43,5 +44,21 @@ public final class ServiceMain {
         runtime.start().installShutdownHook();
         runtime.awaitShutdown();
         System.exit(failed.getAsBoolean() ? 1 : 0);
+    }
+
+    /**
+     * Starts a service with its own runtime named {@code service} and its HTTP endpoint on {@code httpPort},
+     * for hosts that run it in process; closing the returned runtime stops everything in reverse order.
+     * When {@code start} fails the runtime is closed again.
+     */
+    public static ServiceRuntime startInProcess(String service, int httpPort, Consumer<ServiceRuntime> start) {
+        ServiceRuntime runtime = new ServiceRuntime(service, httpPort);
+        try {
+            start.accept(runtime);
+            return runtime.start();
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
     }
 }
