@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.notifier.dingtalk.ResultCheck;
+import io.kdpipe.notifier.dingtalk.UserLookup;
 import io.kdpipe.notifier.dingtalk.WorkNotifier;
 import io.kdpipe.notifier.directory.DirectoryView;
 import io.kdpipe.notifier.directory.UserChecks;
@@ -116,7 +118,7 @@ public final class SendLoop implements Runnable {
      * @param contacts  the free contacts lookup
      */
     public SendLoop(Clients clients, WorkNotifier notifier, ResultChecker checker,
-                    java.util.function.Function<String, io.kdpipe.notifier.dingtalk.UserLookup> contacts,
+                    Function<String, UserLookup> contacts,
                     List<SharedRateLimiter> limiters, MonthlyBudget budget, NotifierMetrics metrics, SendSettings settings,
                     Clock clock, RandomGenerator random, SendHooks hooks, HealthState live, HealthState budgetHealth,
                     HealthState dingTalkHealth) {
