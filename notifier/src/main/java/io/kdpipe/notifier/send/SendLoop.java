@@ -29,9 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,9 +172,8 @@ public final class SendLoop implements Runnable {
             }
         } catch (Halt e) {
             log.warn("Send loop halted: {}", e.getMessage());
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            fail(e);
         } catch (RuntimeException e) {
+            // fenced, out of sequence, not authorized or anything else: the loop stops and its liveness goes down
             fail(e);
         } catch (Error e) {
             // a JVM error (out of memory, a linkage failure) must not leave the loop dead behind a live process
