@@ -33,48 +33,30 @@ class ArchitectureTest {
     @Test
     void aForbiddenUseIsFound() {
         List<Source> tree = List.of(
-                source("extractor/src/main/java/io/kdpipe/extractor/A.java", "extractor", false, """
-                        package io.kdpipe.extractor;
-
-                        import io.kdpipe.common.topic.Topics;
-                        import io.kdpipe.notifier.NotifierMain;
-                        """),
-                source("transformer/src/main/java/io/kdpipe/transformer/B.java", "transformer", false, """
-                        package io.kdpipe.transformer;
-
-                        import static io.kdpipe.cli.Kdpipe.main;
-                        import io.kdpipe.bench.report.*;
-
-                        class B {
-                            // io.kdpipe.extractor.Extractor in a comment is no use
-                            String s = "io.kdpipe.notifier.Notifier";
-                            Object o = new io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions(null);
-                        }
-                        """),
-                source("notifier/src/test/java/io/kdpipe/notifier/C.java", "notifier", true, """
-                        package io.kdpipe.notifier;
-
-                        import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;
-                        import io.kdpipe.testkit.KafkaBroker;
-                        import io.kdpipe.transformer.TransformerMain;
-                        """),
-                source("common/src/main/java/io/kdpipe/common/D.java", "common", false, """
-                        package io.kdpipe.common;
-
-                        import io.kdpipe.testkit.KafkaBroker;
-                        """),
-                source("cli/src/main/java/io/kdpipe/cli/E.java", "cli", false, """
-                        package io.kdpipe.cli;
-
-                        import io.kdpipe.notifier.NotifierMain;
-                        import io.kdpipe.transformer.TransformerMain;
-                        """),
-                source("sandbox/src/main/java/io/kdpipe/sandbox/F.java", "sandbox", false, """
-                        package io.kdpipe.sandbox;
-
-                        import io.kdpipe.common.contract.Json;
-                        import io.kdpipe.extractor.ExtractorConfig;
-                        """));
+                source("extractor/src/main/java/io/kdpipe/extractor/A.java",
+                        "import io.kdpipe.common.topic.Topics;",
+                        "import io.kdpipe.notifier.NotifierMain;"),
+                source("transformer/src/main/java/io/kdpipe/transformer/B.java",
+                        "import static io.kdpipe.cli.Kdpipe.main;",
+                        "import io.kdpipe.bench.report.*;",
+                        "",
+                        "class B {",
+                        "    // io.kdpipe.extractor.Extractor in a comment is no use",
+                        "    String s = \"io.kdpipe.notifier.Notifier\";",
+                        "    Object o = new io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions(null);",
+                        "}"),
+                source("notifier/src/test/java/io/kdpipe/notifier/C.java",
+                        "import io.kdpipe.sandbox.dingtalk.DingTalkSandbox;",
+                        "import io.kdpipe.testkit.KafkaBroker;",
+                        "import io.kdpipe.transformer.TransformerMain;"),
+                source("common/src/main/java/io/kdpipe/common/D.java",
+                        "import io.kdpipe.testkit.KafkaBroker;"),
+                source("cli/src/main/java/io/kdpipe/cli/E.java",
+                        "import io.kdpipe.notifier.NotifierMain;",
+                        "import io.kdpipe.transformer.TransformerMain;"),
+                source("sandbox/src/main/java/io/kdpipe/sandbox/F.java",
+                        "import io.kdpipe.common.contract.Json;",
+                        "import io.kdpipe.extractor.ExtractorConfig;"));
 
         assertThat(Architecture.forbiddenUses(tree)).containsExactly(
                 "extractor/src/main/java/io/kdpipe/extractor/A.java: uses io.kdpipe.notifier",
@@ -89,50 +71,32 @@ class ArchitectureTest {
     @Test
     void aPackageLoopIsFoundAndOnlyTheKnownOnePasses() {
         List<Source> tree = List.of(
-                source("notifier/src/main/java/io/kdpipe/notifier/send/A.java", "notifier", false, """
-                        package io.kdpipe.notifier.send;
-
-                        import io.kdpipe.notifier.rate.MonthlyBudget;
-                        """),
-                source("notifier/src/main/java/io/kdpipe/notifier/rate/B.java", "notifier", false, """
-                        package io.kdpipe.notifier.rate;
-
-                        import io.kdpipe.notifier.metrics.NotifierMetrics;
-                        """),
-                source("notifier/src/main/java/io/kdpipe/notifier/metrics/C.java", "notifier", false, """
-                        package io.kdpipe.notifier.metrics;
-
-                        class C {
-                            io.kdpipe.notifier.send.Delivery d;
-                        }
-                        """),
-                source("notifier/src/test/java/io/kdpipe/notifier/rate/T.java", "notifier", true, """
-                        package io.kdpipe.notifier.rate;
-
-                        import io.kdpipe.notifier.dingtalk.Verdict;
-                        """),
-                source("notifier/src/main/java/io/kdpipe/notifier/dingtalk/D.java", "notifier", false, """
-                        package io.kdpipe.notifier.dingtalk;
-
-                        import io.kdpipe.notifier.rate.SharedRateLimiter;
-                        """),
-                source("transformer/src/main/java/io/kdpipe/transformer/change/E.java", "transformer", false, """
-                        package io.kdpipe.transformer.change;
-
-                        import io.kdpipe.transformer.serde.Binary;
-                        """),
-                source("transformer/src/main/java/io/kdpipe/transformer/serde/F.java", "transformer", false, """
-                        package io.kdpipe.transformer.serde;
-
-                        import io.kdpipe.transformer.change.CustomerState;
-                        """));
+                source("notifier/src/main/java/io/kdpipe/notifier/send/A.java",
+                        "import io.kdpipe.notifier.rate.MonthlyBudget;"),
+                source("notifier/src/main/java/io/kdpipe/notifier/rate/B.java",
+                        "import io.kdpipe.notifier.metrics.NotifierMetrics;"),
+                source("notifier/src/main/java/io/kdpipe/notifier/metrics/C.java",
+                        "class C {",
+                        "    io.kdpipe.notifier.send.Delivery d;",
+                        "}"),
+                source("notifier/src/test/java/io/kdpipe/notifier/rate/T.java",
+                        "import io.kdpipe.notifier.dingtalk.Verdict;"),
+                source("notifier/src/main/java/io/kdpipe/notifier/dingtalk/D.java",
+                        "import io.kdpipe.notifier.rate.SharedRateLimiter;"),
+                source("transformer/src/main/java/io/kdpipe/transformer/change/E.java",
+                        "import io.kdpipe.transformer.serde.Binary;"),
+                source("transformer/src/main/java/io/kdpipe/transformer/serde/F.java",
+                        "import io.kdpipe.transformer.change.CustomerState;"));
 
         assertThat(Architecture.packageLoops(tree)).containsExactly(
                 "notifier: io.kdpipe.notifier.metrics, io.kdpipe.notifier.rate, io.kdpipe.notifier.send",
                 "transformer: io.kdpipe.transformer.change, io.kdpipe.transformer.serde");
     }
 
-    private static Source source(String path, String module, boolean test, String text) {
-        return Source.parse(path, module, test, text);
+    /** A file at {@code path} (its module, test or main, and package follow from it) with these lines after its package line. */
+    private static Source source(String path, String... lines) {
+        String pkg = path.substring(path.indexOf("/java/") + 6, path.lastIndexOf('/')).replace('/', '.');
+        return Source.parse(path, path.substring(0, path.indexOf('/')), path.contains("/src/test/"),
+                "package " + pkg + ";\n\n" + String.join("\n", lines) + "\n");
     }
 }

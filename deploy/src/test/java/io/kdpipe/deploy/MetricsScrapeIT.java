@@ -22,6 +22,7 @@ import java.util.TreeSet;
 
 import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
+import io.kdpipe.common.runtime.ServiceMain;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.ExtractorConfig;
@@ -158,14 +159,8 @@ class MetricsScrapeIT {
         env.put("KDPIPE_RECIPIENTS_FALLBACK", RECIPIENT);
         // short transactions keep the test quick
         env.put("KAFKA_COMMIT_INTERVAL_MS", "100");
-        ServiceRuntime runtime = new ServiceRuntime("transformer", 0);
-        try {
-            TransformerMain.start(TransformerConfig.read(new ConfigReader(ConfigSource.of(env))), runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
+        return ServiceMain.startInProcess("transformer", 0, runtime -> TransformerMain.start(config, runtime));
     }
 
     private Map<String, String> extractorEnv(KingdeeSandbox kingdee) {

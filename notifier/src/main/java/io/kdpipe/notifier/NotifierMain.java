@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import io.kdpipe.common.config.ConfigException;
-import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.runtime.HealthState;
+import io.kdpipe.common.runtime.ServiceMain;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
@@ -48,20 +46,11 @@ public final class NotifierMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        NotifierConfig config;
-        try {
-            config = NotifierConfig.read(new ConfigReader(ConfigSource.fromEnvironment()));
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        Notifier notifier = start(config, runtime);
-        notifier.onFailure(runtime::close);
-        runtime.start().installShutdownHook();
-        runtime.awaitShutdown();
-        System.exit(notifier.failed() ? 1 : 0);
+        ServiceMain.run("notifier", NotifierConfig::read, config -> config.kafka().httpPort(), (config, runtime) -> {
+            Notifier notifier = start(config, runtime);
+            notifier.onFailure(runtime::close);
+            return notifier::failed;
+        });
     }
 
     /**
@@ -70,14 +59,7 @@ public final class NotifierMain {
      * that run it in process, as the extractor's and transformer's {@code start(config)} do.
      */
     public static ServiceRuntime start(NotifierConfig config) {
-        ServiceRuntime runtime = new ServiceRuntime("notifier", config.kafka().httpPort());
-        try {
-            start(config, runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return ServiceMain.startInProcess("notifier", config.kafka().httpPort(), runtime -> start(config, runtime));
     }
 
     /** Creates the notifier's topics if missing, starts the send loop and registers it with {@code runtime} for shutdown. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Notice;
@@ -101,7 +102,7 @@ class NotifierBackoffIT {
     @Test
     void shouldReportRefusedCredentialsInReadinessWithoutLoggingThem() {
         fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(5)));
-        String wrong = "wrong-secret-" + java.util.UUID.randomUUID();
+        String wrong = "wrong-secret-" + UUID.randomUUID();
         fx.set("DINGTALK_APP_SECRET", wrong).set("NOTIFIER_RETRY_MAX_BACKOFF", "1s");
         fx.publish(notices("creds-", 1));
         var notifier = fx.start("a");

@@ -3,6 +3,8 @@ package io.kdpipe.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +58,7 @@ class NotifierConfigTest {
         ConfigReader reader = new ConfigReader(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "DINGTALK_APP_KEY", "k",
                 "DINGTALK_APP_SECRET", "s", "DINGTALK_AGENT_ID", "1")));
         NotifierConfig.read(reader);
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String readme = Files.readString(Path.of("README.md"));
         reader.documented().stream().map(ConfigReader.Documented::key)
                 .filter(k -> k.startsWith("DINGTALK_") || k.startsWith("NOTIFIER_"))
                 .forEach(k -> assertThat(readme).as("notifier/README.md documents " + k).contains("`" + k + "`"));

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +18,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.notifier.send.SendHooks;
 import io.kdpipe.notifier.send.SendLoop;
 import io.kdpipe.sandbox.dingtalk.DingTalkSandboxOptions;
+import io.kdpipe.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,8 +29,8 @@ class NotifierCrashIT {
     private NotifierFixture fx;
 
     /** The ledger's latest entry per notice. */
-    private java.util.Map<String, DeliveryRecord> latest() {
-        java.util.Map<String, DeliveryRecord> out = new java.util.HashMap<>();
+    private Map<String, DeliveryRecord> latest() {
+        Map<String, DeliveryRecord> out = new HashMap<>();
         fx.ledger().forEach(r -> out.put(r.noticeId(), r));
         return out;
     }
@@ -113,7 +117,7 @@ class NotifierCrashIT {
      */
     @Test
     void shouldDeliverACopyAgainWhenTheResendCrossesMidnightInShanghai() {
-        SettableClock dingTalkClock = new SettableClock(java.time.Instant.parse("2026-12-06T15:59:30Z")); // 23:59:30 in Shanghai
+        ManualClock dingTalkClock = new ManualClock(Instant.parse("2026-12-06T15:59:30Z")); // 23:59:30 in Shanghai
         fx = notifiers.open(DingTalkSandboxOptions.builder().users(DingTalkSandboxOptions.numberedUsers(2)).resultDelay(Duration.ZERO)
                 .clock(dingTalkClock));
         Notice notice = NotifierFixture.notice("midnight-1", List.of("user-0001"));
@@ -130,40 +134,12 @@ class NotifierCrashIT {
         assertThat(fx.copiesIn("user-0001", notice.msg())).isEqualTo(1);
         assertThat(latest()).isEmpty();
 
-        dingTalkClock.set(java.time.Instant.parse("2026-12-06T16:00:30Z")); // 00:00:30 the next day in Shanghai
+        dingTalkClock.advance(Duration.ofMinutes(1)); // 00:00:30 the next day in Shanghai
         fx.start("pod-0");
         await().atMost(Duration.ofSeconds(60)).until(() -> latest().containsKey(notice.id()));
 
         assertThat(fx.sandbox.stats().sendCalls()).isEqualTo(2);
         assertThat(fx.sandbox.stats().duplicates()).as("a new day: DingTalk does not drop the repeat").isZero();
         assertThat(fx.copiesIn("user-0001", notice.msg())).as("the resend reached the inbox again").isEqualTo(2);
-    }
-
-    /** A clock the test moves. */
-    private static final class SettableClock extends java.time.Clock {
-        private volatile java.time.Instant now;
-
-        SettableClock(java.time.Instant now) {
-            this.now = now;
-        }
-
-        void set(java.time.Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
     }
 }

@@ -18,6 +18,7 @@ import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.Topic;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.notifier.send.SendHooks;
@@ -42,6 +43,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class NotifierFixture implements AutoCloseable {
 
+    /** Settings every test starts from: quick retries and timeouts, and no getsendresult checks (they are counted calls) unless a test asks. */
+    private static final Map<String, String> TEST_SETTINGS = Map.of(
+            "KDPIPE_HTTP_PORT", "0",
+            "NOTIFIER_RETRY_INITIAL_BACKOFF", "50ms",
+            "NOTIFIER_RETRY_MAX_BACKOFF", "500ms",
+            "NOTIFIER_RETRY_DEADLINE", "30s",
+            "DINGTALK_HTTP_TIMEOUT", "2s",
+            "KAFKA_METADATA_MAX_AGE_MS", "1000",
+            "NOTIFIER_VERIFY_BUDGET_SHARE", "0");
+
     final KafkaBroker broker;
     final String prefix = TestNames.topicPrefix();
     final String group = TestNames.unique("notifier");
@@ -58,23 +69,13 @@ final class NotifierFixture implements AutoCloseable {
             new TopicInitializer(admin, prefix, (short) -1).ensure(List.of(Topics.NOTICES, Topics.DELIVERIES, Topics.NOTICES_DLT,
                     Topics.DIRECTORY));
         }
+        settings.putAll(TEST_SETTINGS);
+        settings.putAll(sandbox.serviceSettings());
         settings.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         settings.put("KDPIPE_TOPIC_PREFIX", prefix);
-        settings.put("KDPIPE_HTTP_PORT", "0");
-        settings.put("DINGTALK_BASE_URL", sandbox.baseUrl().toString());
-        settings.put("DINGTALK_APP_KEY", sandbox.options().appKey());
-        settings.put("DINGTALK_APP_SECRET", appSecret);
-        settings.put("DINGTALK_AGENT_ID", String.valueOf(sandbox.options().agentId()));
         settings.put("DINGTALK_RATE_PER_SECOND", String.valueOf(sandbox.options().qps()));
         settings.put("DINGTALK_MONTHLY_BUDGET", String.valueOf(sandbox.options().monthlyQuota()));
         settings.put("NOTIFIER_GROUP_ID", group);
-        settings.put("NOTIFIER_RETRY_INITIAL_BACKOFF", "50ms");
-        settings.put("NOTIFIER_RETRY_MAX_BACKOFF", "500ms");
-        settings.put("NOTIFIER_RETRY_DEADLINE", "30s");
-        settings.put("DINGTALK_HTTP_TIMEOUT", "2s");
-        settings.put("KAFKA_METADATA_MAX_AGE_MS", "1000");
-        // no getsendresult checks unless a test asks for them: they are counted calls
-        settings.put("NOTIFIER_VERIFY_BUDGET_SHARE", "0");
     }
 
     NotifierFixture set(String key, String value) {
@@ -111,7 +112,7 @@ final class NotifierFixture implements AutoCloseable {
         }
     }
 
-    String topic(io.kdpipe.common.topic.Topic<?, ?> t) {
+    String topic(Topic<?, ?> t) {
         return t.name(prefix);
     }
 

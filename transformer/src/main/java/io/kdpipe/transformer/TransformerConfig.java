@@ -12,11 +12,12 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.config.SharedSettings;
+import io.kdpipe.common.routing.RoutingPolicy;
+import io.kdpipe.common.topic.Topic;
 import io.kdpipe.transformer.change.FieldLabels;
 import io.kdpipe.transformer.digest.DigestSettings;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.kdpipe.transformer.notice.NoticeTemplates;
-import io.kdpipe.common.routing.RoutingPolicy;
 
 /**
  * The transformer's validated settings.
@@ -117,7 +118,7 @@ public record TransformerConfig(
     }
 
     /** The name of a declared topic in this deployment. */
-    public String topic(io.kdpipe.common.topic.Topic<?, ?> topic) {
+    public String topic(Topic<?, ?> topic) {
         return topic.name(kafka.topicPrefix());
     }
 }

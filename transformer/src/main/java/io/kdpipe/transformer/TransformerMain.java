@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.kdpipe.common.config.ConfigException;
-import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.runtime.HealthState;
+import io.kdpipe.common.runtime.ServiceMain;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.TopicInitializer;
 import io.kdpipe.common.topic.Topics;
@@ -56,19 +54,8 @@ public final class TransformerMain implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        TransformerConfig config;
-        try {
-            config = TransformerConfig.read(new ConfigReader(ConfigSource.fromEnvironment()));
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
-        TransformerMain transformer = start(config, runtime);
-        runtime.start().installShutdownHook();
-        runtime.awaitShutdown();
-        System.exit(transformer.failed() ? 1 : 0);
+        ServiceMain.run("transformer", TransformerConfig::read, config -> config.kafka().httpPort(),
+                (config, runtime) -> start(config, runtime)::failed);
     }
 
     /**
@@ -86,14 +73,7 @@ public final class TransformerMain implements AutoCloseable {
      * {@code kdpipe local}.
      */
     public static ServiceRuntime start(TransformerConfig config) {
-        ServiceRuntime runtime = new ServiceRuntime("transformer", config.kafka().httpPort());
-        try {
-            start(config, runtime);
-            return runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        return ServiceMain.startInProcess("transformer", config.kafka().httpPort(), runtime -> start(config, runtime));
     }
 
     /** Creates missing topics, starts Streams and registers the trail route. */

@@ -1,19 +1,15 @@
 package io.kdpipe.cli.operate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
-import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -76,28 +72,21 @@ public final class DirectoryImportCommand extends OperateCommand {
             + "DINGTALK_APP_KEY and DINGTALK_APP_SECRET are set (the notifier checks them before the first send)")
     boolean noCheck;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "10", description = "contacts lookups per second (default: ${DEFAULT-VALUE})")
-    double rate;
+    @Mixin
+    DingTalkAppOptions dingTalkApp;
 
     @Override
     protected int run() {
-        ConfigReader reader = connection.reader(context);
-        KafkaConfig kafkaConfig = KafkaConfig.read(reader);
-        URI base = reader.uri("DINGTALK_BASE_URL", "https://oapi.dingtalk.com", "DingTalk oapi base URL");
-        Optional<String> appKey = reader.optional("DINGTALK_APP_KEY", "the DingTalk app's AppKey");
-        Optional<Secret> appSecret = reader.optionalSecret("DINGTALK_APP_SECRET", "the DingTalk app's AppSecret");
-        reader.validate();
+        DingTalkAppOptions.Settings settings = DingTalkAppOptions.read(connection.reader(context), false);
         if (departments) {
-            return importDepartments(kafkaConfig);
+            return importDepartments(settings.kafka());
         }
-        DingTalkContacts contacts = noCheck || appKey.isEmpty() || appSecret.isEmpty() ? null
-                : new DingTalkContacts(base, appKey.get(), appSecret.get(),
-                        HttpClient.newBuilder().connectTimeout(connection.timeout()).build(), connection.timeout());
+        DingTalkContacts contacts = noCheck || !settings.configured() ? null : settings.contacts(connection.timeout());
         DirectoryCsv.Parsed parsed = DirectoryCsv.read(file);
         if (refused(parsed.problems())) {
             return ExitCodes.USAGE;
         }
-        try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
+        try (KafkaAccess kafka = KafkaAccess.connect(settings.kafka(), connection.timeout())) {
             Map<String, DirectoryEntry> current = DirectoryStore.latest(kafka);
             List<DirectoryEntry> entries = new ArrayList<>();
             int kept = 0;
@@ -156,7 +145,7 @@ public final class DirectoryImportCommand extends OperateCommand {
      * otherwise (DingTalk answers both with {@code 60121}).
      */
     private List<DirectoryEntry> check(List<DirectoryEntry> entries, Map<String, DirectoryEntry> current, DingTalkContacts contacts) {
-        Pacer pacer = new Pacer(rate);
+        Pacer pacer = dingTalkApp.pacer();
         List<DirectoryEntry> out = new ArrayList<>();
         for (DirectoryEntry e : entries) {
             if (!e.resolved()) {

@@ -1,7 +1,5 @@
 package io.kdpipe.cli.operate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,12 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.KafkaConfig;
-import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,34 +58,27 @@ public final class DirectoryResolveCommand extends OperateCommand {
             + "by its name, walking DingTalk's departments from the root (topapi/v2/department/listsub)")
     boolean departments;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "10", description = "lookups per second (default: ${DEFAULT-VALUE})")
-    double rate;
+    @Mixin
+    DingTalkAppOptions dingTalkApp;
 
     @Override
     protected int run() {
-        ConfigReader reader = connection.reader(context);
-        KafkaConfig kafkaConfig = KafkaConfig.read(reader);
-        URI base = reader.uri("DINGTALK_BASE_URL", "https://oapi.dingtalk.com", "DingTalk oapi base URL");
-        String appKey = reader.required("DINGTALK_APP_KEY", "the DingTalk app's AppKey");
-        Secret secret = reader.secret("DINGTALK_APP_SECRET", "the DingTalk app's AppSecret");
-        reader.validate();
-        Pacer pacer = new Pacer(rate);
+        DingTalkAppOptions.Settings settings = DingTalkAppOptions.read(connection.reader(context), true);
+        Pacer pacer = dingTalkApp.pacer();
         if (departments) {
-            return resolveDepartments(kafkaConfig, new DingTalkContacts(base, appKey, secret,
-                    HttpClient.newBuilder().connectTimeout(connection.timeout()).build(), connection.timeout()), pacer);
+            return resolveDepartments(settings.kafka(), settings.contacts(connection.timeout()), pacer);
         }
-        try (KafkaAccess kafka = KafkaAccess.connect(kafkaConfig, connection.timeout())) {
+        try (KafkaAccess kafka = KafkaAccess.connect(settings.kafka(), connection.timeout())) {
             List<DirectoryEntry> todo = DirectoryStore.latest(kafka).values().stream()
                     .filter(e -> e.type() == DirectoryEntry.Type.PERSON && e.mobile() != null && (all || !e.resolved()))
                     .toList();
             out().println(todo.size() + " person(s) to look up by mobile.");
-            DingTalkContacts dingTalk = new DingTalkContacts(base, appKey, secret,
-                    HttpClient.newBuilder().connectTimeout(connection.timeout()).build(), connection.timeout());
+            DingTalkContacts contacts = settings.contacts(connection.timeout());
             List<DirectoryEntry> resolved = new ArrayList<>();
             List<DirectoryEntry> notFound = new ArrayList<>();
             for (DirectoryEntry e : todo) {
                 pacer.await();
-                Optional<String> userId = dingTalk.userIdByMobile(e.mobile());
+                Optional<String> userId = contacts.userIdByMobile(e.mobile());
                 if (userId.isEmpty()) {
                     notFound.add(e);
                 } else if (!userId.get().equals(e.userId())) {

@@ -44,56 +44,52 @@ class LivenessWatchTest {
         }
     }
 
-    private LivenessWatch watch(Service s) {
-        return new LivenessWatch(List.of(s), SETTINGS, clock, messages::add);
-    }
+    private final Service service = new Service();
+    private final LivenessWatch watch = new LivenessWatch(List.of(service), SETTINGS, clock, messages::add);
 
-    private void after(LivenessWatch w, long seconds) {
+    /** Moves the clock by {@code seconds} and lets the watch look once. */
+    private void after(long seconds) {
         clock.advance(Duration.ofSeconds(seconds));
-        w.checkOnce();
+        watch.checkOnce();
     }
 
     @Test
     void aServiceWhoseLivenessStaysDownIsRestartedWithAMessageThenStopped() {
-        Service s = new Service();
-        LivenessWatch w = watch(s);
-        after(w, 5);
-        s.problem = "send-loop: the send loop ended: IllegalStateException";
+        after(5);
+        service.problem = "send-loop: the send loop ended: IllegalStateException";
 
-        after(w, 5);
+        after(5);
         assertThat(messages).singleElement().asString().startsWith("notifier: liveness is down (send-loop: the send loop ended");
-        after(w, 25);
-        assertThat(s.restarts).isZero();
-        after(w, 5);
+        after(25);
+        assertThat(service.restarts).isZero();
+        after(5);
 
-        assertThat(s.restarts).isEqualTo(1);
+        assertThat(service.restarts).isEqualTo(1);
         assertThat(messages.get(messages.size() - 1)).isEqualTo("notifier: liveness has been down for 30 s "
                 + "(send-loop: the send loop ended: IllegalStateException); restarting it (restart 1 of 2)");
 
-        after(w, 70); // past the startup grace, still down
-        after(w, 30);
-        assertThat(s.restarts).isEqualTo(2);
-        after(w, 70);
-        after(w, 30);
+        after(70); // past the startup grace, still down
+        after(30);
+        assertThat(service.restarts).isEqualTo(2);
+        after(70);
+        after(30);
 
-        assertThat(s.stopped).isTrue();
+        assertThat(service.stopped).isTrue();
         assertThat(messages.get(messages.size() - 1)).startsWith("notifier: liveness still down after 2 restarts").contains("stopping it");
-        assertThat(w.counts().get("notifier")).isEqualTo(new LivenessWatch.Counts(3, 2));
+        assertThat(watch.counts().get("notifier")).isEqualTo(new LivenessWatch.Counts(3, 2));
     }
 
     @Test
     void aServiceThatRecoversIsLeftAlone() {
-        Service s = new Service();
-        LivenessWatch w = watch(s);
-        after(w, 5);
-        s.problem = "streams: REBALANCING too long";
-        after(w, 10);
-        s.problem = null;
-        after(w, 25);
-        after(w, 30);
+        after(5);
+        service.problem = "streams: REBALANCING too long";
+        after(10);
+        service.problem = null;
+        after(25);
+        after(30);
 
-        assertThat(s.restarts).isZero();
-        assertThat(s.stopped).isFalse();
-        assertThat(w.counts().get("notifier")).isEqualTo(new LivenessWatch.Counts(1, 0));
+        assertThat(service.restarts).isZero();
+        assertThat(service.stopped).isFalse();
+        assertThat(watch.counts().get("notifier")).isEqualTo(new LivenessWatch.Counts(1, 0));
     }
 }

@@ -186,4 +186,16 @@ public record CustomerRow(
         }
         return node.isValueNode() ? node.asText() : node.toString();
     }
+
+    /** The number of the customer's use organization, with the extractor's folded name or Kingdee's own; null when absent. */
+    public String useOrg() {
+        String org = text("FUseOrgId.FNumber");
+        return org != null ? org : text("FUseOrgId_FNumber");
+    }
+
+    /** The number of the customer's salesperson, with the extractor's folded name or Kingdee's own; null when absent. */
+    public String salesperson() {
+        String seller = text("FSELLER_FNumber");
+        return seller != null ? seller : text("FSELLER.FNumber");
+    }
 }

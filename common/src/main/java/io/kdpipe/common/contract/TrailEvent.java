@@ -82,18 +82,18 @@ public record TrailEvent(
     public static TrailEvent row(String customerKey, Instant at, CustomerRow row, List<String> kinds, String suppressed) {
         return new TrailEvent(VERSION, customerKey, Type.ROW, at,
                 row == null ? null : row.text("FNumber"),
-                row == null ? null : org(row),
+                row == null ? null : row.useOrg(),
                 row == null ? null : row.phase(),
                 row == null ? null : row.modifiedAt(),
                 kinds, suppressed,
-                row == null ? null : salesperson(row),
+                row == null ? null : row.salesperson(),
                 null, null, List.of(), List.of(), List.of());
     }
 
     /** A notice built about the customer from {@code row}: the notice and the row behind it. */
     public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row) {
-        return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), row.text("FNumber"), org(row), row.phase(),
-                notice.provenance().sourceModifiedAt(), List.of(notice.kind().name()), null, salesperson(row),
+        return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), row.text("FNumber"), row.useOrg(), row.phase(),
+                notice.provenance().sourceModifiedAt(), List.of(notice.kind().name()), null, row.salesperson(),
                 notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
                 notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
     }
@@ -104,15 +104,5 @@ public record TrailEvent(
                 notice.provenance().sourceModifiedAt(), List.of(), null, null,
                 notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
                 notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
-    }
-
-    private static String org(CustomerRow row) {
-        String org = row.text("FUseOrgId.FNumber");
-        return org != null ? org : row.text("FUseOrgId_FNumber");
-    }
-
-    private static String salesperson(CustomerRow row) {
-        String seller = row.text("FSELLER_FNumber");
-        return seller != null ? seller : row.text("FSELLER.FNumber");
     }
 }

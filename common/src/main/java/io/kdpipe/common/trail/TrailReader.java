@@ -119,7 +119,7 @@ public final class TrailReader {
                     }
                 } else if (CustomerRow.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<CustomerRow> ok
                         && query.customer().equals(ok.value().text("FNumber"))
-                        && (query.org() == null || query.org().equals(org(ok.value())))) {
+                        && (query.org() == null || query.org().equals(ok.value().useOrg()))) {
                     keys.add(key);
                     rows.add(new TrailSources.RowVersion(key, at, ok.value(), processed));
                 }
@@ -162,11 +162,6 @@ public final class TrailReader {
             upTo.clear();
         }
         return upTo;
-    }
-
-    private static String org(CustomerRow row) {
-        String org = row.text("FUseOrgId.FNumber");
-        return org != null ? org : row.text("FUseOrgId_FNumber");
     }
 
     private static <T> void decode(Decoded<T> decoded, List<T> into, Map<Object, Long> writtenAt, long timestamp) {

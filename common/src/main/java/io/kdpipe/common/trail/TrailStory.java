@@ -107,7 +107,7 @@ public final class TrailStory {
                         .forEach(e -> keys.add(e.customerKey()));
                 s.rows().stream()
                         .filter(v -> v.row() != null && q.customer().equals(v.row().text("FNumber"))
-                                && (q.org() == null || q.org().equals(org(v.row()))))
+                                && (q.org() == null || q.org().equals(v.row().useOrg())))
                         .forEach(v -> keys.add(v.customerKey()));
                 if (keys.isEmpty()) {
                     return Optional.empty();
@@ -230,7 +230,7 @@ public final class TrailStory {
                 if (toldAt.contains(version(key, modifiedAt) + "@" + v.at())) {
                     continue;
                 }
-                String head = head(modifiedAt, row == null ? null : row.phase(), row == null ? null : salesperson(row));
+                String head = head(modifiedAt, row == null ? null : row.phase(), row == null ? null : row.salesperson());
                 String when = modifiedAt == null ? "" : " (FModifyDate " + time.format(modifiedAt) + ")";
                 if (!v.processed()) {
                     add(v.at(), "row", key, null, head + ": not processed by the transformer yet", 0, i,
@@ -554,16 +554,6 @@ public final class TrailStory {
         x.remove("FModifyDate");
         y.remove("FModifyDate");
         return x.equals(y);
-    }
-
-    private static String org(CustomerRow row) {
-        String org = row.text("FUseOrgId.FNumber");
-        return org != null ? org : row.text("FUseOrgId_FNumber");
-    }
-
-    private static String salesperson(CustomerRow row) {
-        String seller = row.text("FSELLER_FNumber");
-        return seller != null ? seller : row.text("FSELLER.FNumber");
     }
 
     static String suppression(String reason) {

@@ -3,6 +3,7 @@ package io.kdpipe.common.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -32,10 +33,10 @@ class ContractsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("contracts")
     <T extends Versioned> void shouldTolerateUnknownFields(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = (ObjectNode) Json.mapper().readTree(c.codec().encode(c.value()));
+        ObjectNode tree = encoded(c);
         tree.put("addedByANewerWriter", "whatever");
 
-        assertThat(c.codec().decode(Json.mapper().writeValueAsBytes(tree))).isEqualTo(c.value());
+        assertThat(c.codec().decode(bytes(tree))).isEqualTo(c.value());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,17 +57,17 @@ class ContractsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("contracts")
     <T extends Versioned> void shouldRefuseWrongVersionNamingIt(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = (ObjectNode) Json.mapper().readTree(c.codec().encode(c.value()));
+        ObjectNode tree = encoded(c);
         tree.put("schemaVersion", 7);
 
-        assertThatThrownBy(() -> c.codec().decode(Json.mapper().writeValueAsBytes(tree)))
+        assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
                 .isInstanceOfSatisfying(ContractException.class,
                         e -> assertThat(e.reason()).isEqualTo(ContractException.Reason.UNSUPPORTED_VERSION))
                 .hasMessageContaining("schemaVersion 7")
                 .hasMessageContaining("knows " + c.codec().version());
 
         tree.remove("schemaVersion");
-        assertThatThrownBy(() -> c.codec().decode(Json.mapper().writeValueAsBytes(tree)))
+        assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
                 .isInstanceOf(ContractException.class)
                 .hasMessageContaining("no schemaVersion");
     }
@@ -74,12 +75,12 @@ class ContractsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("contracts")
     <T extends Versioned> void shouldRefuseValueMissingARequiredField(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = (ObjectNode) Json.mapper().readTree(c.codec().encode(c.value()));
+        ObjectNode tree = encoded(c);
         String field = tree.has("id") ? "id" : tree.has("noticeId") ? "noticeId" : tree.has("jobId") ? "jobId"
                 : tree.has("number") ? "number" : "account";
         tree.remove(field);
 
-        Decoded<T> decoded = c.codec().tryDecode(Json.mapper().writeValueAsBytes(tree));
+        Decoded<T> decoded = c.codec().tryDecode(bytes(tree));
 
         assertThat(decoded).isInstanceOfSatisfying(Decoded.Failed.class, f -> {
             assertThat(f.error().reason()).isEqualTo(ContractException.Reason.INVALID);
@@ -103,5 +104,14 @@ class ContractsTest {
         assertThat(row.text("FDescription")).isNull();
         assertThat(row.text("NoSuchField")).isNull();
         assertThat(row.key()).isEqualTo("5867f8d847e804:100231");
+    }
+
+    /** The case's value as its codec writes it, as a tree to change. */
+    private static <T extends Versioned> ObjectNode encoded(Samples.Case<T> c) throws IOException {
+        return (ObjectNode) Json.mapper().readTree(c.codec().encode(c.value()));
+    }
+
+    private static byte[] bytes(ObjectNode tree) throws IOException {
+        return Json.mapper().writeValueAsBytes(tree);
     }
 }

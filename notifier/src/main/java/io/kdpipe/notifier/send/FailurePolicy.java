@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 
 import io.kdpipe.common.deadletter.DeadLetterClass;
 import io.kdpipe.common.deadletter.DeadLetterHeaders;
+import io.kdpipe.common.runtime.ExponentialBackoff;
 import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.notifier.dingtalk.ErrorClass;
 import io.kdpipe.notifier.dingtalk.Pause;
@@ -33,7 +34,7 @@ final class FailurePolicy {
     private final SendSettings settings;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Backoff backoff;
+    private final ExponentialBackoff backoff;
     private final NotifierMetrics metrics;
     private final HealthState dingTalkHealth;
     private Instant globalPauseUntil = Instant.MIN;
@@ -45,7 +46,7 @@ final class FailurePolicy {
         this.random = random;
         this.metrics = metrics;
         this.dingTalkHealth = dingTalkHealth;
-        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
+        this.backoff = ExponentialBackoff.of(settings.initialBackoff(), settings.maxBackoff()).withEqualJitter(random);
     }
 
     /** Decides about {@code f} after the failure {@code v}; for a retry, sets when. */

@@ -2,10 +2,8 @@ package io.kdpipe.notifier.send;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneId;
 
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.notifier.rate.MonthlyBudget;
@@ -25,17 +23,14 @@ final class QuotaWatch {
 
     private final MonthlyBudget budget;
     private final Clock clock;
-    private final ZoneId zone;
-    private final Duration probeInterval;
-    private final String deliveriesTopic;
+    private final SendSettings settings;
     private Instant nextProbeAt = Instant.MIN;
 
-    QuotaWatch(MonthlyBudget budget, Clock clock, ZoneId zone, Duration probeInterval, String deliveriesTopic) {
+    /** Probes every {@code settings.quotaProbeInterval()}, marks in {@code settings.deliveriesTopic()}, turns months in {@code settings.quotaZone()}. */
+    QuotaWatch(MonthlyBudget budget, Clock clock, SendSettings settings) {
         this.budget = budget;
         this.clock = clock;
-        this.zone = zone;
-        this.probeInterval = probeInterval;
-        this.deliveriesTopic = deliveriesTopic;
+        this.settings = settings;
     }
 
     /** True when DingTalk refused and a probe call may go now. */
@@ -46,7 +41,7 @@ final class QuotaWatch {
     /** When the next probe may go. */
     Instant nextProbeAt() {
         if (nextProbeAt == Instant.MIN && budget.refusedAt() != null) {
-            nextProbeAt = budget.refusedAt().plus(probeInterval);
+            nextProbeAt = budget.refusedAt().plus(settings.quotaProbeInterval());
         }
         return nextProbeAt;
     }
@@ -56,12 +51,12 @@ final class QuotaWatch {
         boolean first = !budget.refused();
         budget.refusedByDingTalk();
         Instant now = clock.instant();
-        nextProbeAt = now.plus(probeInterval);
+        nextProbeAt = now.plus(settings.quotaProbeInterval());
         if (first) {
             DeliveryRecord marker = DeliveryRecord.quotaRefused(month(), now);
-            tx.record(new ProducerRecord<>(deliveriesTopic, 0, marker.noticeId().getBytes(StandardCharsets.UTF_8),
+            tx.record(new ProducerRecord<>(settings.deliveriesTopic(), 0, marker.noticeId().getBytes(StandardCharsets.UTF_8),
                     DeliveryRecord.CODEC.encode(marker)));
-            log.warn("DingTalk says the monthly quota is used up (90020); sending stops, a probe goes every {}", probeInterval);
+            log.warn("DingTalk says the monthly quota is used up (90020); sending stops, a probe goes every {}", settings.quotaProbeInterval());
         }
     }
 
@@ -76,6 +71,6 @@ final class QuotaWatch {
     }
 
     private YearMonth month() {
-        return YearMonth.from(clock.instant().atZone(zone));
+        return YearMonth.from(clock.instant().atZone(settings.quotaZone()));
     }
 }

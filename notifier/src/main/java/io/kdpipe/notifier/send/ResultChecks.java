@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +81,7 @@ final class ResultChecks implements LedgerView.CheckListener {
     private final FailurePolicy failures;
     private final Map<String, Planned> planned = new HashMap<>();
     private final PriorityQueue<String> due;
-    private final java.util.Set<String> inFlight = new java.util.HashSet<>();
+    private final Set<String> inFlight = new HashSet<>();
 
     ResultChecks(SendLoop.ResultChecker checker, MonthlyBudget budget, NotifierMetrics metrics, SendSettings settings, Clock clock,
                  RandomGenerator random, UserChecks users, NoticeFetcher fetcher, FailurePolicy failures) {
@@ -139,8 +141,8 @@ final class ResultChecks implements LedgerView.CheckListener {
     }
 
     /** Partitions assigned to this replica: their planned checks become due here. */
-    void assigned(java.util.Collection<TopicPartition> partitions) {
-        Set<Integer> mine = new java.util.HashSet<>();
+    void assigned(Collection<TopicPartition> partitions) {
+        Set<Integer> mine = new HashSet<>();
         partitions.forEach(tp -> mine.add(tp.partition()));
         planned.forEach((id, p) -> {
             if (mine.contains(p.partition) && !inFlight.contains(id) && !due.contains(id)) {
@@ -150,8 +152,8 @@ final class ResultChecks implements LedgerView.CheckListener {
     }
 
     /** Forgets the checks of partitions this replica no longer owns. */
-    void revoked(java.util.Collection<TopicPartition> partitions) {
-        Set<Integer> gone = new java.util.HashSet<>();
+    void revoked(Collection<TopicPartition> partitions) {
+        Set<Integer> gone = new HashSet<>();
         partitions.forEach(tp -> gone.add(tp.partition()));
         planned.values().removeIf(p -> gone.contains(p.partition) && !inFlight.contains(p.record.noticeId()));
         due.removeIf(id -> !planned.containsKey(id));
@@ -173,7 +175,7 @@ final class ResultChecks implements LedgerView.CheckListener {
     /** Runs a few due checks of owned partitions; their findings go into {@code tx}. */
     void run(Set<TopicPartition> owned, LedgerTransaction tx) {
         Instant now = clock.instant();
-        Set<Integer> ownedPartitions = new java.util.HashSet<>();
+        Set<Integer> ownedPartitions = new HashSet<>();
         owned.forEach(tp -> ownedPartitions.add(tp.partition()));
         List<String> skipped = new ArrayList<>();
         int done = 0;
@@ -209,7 +211,7 @@ final class ResultChecks implements LedgerView.CheckListener {
             return;
         }
         Map<String, String> why = new LinkedHashMap<>();
-        java.util.Set<String> reached = new java.util.HashSet<>();
+        Set<String> reached = new HashSet<>();
         List<String> invalid = new ArrayList<>();
         List<String> forbidden = new ArrayList<>();
         List<String> failed = new ArrayList<>();

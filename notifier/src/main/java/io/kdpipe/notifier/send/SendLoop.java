@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.notifier.dingtalk.ResultCheck;
+import io.kdpipe.notifier.dingtalk.UserLookup;
 import io.kdpipe.notifier.dingtalk.WorkNotifier;
 import io.kdpipe.notifier.directory.DirectoryView;
 import io.kdpipe.notifier.directory.UserChecks;
@@ -27,9 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +115,7 @@ public final class SendLoop implements Runnable {
      * @param contacts  the free contacts lookup
      */
     public SendLoop(Clients clients, WorkNotifier notifier, ResultChecker checker,
-                    java.util.function.Function<String, io.kdpipe.notifier.dingtalk.UserLookup> contacts,
+                    Function<String, UserLookup> contacts,
                     List<SharedRateLimiter> limiters, MonthlyBudget budget, NotifierMetrics metrics, SendSettings settings,
                     Clock clock, RandomGenerator random, SendHooks hooks, HealthState live, HealthState budgetHealth,
                     HealthState dingTalkHealth) {
@@ -136,7 +135,7 @@ public final class SendLoop implements Runnable {
         this.budgetHealth = budgetHealth;
         this.dingTalkHealth = dingTalkHealth;
         this.failures = new FailurePolicy(settings, clock, random, metrics, dingTalkHealth);
-        this.quota = new QuotaWatch(budget, clock, settings.quotaZone(), settings.quotaProbeInterval(), settings.deliveriesTopic());
+        this.quota = new QuotaWatch(budget, clock, settings);
         this.tx = new LedgerTransaction(producer, consumer, ledger, directory, metrics, settings.deliveriesTopic(),
                 settings.directoryTopic(), this::readAgain);
         this.checks = new ResultChecks(checker, budget, metrics, settings, clock, random, users, this::fetch, failures);
@@ -173,9 +172,8 @@ public final class SendLoop implements Runnable {
             }
         } catch (Halt e) {
             log.warn("Send loop halted: {}", e.getMessage());
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            fail(e);
         } catch (RuntimeException e) {
+            // fenced, out of sequence, not authorized or anything else: the loop stops and its liveness goes down
             fail(e);
         } catch (Error e) {
             // a JVM error (out of memory, a linkage failure) must not leave the loop dead behind a live process

@@ -2,6 +2,7 @@ package io.kdpipe.notifier.dingtalk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,12 +56,9 @@ class ClassifierTest {
             "12345,   RETRY,         NONE,          UNKNOWN_ERRCODE",
     })
     void shouldClassifyEveryErrcodeOfTheTable(long errcode, ErrorClass expected, Pause pause, String reason) {
-        Verdict v = Classifier.classify(200, body(errcode));
-        assertThat(v.ok()).isFalse();
-        assertThat(v.errorClass()).isEqualTo(expected);
-        assertThat(v.pause()).isEqualTo(pause);
-        assertThat(v.reason()).isEqualTo(reason);
-        assertThat(v.errcode()).isEqualTo(errcode);
+        assertThat(Classifier.classify(200, body(errcode)))
+                .extracting(Verdict::ok, Verdict::errorClass, Verdict::pause, Verdict::reason, Verdict::errcode)
+                .containsExactly(false, expected, pause, reason, errcode);
     }
 
     @ParameterizedTest(name = "88 + {0} -> {1}")
@@ -74,12 +72,9 @@ class ClassifierTest {
             "77777, RETRY,         NONE,     ERRCODE_88",
     })
     void shouldDecideErrcode88BySubCode(String sub, ErrorClass expected, Pause pause, String reason) {
-        Verdict v = Classifier.classify(200, body88(sub));
-        assertThat(v.errorClass()).isEqualTo(expected);
-        assertThat(v.pause()).isEqualTo(pause);
-        assertThat(v.reason()).isEqualTo(reason);
-        assertThat(v.errcode()).isEqualTo(88L);
-        assertThat(v.subCode()).isEqualTo(sub);
+        assertThat(Classifier.classify(200, body88(sub)))
+                .extracting(Verdict::errorClass, Verdict::pause, Verdict::reason, Verdict::errcode, Verdict::subCode)
+                .containsExactly(expected, pause, reason, 88L, sub);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -96,21 +91,19 @@ class ClassifierTest {
             "empty body                   | 200 | ''                                                                        | RETRY         | NONE",
     })
     void shouldClassifyByHttpStatusAndBodyShape(String name, int status, String body, ErrorClass expected, Pause pause) {
-        Verdict v = Classifier.classify(status, body);
-        assertThat(v.ok()).isFalse();
-        assertThat(v.errorClass()).isEqualTo(expected);
-        assertThat(v.pause()).isEqualTo(pause);
-        assertThat(v.httpStatus()).isEqualTo(status);
+        assertThat(Classifier.classify(status, body))
+                .extracting(Verdict::ok, Verdict::errorClass, Verdict::pause, Verdict::httpStatus)
+                .containsExactly(false, expected, pause, status);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldAcceptErrcodeZero() {
         Verdict v = Classifier.classify(200, "{\"errcode\":0,\"errmsg\":\"ok\",\"task_id\":256271667526}");
         assertThat(v.ok()).isTrue();
         assertThat(v.errorClass()).isNull();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldRetryWhenNoAnswerCame() {
         assertThat(Verdict.noAnswer("TIMEOUT", "t").errorClass()).isEqualTo(ErrorClass.RETRY);
     }

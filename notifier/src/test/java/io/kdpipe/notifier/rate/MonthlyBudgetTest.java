@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class MonthlyBudgetTest {
 
     @Test
     void shouldStartOverAtTheMonthsTurnInTheQuotaZoneAndForgetLastMonth() {
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+        AtomicReference<Instant> now = new AtomicReference<>(
                 Instant.parse("2026-11-30T15:59:00Z"));
         Clock moving = new Clock() {
             @Override public ZoneId getZone() { return ZoneOffset.UTC; }

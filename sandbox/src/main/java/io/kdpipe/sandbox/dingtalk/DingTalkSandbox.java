@@ -11,13 +11,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,9 +72,9 @@ public final class DingTalkSandbox implements AutoCloseable {
     private final DingTalkSandboxOptions options;
     private final DingTalkFaults faults = new DingTalkFaults();
     private final Tokens tokens;
-    private final Map<String, SandboxUser> usersById = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, String> userIdByMobile = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Long, SandboxDepartment> departments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SandboxUser> usersById = new ConcurrentHashMap<>();
+    private final Map<String, String> userIdByMobile = new ConcurrentHashMap<>();
+    private final Map<Long, SandboxDepartment> departments = new ConcurrentHashMap<>();
     private final AtomicLong contactsCalls = new AtomicLong();
     private final Map<String, RateWindow> windows = new HashMap<>();
     private final HttpEndpoint server;
@@ -84,14 +91,14 @@ public final class DingTalkSandbox implements AutoCloseable {
     private long monthlyQuota;
     private long nextTaskId = 256_271_667_000L;
 
-    private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Call> journal = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong sendCalls = new AtomicLong();
     private final AtomicLong countedCalls = new AtomicLong();
     private final AtomicLong qpsViolations = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<java.util.function.LongConsumer> onNextSendAnswered =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<LongConsumer> onNextSendAnswered =
+            new AtomicReference<>();
     private final AtomicLong overDailyCap = new AtomicLong();
     private final AtomicLong sendsSinceInvalidation = new AtomicLong();
 
@@ -341,7 +348,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         json(ex, 200, answer);
         // after a hang the caller has given up on this answer: a hook now would not land while it holds one
         if (send && code == 0 && fault != Fault.HANG_AFTER_DELIVERY) {
-            java.util.function.LongConsumer hook = onNextSendAnswered.getAndSet(null);
+            LongConsumer hook = onNextSendAnswered.getAndSet(null);
             if (hook != null) {
                 hook.accept(answer.path("task_id").asLong());
             }
@@ -355,8 +362,8 @@ public final class DingTalkSandbox implements AutoCloseable {
      * held back by {@link Fault#HANG_AFTER_DELIVERY} does not run it (its caller gave up waiting).
      * Replaces a hook that has not run yet.
      */
-    public void onNextSendAnswered(java.util.function.LongConsumer hook) {
-        onNextSendAnswered.set(java.util.Objects.requireNonNull(hook, "hook"));
+    public void onNextSendAnswered(LongConsumer hook) {
+        onNextSendAnswered.set(Objects.requireNonNull(hook, "hook"));
     }
 
     private synchronized ObjectNode send(JsonNode request) {
@@ -389,7 +396,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         if (userIds.size() > MAX_USERIDS) {
             return error(41029, "超过最大接收人数");
         }
-        Set<String> invalid = new java.util.LinkedHashSet<>();
+        Set<String> invalid = new LinkedHashSet<>();
         for (String id : userIds) {
             SandboxUser user = usersById.get(id);
             if (user == null || user.departed()) {
@@ -413,7 +420,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         ArrayNode forbidden = MAPPER.createArrayNode();
         ArrayNode read = MAPPER.createArrayNode();
         JsonNode sent = msg.deepCopy();
-        for (String id : new java.util.LinkedHashSet<>(userIds)) {
+        for (String id : new LinkedHashSet<>(userIds)) {
             if (invalid.contains(id)) {
                 attempts.add(new SendAttempt(now, id, sent, taskId, SendAttempt.NOT_A_MEMBER));
                 continue;
@@ -570,7 +577,7 @@ public final class DingTalkSandbox implements AutoCloseable {
         ArrayNode list = ok.putArray("result");
         departments.values().stream()
                 .filter(d -> d.parentId() != null && d.parentId() == parentId)
-                .sorted(java.util.Comparator.comparingLong(SandboxDepartment::deptId))
+                .sorted(Comparator.comparingLong(SandboxDepartment::deptId))
                 .forEach(d -> list.addObject().put("dept_id", d.deptId()).put("name", d.name()).put("parent_id", parentId));
         return ok;
     }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -107,9 +109,9 @@ class DingTalkSandboxTest {
     void shouldRunTheAnswerHookOnceAfterTheNextAcceptedSendHasBeenAnswered() throws Exception {
         start(DingTalkSandboxOptions.builder());
         String token = token();
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong deliveredAtHook = new java.util.concurrent.atomic.AtomicLong(-1);
-        java.util.concurrent.atomic.AtomicLong taskAtHook = new java.util.concurrent.atomic.AtomicLong(-1);
+        AtomicInteger runs = new AtomicInteger();
+        AtomicLong deliveredAtHook = new AtomicLong(-1);
+        AtomicLong taskAtHook = new AtomicLong(-1);
         sandbox.onNextSendAnswered(taskId -> {
             runs.incrementAndGet();
             taskAtHook.set(taskId);
@@ -130,7 +132,7 @@ class DingTalkSandboxTest {
         start(DingTalkSandboxOptions.builder());
         String token = token();
         sandbox.faults().hangFor(Duration.ofMillis(50));
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
         sandbox.onNextSendAnswered(taskId -> runs.incrementAndGet());
         sandbox.faults().next(Fault.HANG_AFTER_DELIVERY);
         assertThat(send(token, "user-0001", "客户 C 已审核").get("errcode").asInt()).isZero();

@@ -1,6 +1,7 @@
 package io.kdpipe.transformer.change;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +39,7 @@ public record CustomerState(
     public static final String MODIFY_DATE = "FModifyDate";
 
     public CustomerState {
-        watched = watched == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(watched));
+        watched = watched == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(watched));
     }
 
     public static CustomerState of(CustomerRow row, List<String> watchedFields) {

@@ -3,6 +3,7 @@ package io.kdpipe.transformer.notice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,7 @@ public final class Template {
     private final String[] names;
 
     public Template(String source) {
-        this.source = java.util.Objects.requireNonNull(source, "source");
+        this.source = Objects.requireNonNull(source, "source");
         List<String> literalList = new ArrayList<>();
         List<String> nameList = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(source);

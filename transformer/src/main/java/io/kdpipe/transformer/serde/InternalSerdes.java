@@ -3,6 +3,7 @@ package io.kdpipe.transformer.serde;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,7 +57,7 @@ public final class InternalSerdes {
 
     private static CustomerState readState(DataInputStream in) throws IOException {
         int version = in.readInt();
-        java.time.Instant modifiedAt = readInstant(in);
+        Instant modifiedAt = readInstant(in);
         int n = in.readInt();
         Map<String, String> watched = new TreeMap<>();
         for (int i = 0; i < n; i++) {

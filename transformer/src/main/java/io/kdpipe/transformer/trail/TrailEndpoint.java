@@ -1,7 +1,6 @@
 package io.kdpipe.transformer.trail;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.runtime.HttpEndpoint;
 import io.kdpipe.common.trail.Trail;
 import io.kdpipe.common.trail.TrailSettings;
 import io.kdpipe.common.trail.TrailSources;
@@ -118,12 +118,7 @@ public final class TrailEndpoint implements HttpHandler {
     }
 
     private static void respond(HttpExchange ex, int status, ObjectNode body) throws IOException {
-        byte[] bytes = Json.mapper().writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpEndpoint.respond(ex, status, "application/json; charset=utf-8", Json.mapper().writeValueAsBytes(body));
     }
 
     static Map<String, String> params(String rawQuery) {
