@@ -136,6 +136,11 @@ public final class Extractor implements AutoCloseable {
         return Health.Status.ok();
     }
 
+    /** Whether the job group loop failed for good (the process should exit non-zero once stopped). */
+    public boolean failed() {
+        return ownership.failure() != null;
+    }
+
     /** Live unless the job group loop or the thread of an owned job died; a restart is the cure then. */
     public Health.Status liveness() {
         String failure = ownership.failure();

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.kdpipe.common.config.ConfigException;
-import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.runtime.HttpEndpoint;
+import io.kdpipe.common.runtime.ServiceMain;
 import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.extractor.job.CheckpointReader;
@@ -44,60 +44,35 @@ public final class ExtractorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ExtractorConfig config;
-        try {
-            config = ExtractorConfig.read(new ConfigReader(ConfigSource.fromEnvironment()));
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        ServiceRuntime runtime;
-        try {
-            runtime = start(config);
-        } catch (ConfigException e) {
-            // Kingdee rejects the configured query
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        runtime.installShutdownHook();
-        runtime.awaitShutdown();
+        ServiceMain.run("extractor", ExtractorConfig::read, config -> config.kafka().httpPort(),
+                (config, runtime) -> start(config, runtime, Clock.systemUTC())::failed);
     }
 
-    /**
-     * Builds and starts the extractor with its HTTP endpoint ({@code /metrics}, {@code /health/*},
-     * {@code /jobs}); closing the returned runtime stops everything in reverse order.
-     */
+    /** Starts the extractor with its own runtime, for hosts that run it in process; close the runtime to stop it. */
     public static ServiceRuntime start(ExtractorConfig config) {
         return start(config, Clock.systemUTC());
     }
 
-    /** As {@link #start(ExtractorConfig)}, with the clock the jobs read (benchmarks run it fast, with a sandbox's). */
+    /** As {@link #start(ExtractorConfig)}, on {@code clock}. */
     public static ServiceRuntime start(ExtractorConfig config, Clock clock) {
+        return ServiceMain.startInProcess("extractor", config.kafka().httpPort(), runtime -> start(config, runtime, clock));
+    }
+
+    /**
+     * Starts the extractor on {@code runtime}: its health, metrics and {@code /jobs} page there.
+     *
+     * @throws ConfigException when Kingdee rejects the configured query
+     */
+    static Extractor start(ExtractorConfig config, ServiceRuntime runtime, Clock clock) {
         log.info("Starting with {}", config);
         config.warnings().forEach(w -> log.warn("{}", w));
-        ServiceRuntime runtime = new ServiceRuntime("extractor", config.kafka().httpPort());
-        try {
-            Extractor extractor = runtime.manage("extractor",
-                    extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
-            runtime.health().readiness("jobs", extractor::readiness);
-            runtime.health().liveness("job-group", extractor::liveness);
-            runtime.route("/jobs", exchange -> {
-                try (exchange) {
-                    byte[] body = Json.mapper().writeValueAsBytes(extractor.jobsView());
-                    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-                    exchange.sendResponseHeaders(200, body.length);
-                    exchange.getResponseBody().write(body);
-                }
-            });
-            runtime.start();
-            extractor.start();
-            return runtime;
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        Extractor extractor = runtime.manage("extractor",
+                extractor(config, KafkaClients.of(config), new ExtractorMetrics(runtime.registry()), clock));
+        runtime.health().readiness("jobs", extractor::readiness);
+        runtime.health().liveness("job-group", extractor::liveness);
+        runtime.route("/jobs", exchange -> HttpEndpoint.respond(exchange, 200, "application/json; charset=utf-8",
+                Json.mapper().writeValueAsBytes(extractor.jobsView())));
+        return extractor.start();
     }
 
     /** The replica: topics, the job group, and a {@link #jobWorker} for each job the group gives it. */

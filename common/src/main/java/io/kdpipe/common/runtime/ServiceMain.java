@@ -10,7 +10,8 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 
 /**
- * The {@code main} every service shares: a configuration with problems exits 2 listing them all; the
+ * The {@code main} every service shares: a configuration with problems, or one the upstream system
+ * refuses as the service starts, exits 2 listing them all; the
  * runtime is built, the service started on it, then the runtime's HTTP endpoint; the process exits 1
  * after the service failed for good, 0 after a clean stop.
  */
@@ -40,7 +41,16 @@ public final class ServiceMain {
             return;
         }
         ServiceRuntime runtime = new ServiceRuntime(service, httpPort.applyAsInt(config));
-        BooleanSupplier failed = starter.start(config, runtime);
+        BooleanSupplier failed;
+        try {
+            failed = starter.start(config, runtime);
+        } catch (ConfigException e) {
+            // a setting the upstream system refuses at start (e.g. a field list Kingdee rejects)
+            System.err.println(e.getMessage());
+            runtime.close();
+            System.exit(2);
+            return;
+        }
         runtime.start().installShutdownHook();
         runtime.awaitShutdown();
         System.exit(failed.getAsBoolean() ? 1 : 0);
