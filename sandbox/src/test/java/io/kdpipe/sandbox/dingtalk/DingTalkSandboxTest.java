@@ -122,6 +122,7 @@ class DingTalkSandboxTest {
         JsonNode first = send(token, "user-0001", "客户 B 已审核");
         assertThat(first.get("errcode").asInt()).isZero();
         assertThat(send(token, "user-0002", "客户 B 已审核").get("errcode").asInt()).isZero();
+        await5(() -> deliveredAtHook.get() != -1);
         assertThat(runs).as("once, after the first accepted send").hasValue(1);
         assertThat(taskAtHook).as("with the task id of that send").hasValue(first.get("task_id").asLong());
         assertThat(deliveredAtHook).as("the hook ran after that send was delivered").hasValue(1);
@@ -138,6 +139,8 @@ class DingTalkSandboxTest {
         assertThat(send(token, "user-0001", "客户 C 已审核").get("errcode").asInt()).isZero();
         assertThat(runs).as("its caller had given up on that answer").hasValue(0);
         assertThat(send(token, "user-0001", "客户 D 已审核").get("errcode").asInt()).isZero();
+        // the hook runs on the sandbox's thread once the answer is written, so possibly after the caller read it
+        await5(() -> runs.get() == 1);
         assertThat(runs).hasValue(1);
     }
 
