@@ -2,9 +2,9 @@ package io.kdpipe.extractor.job;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
+import io.kdpipe.common.lang.Arguments;
 import io.kdpipe.extractor.rows.ValueNormalizer;
 
 /**
@@ -45,15 +45,11 @@ public record JobSpec(
     }
 
     public JobSpec {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(formId, "formId");
+        Arguments.requireNonNull("id", id, "account", account, "formId", formId);
         fieldKeys = List.copyOf(fieldKeys);
         entryFieldKeys = Set.copyOf(entryFieldKeys);
         filter = filter == null ? "" : filter.strip();
-        Objects.requireNonNull(pollInterval, "pollInterval");
-        Objects.requireNonNull(overlap, "overlap");
-        Objects.requireNonNull(lookBackInterval, "lookBackInterval");
+        Arguments.requireNonNull("pollInterval", pollInterval, "overlap", overlap, "lookBackInterval", lookBackInterval);
         dateFieldKeys = Set.copyOf(dateFieldKeys);
     }
 }

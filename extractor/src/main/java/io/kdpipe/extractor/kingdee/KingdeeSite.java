@@ -2,7 +2,8 @@ package io.kdpipe.extractor.kingdee;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
+
+import io.kdpipe.common.lang.Arguments;
 
 /**
  * One Kingdee site and account to read from.
@@ -17,11 +18,7 @@ import java.util.Objects;
 public record KingdeeSite(URI baseUrl, String acctId, String username, KingdeeAuth auth, int lcid, Duration timeout) {
 
     public KingdeeSite {
-        Objects.requireNonNull(baseUrl, "baseUrl");
-        Objects.requireNonNull(acctId, "acctId");
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(auth, "auth");
-        Objects.requireNonNull(timeout, "timeout");
+        Arguments.requireNonNull("baseUrl", baseUrl, "acctId", acctId, "username", username, "auth", auth, "timeout", timeout);
         String s = baseUrl.toString();
         if (!s.endsWith("/")) {
             baseUrl = URI.create(s + "/");

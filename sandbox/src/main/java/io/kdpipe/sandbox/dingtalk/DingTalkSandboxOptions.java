@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+
+import io.kdpipe.common.lang.Arguments;
 
 /**
  * How a {@link DingTalkSandbox} behaves. The defaults are DingTalk's standard-edition limits.
@@ -54,14 +55,9 @@ public record DingTalkSandboxOptions(
     }
 
     public DingTalkSandboxOptions {
-        Objects.requireNonNull(appKey, "appKey");
-        Objects.requireNonNull(appSecret, "appSecret");
-        Objects.requireNonNull(tokenTtl, "tokenTtl");
-        Objects.requireNonNull(zone, "zone");
-        Objects.requireNonNull(clock, "clock");
+        Arguments.requireNonNull("appKey", appKey, "appSecret", appSecret, "tokenTtl", tokenTtl, "zone", zone, "clock", clock);
         users = List.copyOf(users);
-        Objects.requireNonNull(invalidUsers, "invalidUsers");
-        Objects.requireNonNull(resultDelay, "resultDelay");
+        Arguments.requireNonNull("invalidUsers", invalidUsers, "resultDelay", resultDelay);
         departments = List.copyOf(departments);
     }
 

@@ -3,7 +3,8 @@ package io.kdpipe.sandbox.kingdee;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Objects;
+
+import io.kdpipe.common.lang.Arguments;
 
 /**
  * How a {@link KingdeeSandbox} is set up: the credentials it accepts, its seeded customer table and
@@ -39,18 +40,13 @@ public record KingdeeSandboxOptions(
     public static final String DEFAULT_APP_ID = "224890_YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4";
 
     public KingdeeSandboxOptions {
-        Objects.requireNonNull(contextPath, "contextPath");
-        Objects.requireNonNull(acctId, "acctId");
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(password, "password");
-        Objects.requireNonNull(appId, "appId");
-        Objects.requireNonNull(appSecret, "appSecret");
+        Arguments.requireNonNull("contextPath", contextPath, "acctId", acctId, "username", username, "password", password,
+                "appId", appId, "appSecret", appSecret);
         useOrgs = List.copyOf(useOrgs);
         if (useOrgs.isEmpty()) {
             throw new IllegalArgumentException("at least one use-organisation is needed");
         }
-        Objects.requireNonNull(zone, "zone");
-        Objects.requireNonNull(clock, "clock");
+        Arguments.requireNonNull("zone", zone, "clock", clock);
     }
 
     /** A small site with 100 customers over three organisations, on a free port. */
