@@ -1,7 +1,5 @@
 package io.kdpipe.transformer.errors;
 
-import java.util.Map;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -11,18 +9,11 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * {@code kdpipe.rows.dlt.v1} with its reason, in the same transaction as the task's other output,
  * and processing resumes with the next record.
  */
-public final class RowDeserializationHandler implements DeserializationExceptionHandler {
-
-    private DeadLetters deadLetters;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        deadLetters = DeadLetters.configure(configs);
-    }
+public final class RowDeserializationHandler extends DeadLetteringHandler implements DeserializationExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        return Response.resume(deadLetters.records("parse", record.topic(), record.partition(), record.offset(),
+        return Response.resume(deadLetters().records("parse", record.topic(), record.partition(), record.offset(),
                 record.headers(), record.key(), record.value(), exception));
     }
 }

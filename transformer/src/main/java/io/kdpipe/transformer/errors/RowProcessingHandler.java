@@ -1,7 +1,5 @@
 package io.kdpipe.transformer.errors;
 
-import java.util.Map;
-
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,21 +10,14 @@ import org.apache.kafka.streams.processor.api.Record;
  * A failure outside any input record (a punctuation) has nothing to dead-letter and fails the
  * thread, for the uncaught-exception handler to deal with.
  */
-public final class RowProcessingHandler implements ProcessingExceptionHandler {
-
-    private DeadLetters deadLetters;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        deadLetters = DeadLetters.configure(configs);
-    }
+public final class RowProcessingHandler extends DeadLetteringHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (record == null || context.sourceRawValue() == null && context.sourceRawKey() == null) {
             return Response.fail();
         }
-        return Response.resume(deadLetters.records("process", context.topic(), context.partition(), context.offset(),
+        return Response.resume(deadLetters().records("process", context.topic(), context.partition(), context.offset(),
                 context.headers(), context.sourceRawKey(), context.sourceRawValue(), exception));
     }
 }
