@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.common.contract.Json;
 
@@ -18,6 +18,7 @@ import io.kdpipe.common.contract.Json;
  * @param events        oldest first, within the retention asked for
  * @param omitted       older events left out by the limit
  */
+@JsonPropertyOrder({"query", "customerKeys", "conclusion", "omitted", "events"})
 public record Trail(String query, List<String> customerKeys, String conclusion, List<Entry> events, int omitted) {
 
     public Trail {
@@ -35,6 +36,7 @@ public record Trail(String query, List<String> customerKeys, String conclusion, 
      * @param noticeId     the notice it is about, or null
      * @param text         the line, times in the display zone
      */
+    @JsonPropertyOrder({"at", "type", "customerKey", "noticeId", "text"})
     public record Entry(Instant at, String type, String customerKey, String noticeId, String text) {
     }
 
@@ -52,24 +54,9 @@ public record Trail(String query, List<String> customerKeys, String conclusion, 
         return out.toString();
     }
 
-    /** The story as JSON, for dashboards and other tools. */
+    /** The story as JSON, for dashboards and other tools: the record's fields, in the order of docs/trail.md. */
     public ObjectNode json() {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.put("query", query);
-        ArrayNode keys = root.putArray("customerKeys");
-        customerKeys.forEach(keys::add);
-        root.put("conclusion", conclusion);
-        root.put("omitted", omitted);
-        ArrayNode list = root.putArray("events");
-        for (Entry e : events) {
-            ObjectNode n = list.addObject();
-            n.put("at", e.at().toString());
-            n.put("type", e.type());
-            n.put("customerKey", e.customerKey());
-            n.put("noticeId", e.noticeId());
-            n.put("text", e.text());
-        }
-        return root;
+        return Json.mapper().valueToTree(this);
     }
 
     static DateTimeFormatter formatter(ZoneId zone) {
