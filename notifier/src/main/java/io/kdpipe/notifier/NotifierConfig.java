@@ -14,6 +14,7 @@ import io.kdpipe.common.config.Secret;
 import io.kdpipe.common.config.SharedSettings;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.topic.Topics;
+import io.kdpipe.notifier.send.SendSettings;
 
 /**
  * The notifier's validated settings, read from the environment (or a file) by {@link #read}. Every
@@ -29,27 +30,11 @@ import io.kdpipe.common.topic.Topics;
  *                               of it; lower when something else sends with the same app). The limiter keeps
  *                               within any one-second window by itself, so no margin is needed
  * @param monthlyBudget          {@code DINGTALK_MONTHLY_BUDGET}: counted calls per calendar month
- * @param quotaZone              {@code DINGTALK_QUOTA_ZONE}: the zone DingTalk's months are counted in
- * @param deadLetterOverBudget   {@code NOTIFIER_DEAD_LETTER_OVER_BUDGET}: dead-letter instead of pausing at the budget
- * @param deadline               {@code NOTIFIER_RETRY_DEADLINE}: retry time after the first failure
- * @param initialBackoff         {@code NOTIFIER_RETRY_INITIAL_BACKOFF}
- * @param maxBackoff             {@code NOTIFIER_RETRY_MAX_BACKOFF}
- * @param ipBanPause             {@code NOTIFIER_IP_BAN_PAUSE}
- * @param temporaryBanPause      {@code NOTIFIER_TEMPORARY_BAN_PAUSE}
  * @param httpTimeout            {@code DINGTALK_HTTP_TIMEOUT}: per DingTalk request
  * @param tokenRefreshAhead      {@code DINGTALK_TOKEN_REFRESH_AHEAD}: refresh the token this long before it expires
- * @param commitBatch            {@code NOTIFIER_COMMIT_BATCH}: notices per ledger transaction
- * @param verifySampleRate       {@code NOTIFIER_VERIFY_SAMPLE_RATE}: fraction of deliveries checked with getsendresult
- * @param verifyKinds            {@code NOTIFIER_VERIFY_KINDS}: notice kinds always checked
- * @param verifyBudgetShare      {@code NOTIFIER_VERIFY_BUDGET_SHARE}: share of the monthly budget getsendresult checks may use
- * @param verifyDelay            {@code NOTIFIER_VERIFY_DELAY}: how long after a send its result is asked for
- * @param checkUsers             {@code NOTIFIER_CHECK_USERS}: check userids with the free contacts API before sending
- * @param userCheckHorizon       {@code NOTIFIER_USER_CHECK_HORIZON}: how long a member's check is trusted
- * @param userRecheckAfter       {@code NOTIFIER_USER_RECHECK_AFTER}: how long an unknown/departed finding is trusted
- * @param userSweepInterval      {@code NOTIFIER_USER_SWEEP_INTERVAL}: how often a few directory userids are checked ahead of
- *                               any send; zero turns the sweep off
- * @param ledgerHorizon          {@code NOTIFIER_LEDGER_HORIZON}: how long sent notices are remembered (beyond the notices' retention)
- * @param quotaProbeInterval     {@code NOTIFIER_QUOTA_PROBE_INTERVAL}: after 90020, how often one notice probes the quota
+ * @param send                   how the send loop retries, pauses, verifies, checks userids and remembers sends
+ *                               ({@code NOTIFIER_*}, {@code DINGTALK_QUOTA_ZONE}; see {@link SendSettings}), with the
+ *                               topic names under the prefix
  * @param groupId                {@code NOTIFIER_GROUP_ID}
  * @param transactionalId        {@code NOTIFIER_TRANSACTIONAL_ID}: unique among the replicas running at one time
  *                               (the pod name); a replaced replica is fenced by its stale consumer group
@@ -65,32 +50,11 @@ public record NotifierConfig(
         double callsPerSecond,
         double rateHeadroom,
         int monthlyBudget,
-        ZoneId quotaZone,
-        boolean deadLetterOverBudget,
-        Duration deadline,
-        Duration initialBackoff,
-        Duration maxBackoff,
-        Duration ipBanPause,
-        Duration temporaryBanPause,
         Duration httpTimeout,
         Duration tokenRefreshAhead,
-        int commitBatch,
-        double verifySampleRate,
-        Set<Notice.Kind> verifyKinds,
-        double verifyBudgetShare,
-        Duration verifyDelay,
-        boolean checkUsers,
-        Duration userCheckHorizon,
-        Duration userRecheckAfter,
-        Duration userSweepInterval,
-        Duration ledgerHorizon,
-        Duration quotaProbeInterval,
+        SendSettings send,
         String groupId,
         String transactionalId) {
-
-    public NotifierConfig {
-        verifyKinds = verifyKinds.isEmpty() ? Set.of() : Set.copyOf(verifyKinds);
-    }
 
     /** Reads every setting and throws one {@link io.kdpipe.common.config.ConfigException} listing all problems. */
     public static NotifierConfig read(ConfigReader r) {
@@ -159,8 +123,12 @@ public record NotifierConfig(
         r.check(max.compareTo(initial) >= 0, "NOTIFIER_RETRY_MAX_BACKOFF", "must not be shorter than NOTIFIER_RETRY_INITIAL_BACKOFF");
         r.check(!timeout.isZero(), "DINGTALK_HTTP_TIMEOUT", "must be positive");
         r.validate();
-        return new NotifierConfig(kafka, base, appKey, secret, agentId, rate, headroom, budget, zone, dlOverBudget,
-                deadline, initial, max, ipBan, tempBan, timeout, ahead, batch, sample, kinds, share, verifyDelay, checkUsers,
-                userHorizon, recheck, sweep, ledgerHorizon, probe, group, txId);
+        String prefix = kafka.topicPrefix();
+        // the poll timeout is no setting: it only bounds how long a poll waits when nothing is ready to send
+        SendSettings send = new SendSettings(Topics.NOTICES.name(prefix), Topics.DELIVERIES.name(prefix),
+                Topics.NOTICES_DLT.name(prefix), Topics.DIRECTORY.name(prefix), deadline, initial, max, ipBan, tempBan,
+                dlOverBudget, batch, sample, kinds, Duration.ofMillis(100), share, verifyDelay, checkUsers, userHorizon, recheck,
+                sweep, ledgerHorizon, zone, probe);
+        return new NotifierConfig(kafka, base, appKey, secret, agentId, rate, headroom, budget, timeout, ahead, send, group, txId);
     }
 }

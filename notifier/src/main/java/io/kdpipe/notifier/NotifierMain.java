@@ -20,7 +20,6 @@ import io.kdpipe.notifier.rate.MonthlyBudget;
 import io.kdpipe.notifier.rate.SharedRateLimiter;
 import io.kdpipe.notifier.send.SendHooks;
 import io.kdpipe.notifier.send.SendLoop;
-import io.kdpipe.notifier.send.SendSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -77,7 +76,7 @@ public final class NotifierMain {
         }
 
         NotifierMetrics metrics = new NotifierMetrics(runtime.registry());
-        MonthlyBudget budget = new MonthlyBudget(config.monthlyBudget(), config.quotaZone(), clock);
+        MonthlyBudget budget = new MonthlyBudget(config.monthlyBudget(), config.send().quotaZone(), clock);
         metrics.bindBudget(budget);
         SharedRateLimiter limiter = new SharedRateLimiter(config.callsPerSecond(), config.rateHeadroom(),
                 Topics.NOTICES.partitions(), metrics::limiterWaited);
@@ -109,15 +108,9 @@ public final class NotifierMain {
         runtime.health().readiness("dingtalk-budget", budgetHealth);
         runtime.health().readiness("dingtalk", dingTalkHealth);
 
-        SendSettings settings = new SendSettings(Topics.NOTICES.name(prefix), Topics.DELIVERIES.name(prefix),
-                Topics.NOTICES_DLT.name(prefix), Topics.DIRECTORY.name(prefix), config.deadline(), config.initialBackoff(),
-                config.maxBackoff(), config.ipBanPause(), config.temporaryBanPause(), config.deadLetterOverBudget(),
-                config.commitBatch(), config.verifySampleRate(), config.verifyKinds(), Duration.ofMillis(100),
-                config.verifyBudgetShare(), config.verifyDelay(), config.checkUsers(), config.userCheckHorizon(),
-                config.userRecheckAfter(), config.userSweepInterval(), config.ledgerHorizon(), config.quotaZone(), config.quotaProbeInterval());
         SendLoop loop = new SendLoop(new SendLoop.Clients(consumer, producer, ledgerConsumer, directoryConsumer, fetcher),
                 dingTalk, dingTalk::check, dingTalk::lookUpUser, List.of(limiter, contactsLimiter), budget,
-                metrics, settings, clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);
+                metrics, config.send(), clock, new Random(), hooks, live, budgetHealth, dingTalkHealth);
         Notifier notifier = new Notifier(loop, clientMetrics, live, "notifier-send-loop");
         runtime.manage("notifier", notifier);
         return notifier.start();

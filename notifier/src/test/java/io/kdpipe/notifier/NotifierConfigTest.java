@@ -31,9 +31,9 @@ class NotifierConfigTest {
         assertThat(c.callsPerSecond()).isEqualTo(20.0);
         assertThat(c.monthlyBudget()).isEqualTo(5000);
         assertThat(c.agentId()).isEqualTo(3_000_000_001L);
-        assertThat(c.deadline()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(c.commitBatch()).isEqualTo(1);
-        assertThat(c.deadLetterOverBudget()).isFalse();
+        assertThat(c.send().deadline()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.send().commitBatch()).isEqualTo(1);
+        assertThat(c.send().deadLetterOverBudget()).isFalse();
         assertThat(c.transactionalId()).isEqualTo("kdpipe-notifier-notifier-7f9");
         assertThat(c.toString()).doesNotContain("very-secret");
         assertThat(c.appSecret().reveal()).isEqualTo("very-secret");
@@ -69,8 +69,8 @@ class NotifierConfigTest {
         NotifierConfig c = read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "DINGTALK_APP_KEY", "k", "DINGTALK_APP_SECRET", "s",
                 "DINGTALK_AGENT_ID", "1", "NOTIFIER_VERIFY_KINDS", "forbidden, approved", "NOTIFIER_VERIFY_SAMPLE_RATE", "0.05",
                 "KAFKA_MAX_POLL_RECORDS", "10", "NOTIFIER_GROUP_ID", "g"));
-        assertThat(c.verifyKinds()).isEqualTo(Set.of(Notice.Kind.FORBIDDEN, Notice.Kind.APPROVED));
-        assertThat(c.verifySampleRate()).isEqualTo(0.05);
+        assertThat(c.send().verifyKinds()).isEqualTo(Set.of(Notice.Kind.FORBIDDEN, Notice.Kind.APPROVED));
+        assertThat(c.send().verifySampleRate()).isEqualTo(0.05);
         Map<String, Object> consumer = NotifierMain.consumerProperties(c);
         assertThat(consumer).containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)

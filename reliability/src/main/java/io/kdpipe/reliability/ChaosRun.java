@@ -62,40 +62,27 @@ public final class ChaosRun {
 
     static final int SALESPEOPLE = 24;
     /**
-     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: the
-     * notifier's free contacts check finds it unknown, and notices to them must end in the notices DLT
-     * with the reason {@code INVALID_USER}, without a counted call.
+     * A salesperson the directory maps to a DingTalk userid the DingTalk sandbox does not know: notices
+     * to them must end in the notices DLT with one of the {@link #UNKNOWN_USER_REASONS}, without a
+     * counted call.
      */
     static final String UNKNOWN_SELLER = "XSY024";
-    static final String UNKNOWN_USER_REASON = "notifier: PERMANENT/INVALID_USER";
     /**
-     * Once the notifier's check has recorded the id as unknown in the directory, the transformer routes
-     * later changes of that salesperson to nobody, and the notifier dead-letters them with this reason.
+     * The notifier's free contacts check finds the id unknown: {@code INVALID_USER}. Once the check has
+     * recorded that in the directory, the transformer routes later changes of that salesperson to
+     * nobody, and the notifier dead-letters them with {@code NO_RECIPIENTS}.
      */
-    static final String UNKNOWN_USER_KNOWN_REASON = "notifier: PERMANENT/NO_RECIPIENTS";
+    static final List<String> UNKNOWN_USER_REASONS = List.of("notifier: PERMANENT/INVALID_USER", "notifier: PERMANENT/NO_RECIPIENTS");
     /** Markdown and HTML an ERP user could type into a customer name. */
     static final String INJECTION = "[点我领奖](http://evil.example/phish) ![x](http://evil.example/i.png) <a href=\"http://evil.example\">链接</a> ";
     /** What the notifier logs when a ledger transaction aborts and its notices are read (and sent) again. */
     static final String LEDGER_ABORT_LOG = "Ledger transaction failed";
     /** Notices per ledger transaction ({@code NOTIFIER_COMMIT_BATCH}): how many one interrupted commit can resend. */
     static final int NOTICES_PER_TRANSACTION = 1;
-    static final String BROKER_RESTART = "broker restart (SIGTERM)";
-    static final String BROKER_KILL = "broker kill -9";
-    /**
-     * A notifier {@code kill -9} the DingTalk sandbox sets off as it answers a send, before the notifier
-     * can commit it to the ledger. It counts as fired when the process was killed and the answered
-     * send's task id never reached the ledger: the kill landed inside the send→commit window.
-     */
-    static final String NOTIFIER_KILL_AT_ANSWER = "notifier kill -9 at DingTalk's answer";
     /** What the notifier logs when the group takes notice partitions away without a revoke. */
     static final String PARTITIONS_LOST_LOG = "Notice partitions lost without a commit";
-    static final String SESSION_LOST_MID_PAGINATION = "Kingdee session lost mid-pagination";
-    static final String SESSION_LOST = "Kingdee session lost";
-    static final String KINGDEE_HANG = "Kingdee hung response";
-    static final String MALFORMED = "malformed records written";
     /** Sends after which the DingTalk sandbox invalidates the access token. */
     static final int TOKEN_EXPIRES_EVERY_SENDS = 8;
-    static final String MALFORMED_REAL_KEYS = "malformed records under real keys of ";
     /** Topics whose readers look records up by key and have no dead-letter topic. */
     static final List<Topic<?, ?>> REAL_KEY_TOPICS = List.of(Topics.CHECKPOINTS, Topics.DELIVERIES, Topics.DIRECTORY);
     /** Real keys per topic that get malformed records. */
@@ -156,7 +143,7 @@ public final class ChaosRun {
 
             // session loss mid-pagination: every session is lost after two pages of the snapshot
             kingdee.faults().expireSessionsAfter(2);
-            plan(SESSION_LOST_MID_PAGINATION);
+            plan(ChaosFault.SESSION_LOST_MID_PAGINATION.label());
             ServiceSettings settings = new ServiceSettings(broker.bootstrap(), prefix, runDir, relay.baseUrl(), kingdee, dingTalk);
             services.add(new ServiceProcess("notifier", ServiceProcess.jar(options.root(), "notifier"), settings.notifier(), runDir,
                     options.livenessRestartAfter()));
@@ -171,13 +158,13 @@ public final class ChaosRun {
             await("the snapshot of " + tableSize + " rows").pollInSameThread().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(500)).until(() -> snapshotRows(io) >= tableSize);
             kingdee.faults().expireSessionsAfter(0);
-            fired.put(SESSION_LOST_MID_PAGINATION, (long) relay.sessionLost().size());
+            fired.put(ChaosFault.SESSION_LOST_MID_PAGINATION.label(), (long) relay.sessionLost().size());
             progress.accept("snapshot of " + tableSize + " rows is in Kafka");
 
             List<String> allTopics = new ArrayList<>(topics.stream().map(io::name).toList());
             allTopics.add(Topics.JOBS.name(prefix));
-            plan(MALFORMED, BadInput.values().size() * allTopics.size());
-            fired.put(MALFORMED, (long) io.write(BadInput.records(allTopics)));
+            plan(ChaosFault.MALFORMED.label(), BadInput.values().size() * allTopics.size());
+            fired.put(ChaosFault.MALFORMED.label(), (long) io.write(BadInput.records(allTopics)));
 
             chaosPhase(kingdee, dingTalk, broker, services, io, progress);
 
@@ -191,7 +178,7 @@ public final class ChaosRun {
                             countFired(relay, dingTalk, broker, services, io);
                             if (Instant.now().isAfter(lastAgain[0].plusSeconds(5))) {
                                 lastAgain[0] = Instant.now();
-                                if (fired.getOrDefault(SESSION_LOST, 0L) == 0) {
+                                if (fired.getOrDefault(ChaosFault.SESSION_LOST.label(), 0L) == 0) {
                                     sessionLossesAt.add(Instant.now());
                                     kingdee.expireAllSessions();
                                 }
@@ -311,10 +298,10 @@ public final class ChaosRun {
                 }));
             }
         }
-        events.add(new Event(phase * 3 / 10, BROKER_RESTART, broker::restart));
-        events.add(new Event(phase * 6 / 10, BROKER_KILL, broker::kill9AndStart));
+        events.add(new Event(phase * 3 / 10, ChaosFault.BROKER_RESTART.label(), broker::restart));
+        events.add(new Event(phase * 6 / 10, ChaosFault.BROKER_KILL.label(), broker::kill9AndStart));
         events.add(new Event(phase * 4 / 10, null, () -> writeUnderRealKeys(io, progress)));
-        REAL_KEY_TOPICS.forEach(t -> plan(MALFORMED_REAL_KEYS + t.name("")));
+        REAL_KEY_TOPICS.forEach(t -> plan(malformedUnderRealKeys(t)));
         Fault[] dingTalkFaults = {Fault.BUSY, Fault.HTTP_5XX, Fault.APP_RATE, Fault.GLOBAL_QPS, Fault.BAN_HTML, Fault.BAN_JSON,
             Fault.HANG_BEFORE_DELIVERY, Fault.HANG_AFTER_DELIVERY};
         int rounds = Math.max(1, options.killsPerService());
@@ -327,11 +314,11 @@ public final class ChaosRun {
             kingdeeFault(events, window, kingdee, "Kingdee MsgCode 14", m -> KingdeeFaults.msgCode(14, "调用次数超过限制，请稍后再试 " + m));
             kingdeeFault(events, window, kingdee, "Kingdee response_error",
                     m -> KingdeeFaults.responseError(500, "System.NullReferenceException: 未将对象引用设置到对象的实例 " + m));
-            events.add(new Event((long) (random.nextDouble() * window), KINGDEE_HANG, () -> kingdee.faults().next(KingdeeFaults.hang())));
+            events.add(new Event((long) (random.nextDouble() * window), ChaosFault.KINGDEE_HANG.label(), () -> kingdee.faults().next(KingdeeFaults.hang())));
             kingdeeFault(events, window, kingdee, "Kingdee malformed body (HTML)", m -> new KingdeeFaults.HttpAnswer(200, "text/html; charset=utf-8",
                     "<!DOCTYPE html><html><head><title>金蝶云星空 - 登录</title></head><body>请登录<!-- " + m + " --></body></html>"));
             kingdeeFault(events, window, kingdee, "Kingdee malformed body (cut JSON)", m -> KingdeeFaults.http(200, "[[\"100001\",\"客户" + m));
-            events.add(new Event((long) (random.nextDouble() * window), SESSION_LOST, () -> {
+            events.add(new Event((long) (random.nextDouble() * window), ChaosFault.SESSION_LOST.label(), () -> {
                 sessionLossesAt.add(Instant.now());
                 kingdee.expireAllSessions();
             }));
@@ -363,7 +350,7 @@ public final class ChaosRun {
      */
     private void killAtAnswerBeforeThePhase(KingdeeSandbox kingdee, DingTalkSandbox dingTalk, ServiceProcess notifier, List<Long> ids,
                                             Consumer<String> progress) {
-        plan(NOTIFIER_KILL_AT_ANSWER);
+        plan(ChaosFault.NOTIFIER_KILL_AT_ANSWER.label());
         killAtNextAnswer(dingTalk, notifier, progress);
         edit(kingdee, ids.get(0), 0, true);
         try {
@@ -434,12 +421,12 @@ public final class ChaosRun {
         Map<String, Long> kingdeeFired = new TreeMap<>();
         kingdeeMarkers.forEach((id, name) -> kingdeeFired.merge(name, relay.seen(id), Long::sum));
         fired.putAll(kingdeeFired);
-        fired.put(KINGDEE_HANG, relay.hung());
-        fired.put(SESSION_LOST, sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
-        fired.put(BROKER_RESTART, (long) broker.cleanRestarts());
-        fired.put(BROKER_KILL, (long) broker.kills());
+        fired.put(ChaosFault.KINGDEE_HANG.label(), relay.hung());
+        fired.put(ChaosFault.SESSION_LOST.label(), sessionLossesNoticed(sessionLossesAt, relay.sessionLost()));
+        fired.put(ChaosFault.BROKER_RESTART.label(), (long) broker.cleanRestarts());
+        fired.put(ChaosFault.BROKER_KILL.label(), (long) broker.kills());
         if (!killedAtAnswer.isEmpty()) {
-            fired.put(NOTIFIER_KILL_AT_ANSWER, killsInsideTheWindow(killedAtAnswer, ConservationCheck.ledger(io)));
+            fired.put(ChaosFault.NOTIFIER_KILL_AT_ANSWER.label(), killsInsideTheWindow(killedAtAnswer, ConservationCheck.ledger(io)));
         }
         services.forEach(s -> fired.put("kill -9 " + s.name(), (long) s.kills()));
     }
@@ -458,6 +445,11 @@ public final class ChaosRun {
         return n;
     }
 
+    /** The fault of malformed records under real keys of {@code topic}, as the fault log names it. */
+    static String malformedUnderRealKeys(Topic<?, ?> topic) {
+        return "malformed records under real keys of " + topic.name("");
+    }
+
     /** Malformed and truncated values under real checkpoint, ledger and directory keys. */
     private void writeUnderRealKeys(KafkaIo io, Consumer<String> progress) {
         for (Topic<?, ?> t : REAL_KEY_TOPICS) {
@@ -468,7 +460,7 @@ public final class ChaosRun {
                 records.forEach(r -> realCheckpointKeys.add(new String(r.key(), StandardCharsets.UTF_8)));
             }
             realKeyRecords.merge(t.name(""), taken, Integer::sum);
-            fired.merge(MALFORMED_REAL_KEYS + t.name(""), (long) taken, Long::sum);
+            fired.merge(malformedUnderRealKeys(t), (long) taken, Long::sum);
         }
         progress.accept("malformed records under real keys: " + realKeyRecords);
     }
@@ -495,7 +487,7 @@ public final class ChaosRun {
         SandboxCustomer after = kingdee.table().edit(id, Map.of("FName", name));
         String seller = String.valueOf(after.get("FSELLER.FNumber"));
         ConservationCheck.Expected expected = seller.equals(UNKNOWN_SELLER)
-                ? new ConservationCheck.Expected.DeadLettered(List.of(UNKNOWN_USER_REASON, UNKNOWN_USER_KNOWN_REASON))
+                ? new ConservationCheck.Expected.DeadLettered(UNKNOWN_USER_REASONS)
                 : new ConservationCheck.Expected.Delivered(userId(seller));
         changes.add(new ConservationCheck.Change(id, expected, inject, Instant.now()));
     }

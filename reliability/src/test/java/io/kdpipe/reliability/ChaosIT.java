@@ -40,11 +40,12 @@ class ChaosIT {
         List<Path> files = ResultFiles.write(report, runDir.resolve("results"), "short-run", commit, ChaosMain.COMMAND + "short", ranAt);
 
         assertThat(report.kills()).allSatisfy((service, kills) -> assertThat(kills).as(service + " kills").isGreaterThanOrEqualTo(1));
-        assertThat(report.faults().planned()).containsKeys(ChaosRun.BROKER_KILL, ChaosRun.BROKER_RESTART, ChaosRun.NOTIFIER_KILL_AT_ANSWER,
+        assertThat(report.faults().planned()).containsKeys(ChaosFault.BROKER_KILL.label(), ChaosFault.BROKER_RESTART.label(),
+                ChaosFault.NOTIFIER_KILL_AT_ANSWER.label(),
                 "DingTalk BAN_HTML",
-                FaultLog.TOKEN_EXPIRED, "Kingdee MsgCode 14", ChaosRun.KINGDEE_HANG, ChaosRun.SESSION_LOST_MID_PAGINATION,
-                ChaosRun.MALFORMED_REAL_KEYS + Topics.CHECKPOINTS.name(""), ChaosRun.MALFORMED_REAL_KEYS + Topics.DELIVERIES.name(""),
-                ChaosRun.MALFORMED_REAL_KEYS + Topics.DIRECTORY.name(""));
+                FaultLog.TOKEN_EXPIRED, "Kingdee MsgCode 14", ChaosFault.KINGDEE_HANG.label(), ChaosFault.SESSION_LOST_MID_PAGINATION.label(),
+                ChaosRun.malformedUnderRealKeys(Topics.CHECKPOINTS), ChaosRun.malformedUnderRealKeys(Topics.DELIVERIES),
+                ChaosRun.malformedUnderRealKeys(Topics.DIRECTORY));
         assertThat(report.faults().neverFired()).as("planned faults that never fired").isEmpty();
         assertThat(report.realKeyRecords()).allSatisfy((topic, n) -> assertThat(n).as(topic).isPositive());
         assertThat(report.realKeyProblems()).isEmpty();
@@ -57,7 +58,7 @@ class ChaosIT {
         assertThat(c.deliveredTwice()).isZero();
         assertThat(c.ledgerSentTwice()).isEmpty();
         assertThat(c.ledgerDeliveredTwice()).isEmpty();
-        long killsInWindow = report.faults().fired().getOrDefault(ChaosRun.NOTIFIER_KILL_AT_ANSWER, 0L);
+        long killsInWindow = report.faults().fired().getOrDefault(ChaosFault.NOTIFIER_KILL_AT_ANSWER.label(), 0L);
         assertThat(c.duplicateSendAttempts())
                 .as("a kill between DingTalk's answer and the ledger commit makes the restarted notifier send that notice again, "
                         + "and DingTalk's record shows the repeat")
@@ -66,7 +67,7 @@ class ChaosIT {
         assertThat(c.deadLettered()).as("changes to a userid DingTalk refuses are dead-lettered with that reason, or, once "
                         + "the directory records the id as unknown, as routed to nobody")
                 .isNotEmpty()
-                .allSatisfy((reason, n) -> assertThat(reason).isIn(ChaosRun.UNKNOWN_USER_REASON, ChaosRun.UNKNOWN_USER_KNOWN_REASON));
+                .allSatisfy((reason, n) -> assertThat(reason).isIn(ChaosRun.UNKNOWN_USER_REASONS));
         assertThat(c.delivered() + c.deadLettered().values().stream().mapToInt(Integer::intValue).sum())
                 .as("each change had its planned outcome").isEqualTo(c.changes());
         assertThat(report.failures()).as(md).isEmpty();

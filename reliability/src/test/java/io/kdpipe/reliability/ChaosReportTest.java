@@ -48,11 +48,11 @@ class ChaosReportTest {
 
     @Test
     void aPlannedFaultThatNeverFiredFailsTheRun() {
-        FaultLog faults = new FaultLog(Map.of(ChaosRun.NOTIFIER_KILL_AT_ANSWER, 1, ChaosRun.BROKER_KILL, 1),
-                Map.of(ChaosRun.BROKER_KILL, 1L, ChaosRun.NOTIFIER_KILL_AT_ANSWER, 0L));
+        FaultLog faults = new FaultLog(Map.of(ChaosFault.NOTIFIER_KILL_AT_ANSWER.label(), 1, ChaosFault.BROKER_KILL.label(), 1),
+                Map.of(ChaosFault.BROKER_KILL.label(), 1L, ChaosFault.NOTIFIER_KILL_AT_ANSWER.label(), 0L));
 
         assertThat(ConstructedReports.clean(faults).failures())
-                .containsExactly("fault " + ChaosRun.NOTIFIER_KILL_AT_ANSWER + " (planned 1×, never fired)");
+                .containsExactly("fault " + ChaosFault.NOTIFIER_KILL_AT_ANSWER.label() + " (planned 1×, never fired)");
     }
 
     @Test

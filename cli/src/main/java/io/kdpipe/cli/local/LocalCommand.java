@@ -14,6 +14,7 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,15 +40,8 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with kdpipe settings (same keys as the environment; the environment wins).")
     Path config;
 
-    @Option(names = "--web-port", defaultValue = "8480", description = "Status page and sandbox inboxes (default: ${DEFAULT-VALUE}).")
-    int webPort;
-
-    @Option(names = "--service-ports", defaultValue = "8481", paramLabel = "FIRST",
-            description = "Extractor, transformer and notifier serve /metrics and /health on FIRST, FIRST+1, FIRST+2 (default: ${DEFAULT-VALUE}).")
-    int firstServicePort;
-
-    @Option(names = "--broker-port", defaultValue = "19092", description = "Embedded broker port; the controller uses the next one (default: ${DEFAULT-VALUE}).")
-    int brokerPort;
+    @Mixin
+    LocalPorts ports;
 
     @Option(names = "--customers", defaultValue = "200", description = "Customers seeded in the Kingdee sandbox (default: ${DEFAULT-VALUE}).")
     int customers;
@@ -77,8 +71,8 @@ public final class LocalCommand implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("kafka")).setLevel(Level.ERROR);
         }
-        LocalOptions options = new LocalOptions(dataDir, fresh, brokerPort, brokerPort + 1, webPort,
-                firstServicePort, firstServicePort + 1, firstServicePort + 2, customers,
+        LocalOptions options = new LocalOptions(dataDir, fresh, ports.broker, ports.controller(), ports.web,
+                ports.extractor(), ports.transformer(), ports.notifier(), customers,
                 interval.isZero() ? Duration.ofSeconds(1) : interval, interval.isZero() ? 0 : 1, settings);
         System.out.println("Starting kdpipe local (data in " + dataDir.toAbsolutePath() + (fresh ? ", wiped first" : "") + ") ...");
         long t0 = System.nanoTime();

@@ -29,6 +29,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,10 +81,8 @@ public final class RedriveCommand extends OperateCommand {
             description = "park a dead letter already redriven K times (default: KDPIPE_REDRIVE_MAX or 3)")
     Integer maxRedrives;
 
-    @Option(names = "--reroute", description = "resolve the recipients of redriven notices again from the current directory "
-            + "and the routing settings (KDPIPE_ROUTE_*, KDPIPE_RECIPIENTS_*, as the transformer reads them); a notice that "
-            + "still reaches nobody stays in the dead-letter topic")
-    boolean reroute;
+    @Mixin
+    RerouteOption reroute;
 
     @Option(names = "--dry-run", description = "print what would be moved; change nothing")
     boolean dryRun;
@@ -128,7 +127,7 @@ public final class RedriveCommand extends OperateCommand {
                 : reader.integer("KDPIPE_REDRIVE_MAX", 3, 1, 1000, "redrives of one dead letter before it is parked");
         String txId = reader.string("KDPIPE_REDRIVE_TRANSACTIONAL_ID", "kdpipe-redrive",
                 "transactional id shared by every redrive run, so two runs never move the same dead letter");
-        RoutingPolicy policy = reroute ? Rerouting.policy(reader) : null;
+        RoutingPolicy policy = reroute.policy(reader);
         reader.validate();
         if (k < 1) {
             throw usage("--max-redrives must be at least 1");
@@ -156,7 +155,7 @@ public final class RedriveCommand extends OperateCommand {
                     producer.initTransactions();
                 }
                 Set<String> handled = handledBefore(kafka);
-                Rerouting rerouting = reroute ? Rerouting.load(policy, kafka) : null;
+                Rerouting rerouting = reroute.requested ? Rerouting.load(policy, kafka) : null;
                 List<Planned> plan = plan(kafka, handled, allowed, from, k, rerouting);
                 print(plan, k);
                 if (fromKingdee > 0) {
@@ -316,7 +315,7 @@ public final class RedriveCommand extends OperateCommand {
                 selection.put("since", since);
             }
             selection.put("limit", String.valueOf(limit));
-            if (reroute) {
+            if (reroute.requested) {
                 selection.put("reroute", "true");
             }
             AuditRecord audit = new AuditRecord(AuditRecord.VERSION, runId, AuditRecord.REDRIVE, AuditLog.user(), AuditLog.host(),

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,10 +69,8 @@ public final class ReplayCommand extends OperateCommand {
     @Option(names = "--notice", paramLabel = "ID", split = ",", description = "notices with these ids")
     List<String> noticeIds;
 
-    @Option(names = "--reroute", description = "resolve the recipients again from the current directory and the routing "
-            + "settings (KDPIPE_ROUTE_*, KDPIPE_RECIPIENTS_*, as the transformer reads them) instead of resending to the "
-            + "original ones")
-    boolean reroute;
+    @Mixin
+    RerouteOption reroute;
 
     @Option(names = "--dry-run", description = "print what would be resent; change nothing")
     boolean dryRun;
@@ -112,7 +111,7 @@ public final class ReplayCommand extends OperateCommand {
         ConfigReader reader = connection.reader(context);
         KafkaConfig kafkaConfig = KafkaConfig.read(reader);
         ZoneId zone = reader.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown and read in");
-        RoutingPolicy policy = reroute ? Rerouting.policy(reader) : null;
+        RoutingPolicy policy = reroute.policy(reader);
         reader.validate();
         Selection selection = selection(zone);
         if (rate <= 0) {
@@ -125,7 +124,7 @@ public final class ReplayCommand extends OperateCommand {
                         + kafka.name(Topics.CUSTOMERS));
             }
             List<Selected> selected = select(kafka, selection, customerKeys);
-            if (reroute) {
+            if (reroute.requested) {
                 selected = reroute(Rerouting.load(policy, kafka), selected);
                 List<Selected> nobody = selected.stream().filter(x -> x.notice().recipients().isEmpty()).toList();
                 if (!nobody.isEmpty()) {
@@ -182,7 +181,7 @@ public final class ReplayCommand extends OperateCommand {
             throw usage("choose exactly one selection: --from/--to, --customer or --notice (see --help)");
         }
         Map<String, String> described = new TreeMap<>();
-        if (reroute) {
+        if (reroute.requested) {
             described.put("reroute", "true");
         }
         if (from != null || to != null) {

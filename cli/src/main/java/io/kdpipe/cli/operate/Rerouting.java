@@ -2,7 +2,6 @@ package io.kdpipe.cli.operate;
 
 import java.util.Map;
 
-import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.routing.Router;
@@ -36,11 +35,6 @@ final class Rerouting {
     private Rerouting(Router router, Map<String, DirectoryEntry> directory) {
         this.router = router;
         this.directory = directory;
-    }
-
-    /** Reads the routing policy into {@code reader} (validated by the caller, with the other settings). */
-    static RoutingPolicy policy(ConfigReader reader) {
-        return RoutingPolicy.read(reader);
     }
 
     static Rerouting load(RoutingPolicy policy, KafkaAccess kafka) {

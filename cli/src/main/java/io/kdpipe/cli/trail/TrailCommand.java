@@ -1,20 +1,18 @@
 package io.kdpipe.cli.trail;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kdpipe.cli.operate.OperateException;
+import io.kdpipe.cli.operate.SettingsOptions;
 import io.kdpipe.common.config.ConfigException;
 import io.kdpipe.common.config.ConfigReader;
-import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.trail.Trail;
@@ -23,6 +21,7 @@ import io.kdpipe.common.trail.TrailStory;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,14 +73,8 @@ public final class TrailCommand implements Callable<Integer> {
             description = "events of the last D days (default: ${DEFAULT-VALUE}; kdpipe.trail.v1 keeps 90)")
     int days;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file with the services' keys; same as KDPIPE_CONFIG_FILE")
-    Path configFile;
-
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]", description = "Kafka brokers; overrides KAFKA_BOOTSTRAP_SERVERS")
-    String bootstrapServers;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "prefix of every kdpipe topic; overrides KDPIPE_TOPIC_PREFIX")
-    String topicPrefix;
+    @Mixin
+    SettingsOptions settings;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "how long to wait for Kafka per topic (default: ${DEFAULT-VALUE})")
@@ -106,6 +99,9 @@ public final class TrailCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(out, err);
+        } catch (OperateException e) {
+            err.println("kdpipe trail: " + e.getMessage());
+            return e.exitCode();
         } catch (ConfigException e) {
             err.println("kdpipe trail: bad configuration");
             e.problems().forEach(p -> err.println("  " + p));
@@ -120,21 +116,7 @@ public final class TrailCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) {
-        Map<String, String> env = new HashMap<>(environment);
-        if (configFile != null) {
-            if (!Files.isReadable(configFile)) {
-                err.println("kdpipe trail: --config: cannot read " + configFile);
-                return USAGE;
-            }
-            env.put(ConfigSource.CONFIG_FILE, configFile.toString());
-        }
-        if (bootstrapServers != null) {
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        }
-        if (topicPrefix != null) {
-            env.put("KDPIPE_TOPIC_PREFIX", topicPrefix);
-        }
-        ConfigReader reader = new ConfigReader(ConfigSource.of(env));
+        ConfigReader reader = settings.reader(environment);
         KafkaConfig kafka = KafkaConfig.read(reader);
         ZoneId zone = reader.zone("KDPIPE_DISPLAY_ZONE", "Asia/Shanghai", "zone times are shown in");
         String transformerGroup = reader.string("KDPIPE_TRANSFORMER_APPLICATION_ID", "kdpipe-transformer",

@@ -8,91 +8,99 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ContractsTest {
 
-    static List<Samples.Case<?>> contracts() {
-        return Samples.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
+    /** What each contract's codec does, shown on its sample value. */
+    @Nested
+    @ParameterizedClass(name = "{0}")
     @MethodSource("contracts")
-    <T extends Versioned> void shouldRoundTripThroughItsSerde(Samples.Case<T> c) {
-        byte[] bytes = c.codec().serde().serializer().serialize("t", c.value());
+    class EachContract<T extends Versioned> {
 
-        T back = c.codec().serde().deserializer().deserialize("t", bytes);
-
-        assertThat(back).isEqualTo(c.value());
-        assertThat(new String(c.codec().encode(back), StandardCharsets.UTF_8)).as("same value, same bytes")
-                .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("contracts")
-    <T extends Versioned> void shouldTolerateUnknownFields(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = encoded(c);
-        tree.put("addedByANewerWriter", "whatever");
-
-        assertThat(c.codec().decode(bytes(tree))).isEqualTo(c.value());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("contracts")
-    <T extends Versioned> void shouldGiveTypedErrorForMalformedJson(Samples.Case<T> c) {
-        for (String garbage : List.of("{not json", "", "[1,2]", "\"text\"", "{\"schemaVersion\":1,")) {
-            Decoded<T> decoded = c.codec().tryDecode(garbage.getBytes(StandardCharsets.UTF_8));
-
-            assertThat(decoded).as(garbage).isInstanceOf(Decoded.Failed.class);
-            assertThat(((Decoded.Failed<T>) decoded).error().reason()).as(garbage)
-                    .isIn(ContractException.Reason.MALFORMED, ContractException.Reason.INVALID);
+        static List<Samples.Case<?>> contracts() {
+            return Samples.all();
         }
-        assertThatThrownBy(() -> c.codec().decode(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}))
-                .isInstanceOf(ContractException.class)
-                .hasMessageContaining("not valid UTF-8");
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("contracts")
-    <T extends Versioned> void shouldRefuseWrongVersionNamingIt(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = encoded(c);
-        tree.put("schemaVersion", 7);
+        private final Samples.Case<T> c;
 
-        assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
-                .isInstanceOfSatisfying(ContractException.class,
-                        e -> assertThat(e.reason()).isEqualTo(ContractException.Reason.UNSUPPORTED_VERSION))
-                .hasMessageContaining("schemaVersion 7")
-                .hasMessageContaining("knows " + c.codec().version());
+        EachContract(Samples.Case<T> c) {
+            this.c = c;
+        }
 
-        tree.remove("schemaVersion");
-        assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
-                .isInstanceOf(ContractException.class)
-                .hasMessageContaining("no schemaVersion");
-    }
+        @Test
+        void shouldRoundTripThroughItsSerde() {
+            byte[] bytes = c.codec().serde().serializer().serialize("t", c.value());
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("contracts")
-    <T extends Versioned> void shouldRefuseValueMissingARequiredField(Samples.Case<T> c) throws Exception {
-        ObjectNode tree = encoded(c);
-        String field = tree.has("id") ? "id" : tree.has("noticeId") ? "noticeId" : tree.has("jobId") ? "jobId"
-                : tree.has("number") ? "number" : "account";
-        tree.remove(field);
+            T back = c.codec().serde().deserializer().deserialize("t", bytes);
 
-        Decoded<T> decoded = c.codec().tryDecode(bytes(tree));
+            assertThat(back).isEqualTo(c.value());
+            assertThat(new String(c.codec().encode(back), StandardCharsets.UTF_8)).as("same value, same bytes")
+                    .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+        }
 
-        assertThat(decoded).isInstanceOfSatisfying(Decoded.Failed.class, f -> {
-            assertThat(f.error().reason()).isEqualTo(ContractException.Reason.INVALID);
-            assertThat(f.error().getMessage()).contains(field);
-        });
-    }
+        @Test
+        void shouldTolerateUnknownFields() throws Exception {
+            ObjectNode tree = encoded(c);
+            tree.put("addedByANewerWriter", "whatever");
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("contracts")
-    <T extends Versioned> void shouldPassTombstonesThroughAsNull(Samples.Case<T> c) {
-        assertThat(c.codec().serde().deserializer().deserialize("t", null)).isNull();
-        assertThat(c.codec().serde().serializer().serialize("t", null)).isNull();
+            assertThat(c.codec().decode(bytes(tree))).isEqualTo(c.value());
+        }
+
+        @Test
+        void shouldGiveTypedErrorForMalformedJson() {
+            for (String garbage : List.of("{not json", "", "[1,2]", "\"text\"", "{\"schemaVersion\":1,")) {
+                Decoded<T> decoded = c.codec().tryDecode(garbage.getBytes(StandardCharsets.UTF_8));
+
+                assertThat(decoded).as(garbage).isInstanceOf(Decoded.Failed.class);
+                assertThat(((Decoded.Failed<T>) decoded).error().reason()).as(garbage)
+                        .isIn(ContractException.Reason.MALFORMED, ContractException.Reason.INVALID);
+            }
+            assertThatThrownBy(() -> c.codec().decode(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}))
+                    .isInstanceOf(ContractException.class)
+                    .hasMessageContaining("not valid UTF-8");
+        }
+
+        @Test
+        void shouldRefuseWrongVersionNamingIt() throws Exception {
+            ObjectNode tree = encoded(c);
+            tree.put("schemaVersion", 7);
+
+            assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
+                    .isInstanceOfSatisfying(ContractException.class,
+                            e -> assertThat(e.reason()).isEqualTo(ContractException.Reason.UNSUPPORTED_VERSION))
+                    .hasMessageContaining("schemaVersion 7")
+                    .hasMessageContaining("knows " + c.codec().version());
+
+            tree.remove("schemaVersion");
+            assertThatThrownBy(() -> c.codec().decode(bytes(tree)))
+                    .isInstanceOf(ContractException.class)
+                    .hasMessageContaining("no schemaVersion");
+        }
+
+        @Test
+        void shouldRefuseValueMissingARequiredField() throws Exception {
+            ObjectNode tree = encoded(c);
+            String field = tree.has("id") ? "id" : tree.has("noticeId") ? "noticeId" : tree.has("jobId") ? "jobId"
+                    : tree.has("number") ? "number" : "account";
+            tree.remove(field);
+
+            Decoded<T> decoded = c.codec().tryDecode(bytes(tree));
+
+            assertThat(decoded).isInstanceOfSatisfying(Decoded.Failed.class, f -> {
+                assertThat(f.error().reason()).isEqualTo(ContractException.Reason.INVALID);
+                assertThat(f.error().getMessage()).contains(field);
+            });
+        }
+
+        @Test
+        void shouldPassTombstonesThroughAsNull() {
+            assertThat(c.codec().serde().deserializer().deserialize("t", null)).isNull();
+            assertThat(c.codec().serde().serializer().serialize("t", null)).isNull();
+        }
     }
 
     @Test

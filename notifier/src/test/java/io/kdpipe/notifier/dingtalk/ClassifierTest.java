@@ -16,65 +16,59 @@ class ClassifierTest {
         return "{\"errcode\":88,\"errmsg\":\"ding talk error[subcode=" + sub + ",submsg=x]\",\"sub_code\":\"" + sub + "\"}";
     }
 
-    @ParameterizedTest(name = "errcode {0} -> {1} {2}")
+    @ParameterizedTest(name = "errcode {0} {1} -> {2} {3}")
     @CsvSource({
+            // errcode, sub_code (88 only), class, pause, reason
             // retry with backoff
-            "-1,      RETRY,         NONE,          BUSY",
-            "500,     RETRY,         NONE,          SERVER_ERROR",
-            "90002,   RETRY,         GLOBAL_RATE,   GLOBAL_RATE",
-            "90003,   RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
-            "90004,   RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
-            "90005,   RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
-            "90006,   RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
+            "-1,      ,      RETRY,         NONE,          BUSY",
+            "500,     ,      RETRY,         NONE,          SERVER_ERROR",
+            "90002,   ,      RETRY,         GLOBAL_RATE,   GLOBAL_RATE",
+            "90003,   ,      RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
+            "90004,   ,      RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
+            "90005,   ,      RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
+            "90006,   ,      RETRY,         TEMPORARY_BAN, TEMPORARY_BAN",
             // refresh the token once, then retry
-            "40014,   REFRESH_TOKEN, NONE,          TOKEN_INVALID",
-            "42001,   REFRESH_TOKEN, NONE,          TOKEN_INVALID",
-            "40001,   REFRESH_TOKEN, NONE,          TOKEN_INVALID",
+            "40014,   ,      REFRESH_TOKEN, NONE,          TOKEN_INVALID",
+            "42001,   ,      REFRESH_TOKEN, NONE,          TOKEN_INVALID",
+            "40001,   ,      REFRESH_TOKEN, NONE,          TOKEN_INVALID",
             // permanent
-            "60011,   PERMANENT,     NONE,          NO_PERMISSION",
-            "60020,   PERMANENT,     NONE,          IP_NOT_WHITELISTED",
-            "40056,   PERMANENT,     NONE,          BAD_AGENT_ID",
-            "40035,   PERMANENT,     NONE,          BAD_PARAMETER",
-            "400002,  PERMANENT,     NONE,          BAD_PARAMETER",
-            "40008,   PERMANENT,     NONE,          BAD_PARAMETER",
-            "33012,   PERMANENT,     NONE,          BAD_USERID",
-            "40003,   PERMANENT,     NONE,          BAD_USERID",
-            "40031,   PERMANENT,     NONE,          BAD_USERID",
-            "60121,   PERMANENT,     NONE,          BAD_USERID",
-            "41029,   PERMANENT,     NONE,          TOO_MANY_RECIPIENTS",
-            "41028,   PERMANENT,     NONE,          TO_ALL_REFUSED",
-            "41045,   PERMANENT,     NONE,          TO_ALL_REFUSED",
-            "41046,   PERMANENT,     NONE,          TO_ALL_REFUSED",
-            "45002,   PERMANENT,     NONE,          TOO_LONG",
-            "45003,   PERMANENT,     NONE,          TOO_LONG",
-            "41101,   PERMANENT,     NONE,          TOO_LONG",
-            "41049,   PERMANENT,     NONE,          FORBIDDEN_CONTENT",
-            "1430002, PERMANENT,     NONE,          FORBIDDEN_CONTENT",
-            "41044,   PERMANENT,     NONE,          SENDING_BLOCKED",
-            "90020,   PERMANENT,     MONTHLY_QUOTA, MONTHLY_QUOTA",
+            "60011,   ,      PERMANENT,     NONE,          NO_PERMISSION",
+            "60020,   ,      PERMANENT,     NONE,          IP_NOT_WHITELISTED",
+            "40056,   ,      PERMANENT,     NONE,          BAD_AGENT_ID",
+            "40035,   ,      PERMANENT,     NONE,          BAD_PARAMETER",
+            "400002,  ,      PERMANENT,     NONE,          BAD_PARAMETER",
+            "40008,   ,      PERMANENT,     NONE,          BAD_PARAMETER",
+            "33012,   ,      PERMANENT,     NONE,          BAD_USERID",
+            "40003,   ,      PERMANENT,     NONE,          BAD_USERID",
+            "40031,   ,      PERMANENT,     NONE,          BAD_USERID",
+            "60121,   ,      PERMANENT,     NONE,          BAD_USERID",
+            "41029,   ,      PERMANENT,     NONE,          TOO_MANY_RECIPIENTS",
+            "41028,   ,      PERMANENT,     NONE,          TO_ALL_REFUSED",
+            "41045,   ,      PERMANENT,     NONE,          TO_ALL_REFUSED",
+            "41046,   ,      PERMANENT,     NONE,          TO_ALL_REFUSED",
+            "45002,   ,      PERMANENT,     NONE,          TOO_LONG",
+            "45003,   ,      PERMANENT,     NONE,          TOO_LONG",
+            "41101,   ,      PERMANENT,     NONE,          TOO_LONG",
+            "41049,   ,      PERMANENT,     NONE,          FORBIDDEN_CONTENT",
+            "1430002, ,      PERMANENT,     NONE,          FORBIDDEN_CONTENT",
+            "41044,   ,      PERMANENT,     NONE,          SENDING_BLOCKED",
+            "90020,   ,      PERMANENT,     MONTHLY_QUOTA, MONTHLY_QUOTA",
+            // 88: decided by its sub_code
+            "88,      90018, RETRY,         APP_RATE,      APP_RATE",
+            "88,      40014, REFRESH_TOKEN, NONE,          TOKEN_INVALID",
+            "88,      60011, PERMANENT,     NONE,          NO_PERMISSION",
+            "88,      60020, PERMANENT,     NONE,          IP_NOT_WHITELISTED",
+            "88,      40000, PERMANENT,     NONE,          TOKEN_MISSING",
+            "88,      41001, PERMANENT,     NONE,          TOKEN_MISSING",
+            "88,      77777, RETRY,         NONE,          ERRCODE_88",
             // not in the table: retried within the deadline, never dropped
-            "12345,   RETRY,         NONE,          UNKNOWN_ERRCODE",
+            "12345,   ,      RETRY,         NONE,          UNKNOWN_ERRCODE",
     })
-    void shouldClassifyEveryErrcodeOfTheTable(long errcode, ErrorClass expected, Pause pause, String reason) {
-        assertThat(Classifier.classify(200, body(errcode)))
-                .extracting(Verdict::ok, Verdict::errorClass, Verdict::pause, Verdict::reason, Verdict::errcode)
-                .containsExactly(false, expected, pause, reason, errcode);
-    }
-
-    @ParameterizedTest(name = "88 + {0} -> {1}")
-    @CsvSource({
-            "90018, RETRY,         APP_RATE, APP_RATE",
-            "40014, REFRESH_TOKEN, NONE,     TOKEN_INVALID",
-            "60011, PERMANENT,     NONE,     NO_PERMISSION",
-            "60020, PERMANENT,     NONE,     IP_NOT_WHITELISTED",
-            "40000, PERMANENT,     NONE,     TOKEN_MISSING",
-            "41001, PERMANENT,     NONE,     TOKEN_MISSING",
-            "77777, RETRY,         NONE,     ERRCODE_88",
-    })
-    void shouldDecideErrcode88BySubCode(String sub, ErrorClass expected, Pause pause, String reason) {
-        assertThat(Classifier.classify(200, body88(sub)))
-                .extracting(Verdict::errorClass, Verdict::pause, Verdict::reason, Verdict::errcode, Verdict::subCode)
-                .containsExactly(expected, pause, reason, 88L, sub);
+    void shouldClassifyEveryErrcodeOfTheTable(long errcode, String subCode, ErrorClass expected, Pause pause, String reason) {
+        String body = subCode == null ? body(errcode) : body88(subCode);
+        assertThat(Classifier.classify(200, body))
+                .extracting(Verdict::ok, Verdict::errorClass, Verdict::pause, Verdict::reason, Verdict::errcode, Verdict::subCode)
+                .containsExactly(false, expected, pause, reason, errcode, subCode);
     }
 
     @ParameterizedTest(name = "{0}")
