@@ -52,13 +52,15 @@ public final class B6Memory {
                     "extractor", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m"),
                     "transformer", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1g"),
                     "notifier", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m")),
-                    "the JVM sizes itself as in its pod (1 CPU, so SerialGC; initial heap 1/64 of the pod's memory limit)"),
-            // the same pods given 2 CPUs: the JVM picks G1 and two parallel GC and two compiler threads
+                    "the JVM sizes itself as in its pod (1 CPU, so SerialGC unless its options choose a collector; initial heap "
+                            + "1/64 of the pod's memory limit)"),
+            // the same pods given 2 CPUs: without a collector in its options the JVM would pick G1
             new Jvm("-2cpu", Map.of(
                     "extractor", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=512m"),
                     "transformer", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=1g"),
                     "notifier", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=512m")),
-                    "the JVM sizes itself as in its pod given 2 CPUs (so G1; initial heap 1/64 of the pod's memory limit)"));
+                    "the JVM sizes itself as in its pod given 2 CPUs (G1 unless its options choose a collector; initial heap 1/64 "
+                            + "of the pod's memory limit)"));
 
     public static List<Result> run(Ctx ctx, Path repo) throws Exception {
         List<Result> results = new ArrayList<>();
