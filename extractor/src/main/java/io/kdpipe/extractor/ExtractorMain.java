@@ -94,7 +94,11 @@ public final class ExtractorMain {
     static JobWorker jobWorker(JobSpec spec, ExtractorConfig config, KafkaClients clients, JobWorker.Checkpoints checkpoints,
             ExtractorMetrics metrics, Clock clock) {
         String prefix = config.kafka().topicPrefix();
-        KingdeeQuery kingdee = new KingdeeClient(config.site(), config.retry(), metrics)::executeBillQuery;
+        KingdeeClient client = new KingdeeClient(config.site(), config.retry(), metrics);
+        KingdeeQuery kingdee = query -> {
+            metrics.jobQuery(spec.id());
+            return client.executeBillQuery(query);
+        };
         RowFolder folder = new RowFolder(spec.fieldKeys(), spec.entryFieldKeys(), spec.dateFieldKeys(), new ValueNormalizer(config.zone()));
         PageFetcher fetcher = new PageFetcher(spec, kingdee, folder);
         JobWorker.Runners runners = (producer, committed, onCommit) -> new JobRunner(spec, kingdee, fetcher,

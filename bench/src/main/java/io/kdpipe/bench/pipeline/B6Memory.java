@@ -25,8 +25,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * B6: peak resident memory ({@code VmHWM}) of each service in its own JVM at {@code -Xmx256m},
  * started from its runnable jar ({@code <service>/target/<service>-<version>.jar} + {@code target/lib})
- * with {@code MALLOC_ARENA_MAX=2} as the images set it, the JVM sizing itself as in its pod (a second run lets it
- * size itself for this machine),
+ * with {@code MALLOC_ARENA_MAX=2} and {@code JDK_JAVA_OPTIONS} as its container sets them
+ * ({@link ContainerJvm}), {@code -Xmx256m} in place of the heap share, the JVM sizing itself as in its
+ * pod (1 CPU; a second run as in a pod given 2 CPUs),
  * under the B1–B3 loads at once: the extractor snapshots the Kingdee sandbox (B2, no added latency),
  * the transformer works through a B1 backlog plus the snapshot with notices on, the notifier sends
  * at the sandbox's 20 calls/s (B3).
@@ -51,8 +52,15 @@ public final class B6Memory {
                     "extractor", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m"),
                     "transformer", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1g"),
                     "notifier", List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=512m")),
-                    "the JVM sizes itself as in its pod (1 CPU, so SerialGC; initial heap 1/64 of the pod's memory limit)"),
-            new Jvm("-2cpu", Map.of(), "the JVM sizes itself for this machine (2 cores, so G1; initial heap capped by -Xmx)"));
+                    "the JVM sizes itself as in its pod (1 CPU, so SerialGC unless its options choose a collector; initial heap "
+                            + "1/64 of the pod's memory limit)"),
+            // the same pods given 2 CPUs: without a collector in its options the JVM would pick G1
+            new Jvm("-2cpu", Map.of(
+                    "extractor", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=512m"),
+                    "transformer", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=1g"),
+                    "notifier", List.of("-XX:ActiveProcessorCount=2", "-XX:MaxRAM=512m")),
+                    "the JVM sizes itself as in its pod given 2 CPUs (G1 unless its options choose a collector; initial heap 1/64 "
+                            + "of the pod's memory limit)"));
 
     public static List<Result> run(Ctx ctx, Path repo) throws Exception {
         List<Result> results = new ArrayList<>();
@@ -97,6 +105,8 @@ public final class B6Memory {
             nenv.put("DINGTALK_MONTHLY_BUDGET", "1000000");
             envs.put("notifier", nenv);
 
+            Map<String, String> options = new LinkedHashMap<>();
+            envs.keySet().forEach(service -> options.put(service, ContainerJvm.options(repo, service)));
             Map<String, Process> processes = new LinkedHashMap<>();
             Map<String, Long> peak = new LinkedHashMap<>();
             Path logs = ctx.scratch("b6-logs");
@@ -114,6 +124,8 @@ public final class B6Memory {
                     command.addAll(List.of("-jar", jar.toString()));
                     ProcessBuilder pb = new ProcessBuilder(command);
                     pb.environment().putAll(e.getValue());
+                    // the options the container gives the JVM; -Xmx256m on the command line takes the heap share's place
+                    pb.environment().put("JDK_JAVA_OPTIONS", options.get(e.getKey()));
                     // as the images set it (deploy/docker/Dockerfile)
                     pb.environment().put("MALLOC_ARENA_MAX", "2");
                     pb.redirectErrorStream(true).redirectOutput(logs.resolve(e.getKey() + ".log").toFile());
@@ -142,9 +154,10 @@ public final class B6Memory {
                             ("peak RSS (VmHWM), " + e.getKey() + " in its own JVM, -Xmx256m "
                                     + String.join(" ", jvm.flags().getOrDefault(e.getKey(), List.of()))).trim(), mib, "MiB", 400,
                             mib / 400, "<= 400 MB", mib <= 400, String.format(
-                                    "%s; runnable jar + target/lib, MALLOC_ARENA_MAX=2; loads together for %.0f s: snapshot of %d customer rows, "
+                                    "%s; runnable jar + target/lib, MALLOC_ARENA_MAX=2, JDK_JAVA_OPTIONS as the container sets it (%s) "
+                                            + "with -Xmx256m in place of its heap share; loads together for %.0f s: snapshot of %d customer rows, "
                                             + "B1 backlog of %d rows, %d DingTalk calls at 20/s; transformer input committed %d of %d",
-                                    jvm.note(), seconds, kingdee.table().size(), 4L * backlog, dingTalk.stats().sendCalls(),
+                                    jvm.note(), options.get(e.getKey()), seconds, kingdee.table().size(), 4L * backlog, dingTalk.stats().sendCalls(),
                                     kafka.committed(group, input), rows)));
                 }
                 return results;

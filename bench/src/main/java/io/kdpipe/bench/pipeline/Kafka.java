@@ -51,6 +51,10 @@ public final class Kafka implements AutoCloseable {
         // loading is not what is measured: batch generously
         c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // one request in flight: with several, a new idempotent producer's first batches can reach a
+        // partition out of order, and the broker logs OutOfOrderSequenceException before the client
+        // retries them (see transformer/README.md); the broker log of a run should show none
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

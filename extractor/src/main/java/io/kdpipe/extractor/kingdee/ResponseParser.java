@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 
 import io.kdpipe.extractor.kingdee.KingdeeException.Kind;
@@ -61,7 +62,7 @@ final class ResponseParser {
                     if (t == null) {
                         throw new JsonParseException(p, "the answer ends inside its list of rows");
                     }
-                    rows.add(row(service, status, MAPPER.readTree(p), width));
+                    rows.add(t == JsonToken.START_ARRAY ? streamedRow(service, status, p, width) : row(service, status, MAPPER.readTree(p), width));
                 }
                 return rows;
             } catch (JsonProcessingException e) {
@@ -107,6 +108,58 @@ final class ResponseParser {
         }
         return rows;
     }
+
+    /**
+     * One answer row read token by token into its values, without a tree of the row: what
+     * {@link #row(String, int, JsonNode, int)} returns for the same row. A container among the values
+     * (Kingdee's error object, or a nested value) is read as a tree and classified as that method does.
+     */
+    private static JsonNode[] streamedRow(String service, int status, JsonParser p, int width) throws IOException {
+        JsonNode[] values = new JsonNode[width];
+        int n = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == null) {
+                throw new JsonParseException(p, "the answer ends inside a row");
+            }
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                JsonNode nested = MAPPER.readTree(p);
+                if (n == 0 && nested.isObject() && nested.has("Result")) {
+                    throw kingdeeError(service, status, nested);
+                }
+                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                        "Kingdee " + service + " answered a nested value where a field value belongs: " + snippet(nested.toString()));
+            }
+            JsonNode v = scalar(p, t);
+            if (n < width) {
+                values[n] = v;
+            }
+            n++;
+        }
+        if (n != width) {
+            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                    "Kingdee " + service + " answered a row of " + n + " values for " + width + " field keys");
+        }
+        return values;
+    }
+
+    /** The node the mapper's tree reader makes of a scalar token (floats as decimals, as the mapper is configured). */
+    private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+            default -> MAPPER.readTree(p);
+        };
+    }
+
+    private static final JsonNodeFactory NODES = MAPPER.getDeserializationConfig().getNodeFactory();
 
     /** One answer row's values, or the error it carries. */
     private static JsonNode[] row(String service, int status, JsonNode row, int width) {

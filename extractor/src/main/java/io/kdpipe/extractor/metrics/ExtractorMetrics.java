@@ -33,6 +33,10 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code kdpipe_extractor_lookback_rows_total{job}}: rows the look-back for late commits read
  *       ({@code FCUSTID} and {@code FModifyDate} only)</li>
  *   <li>{@code kdpipe_extractor_late_versions_total{job}}: versions the look-back found and published</li>
+ *   <li>{@code kdpipe_extractor_job_queries_total{job}}: {@code ExecuteBillQuery} queries a job sent
+ *       (pages, its first {@code FModifyDate} read, look-backs; a retried query counts once); a job's
+ *       queries run one after the other, so its count times Kingdee's time per query is the least time
+ *       its snapshot can take</li>
  * </ul>
  * The Kingdee API is the {@code api} tag: {@code service} is the common tag naming the kdpipe service.
  */
@@ -69,6 +73,11 @@ public final class ExtractorMetrics {
                 .tag("api", api).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry).record(latency);
+    }
+
+    public void jobQuery(String job) {
+        Counter.builder("kdpipe.extractor.job.queries").description("ExecuteBillQuery queries a job sent (a retried query counts once)")
+                .tag("job", job).register(registry).increment();
     }
 
     public void lookBackRows(String job, int count) {

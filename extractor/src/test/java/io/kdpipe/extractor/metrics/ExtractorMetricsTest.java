@@ -28,6 +28,9 @@ class ExtractorMetricsTest {
         metrics.jobStarted("j1", Instant.ofEpochSecond(1_600_000_000L));
         metrics.jobStarted("j2", Instant.ofEpochSecond(1_600_000_000L));
         metrics.jobStopped("j2");
+        metrics.jobQuery("j1");
+        metrics.jobQuery("j1");
+        metrics.jobQuery("j2");
 
         String scrape = registry.scrape();
 
@@ -41,6 +44,8 @@ class ExtractorMetricsTest {
                 .contains("kdpipe_extractor_last_success_timestamp_seconds{job=\"j1\"} 1.7E9")
                 .contains("kdpipe_extractor_jobs_owned 2.0")
                 .contains("kdpipe_extractor_jobs_configured 3.0")
+                .contains("kdpipe_extractor_job_queries_total{job=\"j1\"} 2.0")
+                .contains("kdpipe_extractor_job_queries_total{job=\"j2\"} 1.0")
                 .contains("kdpipe_extractor_job_started_timestamp_seconds{job=\"j1\"} 1.6E9")
                 .doesNotContain("kdpipe_extractor_job_started_timestamp_seconds{job=\"j2\"}");
     }
