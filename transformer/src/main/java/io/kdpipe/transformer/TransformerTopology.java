@@ -97,8 +97,9 @@ public final class TransformerTopology {
                 .process(() -> new TrailWriter(config.applicationId()), Named.as("trail-notice"))
                 .to(trail, toTrail);
         // the digest stage reads the notices back from the trail (read_committed, like any input under exactly-once):
-        // one recipient group's notices are on one partition, so one task folds them
-        builder.stream(trail, Consumed.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-source"))
+        // one recipient group's notices are on one partition, so one task folds them; values are decoded only
+        // for this application's events (TrailNotices)
+        builder.stream(trail, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trail-source"))
                 .processValues(() -> new TrailNotices(config.applicationId()), Named.as("notices-from-trail"))
                 .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE,
                                 InternalSerdes.ROUTED_NOTICE.serde(), config.digest(), digests, metrics),

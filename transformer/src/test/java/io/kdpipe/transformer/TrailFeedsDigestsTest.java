@@ -13,6 +13,7 @@ import io.kdpipe.common.routing.Router;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.trail.TrailWriter;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -108,6 +109,24 @@ class TrailFeedsDigestsTest {
             trailInput(h).pipeInput(new TestRecord<>(built.key(), built.value(), other, built.getRecordTime()));
             trailInput(h).pipeInput(new TestRecord<>(built.key(), built.value(), new RecordHeaders(), built.getRecordTime()));
             assertThat(h.readNotices()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAnUnreadableEventOfItsOwnAndGoOn() {
+        try (TransformerHarness h = TransformerHarness.start()) {
+            h.person("XSY007", "zhangwei");
+            h.send(Rows.customer("1001"));
+            TestRecord<String, TrailEvent> built = h.trail.readRecordsToList().get(0);
+            h.readNotices();
+
+            TestInputTopic<String, byte[]> raw = h.driver.createInputTopic(h.config.topic(Topics.TRAIL), new StringSerializer(),
+                    new ByteArraySerializer());
+            raw.pipeInput(new TestRecord<>(built.key(), "{not json".getBytes(StandardCharsets.UTF_8), built.headers(), built.getRecordTime()));
+            assertThat(h.deadLetters.readRecordsToList()).hasSize(1);
+
+            h.send(Rows.customer("1001").with("FDocumentStatus", "C").minutesLater(1));
+            assertThat(h.readNotices()).extracting(Notice::kind).containsExactly(Notice.Kind.APPROVED);
         }
     }
 

@@ -96,6 +96,12 @@ public record TrailEvent(
                 noticeKind, userIds, deptIds, unresolved, List.of());
     }
 
+    /** This event without the notice inside (what a trail reader keeps: the notices topic holds the notice). */
+    public TrailEvent withoutNotice() {
+        return notice == null && digestLine == null ? this : new TrailEvent(schemaVersion, customerKey, type, at, number, org, phase,
+                modifiedAt, kinds, suppressed, salesperson, noticeId, noticeKind, userIds, deptIds, unresolved, routing);
+    }
+
     /** What the transformer concluded about one row version. */
     public static TrailEvent row(String customerKey, Instant at, CustomerRow row, List<String> kinds, String suppressed) {
         return new TrailEvent(VERSION, customerKey, Type.ROW, at,
