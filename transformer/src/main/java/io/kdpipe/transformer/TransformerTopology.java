@@ -116,7 +116,7 @@ public final class TransformerTopology {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         // a notice is written once with its input offsets and store updates, or not at all
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // store, changelog and repartition names are deployed state; refuse generated ones
+        // store and changelog names (and those of any repartition topic) are deployed state; refuse generated ones
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // unreadable and unprocessable rows are dead-lettered and skipped rather than stopping the app
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RowDeserializationHandler.class.getName());
