@@ -34,7 +34,7 @@ import io.kdpipe.transformer.notice.NoticeTemplates;
  * @param routing          {@code KDPIPE_ROUTE_*} and {@code KDPIPE_RECIPIENTS_*}: who each kind of notice goes to
  * @param digest           {@code KDPIPE_DIGEST_*}
  * @param stateDir         {@code KDPIPE_STATE_DIR}: Streams state directory
- * @param streamThreads    {@code KDPIPE_STREAM_THREADS}
+ * @param streamThreads    {@code KDPIPE_STREAM_THREADS}, by default {@link #defaultStreamThreads()}
  * @param rocksDbMemoryMb  {@code KDPIPE_ROCKSDB_MEMORY_MB}: off-heap memory all RocksDB stores share
  * @param trailToken       {@code KDPIPE_TRAIL_TOKEN}: the bearer token {@code /trail} requires; without it
  *                         the endpoint is off
@@ -104,7 +104,9 @@ public record TransformerConfig(
 
         String stateDir = r.string("KDPIPE_STATE_DIR", System.getProperty("java.io.tmpdir") + "/kafka-streams",
                 "Kafka Streams state directory (RocksDB stores)");
-        int threads = r.integer("KDPIPE_STREAM_THREADS", 1, 1, 64, "Kafka Streams stream threads");
+        // one per CPU the JVM sees (its container's limit): 1 in a 1-CPU pod
+        int threads = r.integer("KDPIPE_STREAM_THREADS", defaultStreamThreads(), "CPUs the JVM sees", 1, 64,
+                "Kafka Streams stream threads");
         // sized for a pod with a 256 MiB heap and 400 MB of memory in all
         int rocksDbMemory = r.integer("KDPIPE_ROCKSDB_MEMORY_MB", 32, 8, 65_536,
                 "off-heap memory in MiB shared by all RocksDB state stores: one block cache, holding index/filter blocks and, "
@@ -115,6 +117,11 @@ public record TransformerConfig(
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
                 routing, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
                 rocksDbMemory, trailToken);
+    }
+
+    /** One stream thread per CPU the JVM sees (its container's CPU limit, or {@code -XX:ActiveProcessorCount}), at most 64. */
+    public static int defaultStreamThreads() {
+        return Math.min(64, Runtime.getRuntime().availableProcessors());
     }
 
     /** The name of a declared topic in this deployment. */

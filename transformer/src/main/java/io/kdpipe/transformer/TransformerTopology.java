@@ -6,7 +6,6 @@ import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
-import io.kdpipe.common.routing.Router;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.Detection;
@@ -17,24 +16,21 @@ import io.kdpipe.transformer.errors.RowDeserializationHandler;
 import io.kdpipe.transformer.errors.RowProcessingHandler;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.BuildNotice;
-import io.kdpipe.transformer.notice.BuiltNotice;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
-import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.routing.DirectoryUpdate;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.serde.InternalSerdes;
+import io.kdpipe.transformer.trail.TrailNotices;
+import io.kdpipe.transformer.trail.TrailWriter;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -43,12 +39,15 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * kingdee.customers.v1 ─ detect-changes [customer-state] ─ each-change
  *     ─ build-notice (routed by the global store [directory] of dingtalk.directory.v1, kept by DirectoryUpdate)
- *     ─ trail-notice ─ kdpipe.trail.v1
- *     ─ key-by-recipients
- *     ─ notices-by-recipients (repartition) ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
+ *     ─ trail-notice (keyed by recipient group) ─ kdpipe.trail.v1
+ *
+ * kdpipe.trail.v1 ─ notices-from-trail ─ fold-digests [digest-windows, digest-pending] ─ dingtalk.notices.v1
  * </pre>
  *
- * Store, changelog and repartition names are part of the deployed state: renaming one loses it.
+ * A built notice is written once, as its trail event, in the same transaction as the customer's state
+ * and the input offsets; the digest stage reads it back from the trail ({@code read_committed}), so
+ * one recipient group's notices meet in one task without a repartition topic of their own.
+ * Store and changelog names are part of the deployed state: renaming one loses it.
  * Their values use the compact {@link InternalSerdes} (binary, still reading the JSON of earlier versions).
  */
 public final class TransformerTopology {
@@ -57,7 +56,6 @@ public final class TransformerTopology {
     public static final String DIRECTORY_STORE = "directory";
     public static final String DIGEST_WINDOWS_STORE = "digest-windows";
     public static final String DIGEST_PENDING_STORE = "digest-pending";
-    public static final String NOTICES_REPARTITION = "notices-by-recipients";
 
     /** {@code commit.interval.ms} unless {@code KAFKA_COMMIT_INTERVAL_MS} says otherwise. */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 500;
@@ -88,19 +86,21 @@ public final class TransformerTopology {
                 config.digest().maxItems());
 
         String trail = config.topic(Topics.TRAIL);
-        KStream<String, BuiltNotice> built = builder.stream(config.topic(Topics.CUSTOMERS),
-                        Consumed.with(Serdes.String(), CustomerRow.CODEC.serde()).withName("rows-source"))
+        Produced<String, TrailEvent> toTrail = Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink");
+        // one trail event per notice, with the row behind it and the notice itself, keyed by recipient group;
+        // a row that builds nothing writes no trail event
+        builder.stream(config.topic(Topics.CUSTOMERS), Consumed.with(Serdes.String(), CustomerRow.CODEC.serde()).withName("rows-source"))
                 .processValues(() -> new ChangeDetector(CUSTOMER_STATE_STORE, config.watchedFields(), config.notifySnapshot(),
                         config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE)
                 .flatMapValues(Detection::changes, Named.as("each-change"))
-                .processValues(() -> new BuildNotice(DIRECTORY_STORE, notices), Named.as("build-notice"));
-        // one trail event per notice, with the row behind it; a row that builds nothing writes no trail event
-        built.mapValues((key, b) -> TrailEvent.notice(key, b.routed().notice(), b.row()), Named.as("trail-notice"))
-                .to(trail, Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink"));
-        built.map((key, b) -> KeyValue.pair(Router.groupKey(b.routed().notice().recipients()), b.routed()), Named.as("key-by-recipients"))
-                .repartition(Repartitioned.<String, RoutedNotice>as(NOTICES_REPARTITION)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(InternalSerdes.ROUTED_NOTICE.serde()))
+                .processValues(() -> new BuildNotice(DIRECTORY_STORE, notices), Named.as("build-notice"))
+                .process(() -> new TrailWriter(config.applicationId()), Named.as("trail-notice"))
+                .to(trail, toTrail);
+        // the digest stage reads the notices back from the trail (read_committed, like any input under exactly-once):
+        // one recipient group's notices are on one partition, so one task folds them; values are decoded only
+        // for this application's events (TrailNotices)
+        builder.stream(trail, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trail-source"))
+                .processValues(() -> new TrailNotices(config.applicationId()), Named.as("notices-from-trail"))
                 .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE,
                                 InternalSerdes.ROUTED_NOTICE.serde(), config.digest(), digests, metrics),
                         Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
@@ -116,7 +116,7 @@ public final class TransformerTopology {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         // a notice is written once with its input offsets and store updates, or not at all
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // store, changelog and repartition names are deployed state; refuse generated ones
+        // store and changelog names (and those of any repartition topic) are deployed state; refuse generated ones
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // unreadable and unprocessable rows are dead-lettered and skipped rather than stopping the app
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RowDeserializationHandler.class.getName());

@@ -20,6 +20,7 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Notice.Kind;
 import io.kdpipe.common.contract.TrailEvent;
+import io.kdpipe.common.routing.Router;
 import io.kdpipe.common.topic.Topics;
 import io.kdpipe.testkit.KafkaBroker;
 import io.kdpipe.testkit.KafkaBrokerExtension;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * B1's load in small (new customer, address change, save without change, approval; 24 salespeople),
  * digests on, at the default commit interval and producer settings: the committed output is exactly
  * the expected notices, and the broker (in this JVM) logs no error, in particular no
- * {@code OutOfOrderSequenceException} on the changelog or repartition partitions.
+ * {@code OutOfOrderSequenceException} on the changelog or trail partitions.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class BrokerLogUnderLoadIT {
@@ -84,9 +85,19 @@ class BrokerLogUnderLoadIT {
             TopicReader<String, TrailEvent> trail = new TopicReader<>(broker, new StringDeserializer(),
                     Topics.TRAIL.valueSerde().deserializer());
             List<String> built = new ArrayList<>();
-            trail.readAll(Topics.TRAIL.name(prefix)).forEach(r -> built.add(r.value().noticeId()));
+            Map<String, ConsumerRecord<String, TrailEvent>> trailById = new HashMap<>();
+            trail.readAll(Topics.TRAIL.name(prefix)).forEach(r -> {
+                built.add(r.value().noticeId());
+                trailById.put(r.value().noticeId(), r);
+            });
             assertThat(built).hasSize(expected.size()).doesNotHaveDuplicates();
             assertThat(new HashSet<>(built)).isEqualTo(expected);
+            // each trail event carries its notice, keyed by the notice's recipient group: the digest stage reads it from there
+            assertThat(trailById.values()).allSatisfy(r -> {
+                assertThat(r.value().notice()).isNotNull();
+                assertThat(r.value().notice().id()).isEqualTo(r.value().noticeId());
+                assertThat(r.key()).isEqualTo(Router.groupKey(r.value().notice().recipients()));
+            });
 
             // every held notice goes out once its window has closed: each customer is told about, no notice twice
             TopicReader<String, Notice> notices = new TopicReader<>(broker, new StringDeserializer(),
@@ -97,7 +108,12 @@ class BrokerLogUnderLoadIT {
                 out.forEach(r -> told.addAll(r.value().customerKeys()));
                 assertThat(told).hasSize(CUSTOMERS);
                 assertThat(out).extracting(r -> r.value().id()).doesNotHaveDuplicates();
-                assertThat(out).filteredOn(r -> r.value().kind() != Kind.DIGEST).allSatisfy(r -> assertThat(expected).contains(r.value().id()));
+                assertThat(out).filteredOn(r -> r.value().kind() != Kind.DIGEST).allSatisfy(r -> {
+                    assertThat(expected).contains(r.value().id());
+                    // a single notice goes out as its trail event carries it, under the same key
+                    assertThat(r.value()).isEqualTo(trailById.get(r.value().id()).value().notice());
+                    assertThat(r.key()).isEqualTo(trailById.get(r.value().id()).key());
+                });
             });
         } finally {
             kafkaServer.detachAppender(brokerLog);

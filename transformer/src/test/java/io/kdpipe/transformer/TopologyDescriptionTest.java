@@ -17,7 +17,7 @@ import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
 /**
- * Store, changelog and repartition names are deployed state: a change to the topology's shape or
+ * Store and changelog names are deployed state: a change to the topology's shape or
  * names must be a deliberate edit of {@code topology-description.txt}.
  */
 class TopologyDescriptionTest {

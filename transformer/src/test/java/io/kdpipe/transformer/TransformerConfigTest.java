@@ -11,7 +11,10 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.routing.RoutingPolicy;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.NoticeFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class TransformerConfigTest {
@@ -35,6 +38,21 @@ class TransformerConfigTest {
         assertThat(c.routing().route(Notice.Kind.CHANGED))
                 .containsExactly(RoutingPolicy.Target.SALESPERSON, RoutingPolicy.Target.PREVIOUS_SALESPERSON);
         assertThat(c.routing().fallback()).containsExactly(RoutingPolicy.Step.DEPARTMENT_MANAGER, RoutingPolicy.Step.LIST);
+    }
+
+    @Test
+    void shouldRunOneStreamThreadPerCpuTheJvmSeesUnlessTold() {
+        TransformerConfig byDefault = read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+        assertThat(byDefault.streamThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(TransformerTopology.streamsProperties(byDefault, new TransformerMetrics(new SimpleMeterRegistry()))
+                .get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(read(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KDPIPE_STREAM_THREADS", "3")).streamThreads()).isEqualTo(3);
+
+        ConfigReader reader = new ConfigReader(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")));
+        TransformerConfig.read(reader);
+        assertThat(reader.documented()).filteredOn(d -> d.key().equals("KDPIPE_STREAM_THREADS"))
+                .extracting(ConfigReader.Documented::defaultValue)
+                .as("the reference names the rule, not this machine's count").containsExactly("CPUs the JVM sees");
     }
 
     @Test

@@ -132,6 +132,14 @@ public final class Services {
 
     /** Throughput of a group over a topic, taken from its committed offsets between first progress and completion. */
     public static double groupRate(Kafka kafka, String group, String topic, long total, Duration timeout) {
+        return groupRate(kafka, group, topic, total, timeout, () -> true);
+    }
+
+    /**
+     * As {@link #groupRate(Kafka, String, String, long, Duration)}, where the input counts as done only
+     * once {@code alsoDone} holds as well (a later stage of the same application has caught up).
+     */
+    public static double groupRate(Kafka kafka, String group, String topic, long total, Duration timeout, BooleanSupplier alsoDone) {
         long[] first = {-1, 0}; // committed offset and time at the first progress seen
         long[] last = {0, 0};
         boolean done = await(timeout, Duration.ofMillis(50), () -> {
@@ -143,7 +151,7 @@ public final class Services {
             }
             last[0] = c;
             last[1] = now;
-            return c >= total;
+            return c >= total && alsoDone.getAsBoolean();
         });
         if (!done) {
             throw new IllegalStateException("group " + group + " did not finish " + topic + " in " + timeout + " (committed "

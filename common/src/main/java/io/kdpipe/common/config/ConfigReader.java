@@ -70,6 +70,15 @@ public final class ConfigReader {
         return (int) longValue(key, defaultValue, min, max, meaning);
     }
 
+    /**
+     * A whole number whose default depends on where the program runs (the CPUs it sees, say): the
+     * reference shows {@code defaultText} instead of this machine's value.
+     */
+    public int integer(String key, int defaultValue, String defaultText, int min, int max, String meaning) {
+        document(key, defaultText, meaning);
+        return integer(key, defaultValue, min, max, meaning);
+    }
+
     public long longValue(String key, long defaultValue, long min, long max, String meaning) {
         return number(key, defaultValue, meaning, Long::parseLong, "a whole number", n -> n >= min && n <= max,
                 (text, n) -> n + " is out of range [" + min + ", " + max + "]");

@@ -6,13 +6,16 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One step of a customer's trail on {@code kdpipe.trail.v1}, keyed by the customer key
- * {@code {account}:{FCUSTID}}. The transformer writes one {@link Type#NOTICE} event per notice it
- * builds, in the same transaction as its other output, carrying the row behind it (number,
- * organization, phase, {@code FModifyDate}, salesperson, the notice's kind). A row that builds no
- * notice writes nothing here: the trail reader tells why from the row versions on
- * {@code kingdee.customers.v1}. {@link Type#ROW} events (one per row version read) were written by
- * earlier versions and are still read.
+ * One step of a customer's trail on {@code kdpipe.trail.v1}. The transformer writes one
+ * {@link Type#NOTICE} event per notice it builds, in the same transaction as the customer's state and
+ * the input offsets, carrying the row behind it (number, organization, phase, {@code FModifyDate},
+ * salesperson, the notice's kind) and the notice itself with its digest line: the transformer's
+ * digest stage reads the notices from here, so the event is keyed by the notice's recipient group
+ * ({@code Router.groupKey}) and one group's events meet on one partition. Readers find a customer's
+ * events by {@link #customerKey()}, never by the record key (events of earlier versions are keyed by
+ * the customer key). A row that builds no notice writes nothing here: the trail reader tells why from
+ * the row versions on {@code kingdee.customers.v1}. {@link Type#ROW} events (one per row version
+ * read) were written by earlier versions and are still read.
  * Deliveries, dead letters, replays and redrives are not copied here: the trail reader joins them in
  * by notice id from the topics that already hold them.
  *
@@ -34,6 +37,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param unresolved   NOTICE: person and department numbers it could not go to ({@code person:XSY007})
  * @param routing      NOTICE: why its recipients are who they are, where the directory did not simply
  *                     answer (gaps, departed users, fallbacks); empty on events written before it was recorded
+ * @param notice       NOTICE: the notice as built, before any digest; null on events of earlier versions
+ *                     (their notices went to the digest stage another way) and on ROW events
+ * @param digestLine   NOTICE: the line the notice becomes in a digest, already escaped for its format;
+ *                     null where {@code notice} is
  */
 public record TrailEvent(
         int schemaVersion,
@@ -52,7 +59,9 @@ public record TrailEvent(
         List<String> userIds,
         List<String> deptIds,
         List<String> unresolved,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> routing) implements Versioned {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> routing,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Notice notice,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String digestLine) implements Versioned {
 
     public static final int VERSION = 1;
     public static final Codec<TrailEvent> CODEC = new Codec<>(TrailEvent.class, VERSION);
@@ -70,12 +79,27 @@ public record TrailEvent(
         routing = Require.list(routing);
     }
 
+    /** An event without the notice inside. */
+    public TrailEvent(int schemaVersion, String customerKey, Type type, Instant at, String number, String org,
+                      CustomerRow.Phase phase, Instant modifiedAt, List<String> kinds, String suppressed, String salesperson,
+                      String noticeId, String noticeKind, List<String> userIds, List<String> deptIds, List<String> unresolved,
+                      List<String> routing) {
+        this(schemaVersion, customerKey, type, at, number, org, phase, modifiedAt, kinds, suppressed, salesperson, noticeId,
+                noticeKind, userIds, deptIds, unresolved, routing, null, null);
+    }
+
     /** An event without routing notes. */
     public TrailEvent(int schemaVersion, String customerKey, Type type, Instant at, String number, String org,
                       CustomerRow.Phase phase, Instant modifiedAt, List<String> kinds, String suppressed, String salesperson,
                       String noticeId, String noticeKind, List<String> userIds, List<String> deptIds, List<String> unresolved) {
         this(schemaVersion, customerKey, type, at, number, org, phase, modifiedAt, kinds, suppressed, salesperson, noticeId,
                 noticeKind, userIds, deptIds, unresolved, List.of());
+    }
+
+    /** This event without the notice inside (what a trail reader keeps: the notices topic holds the notice). */
+    public TrailEvent withoutNotice() {
+        return notice == null && digestLine == null ? this : new TrailEvent(schemaVersion, customerKey, type, at, number, org, phase,
+                modifiedAt, kinds, suppressed, salesperson, noticeId, noticeKind, userIds, deptIds, unresolved, routing);
     }
 
     /** What the transformer concluded about one row version. */
@@ -90,15 +114,19 @@ public record TrailEvent(
                 null, null, List.of(), List.of(), List.of());
     }
 
-    /** A notice built about the customer from {@code row}: the notice and the row behind it. */
-    public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row) {
+    /**
+     * A notice built about the customer from {@code row}: the row behind it, and the notice itself with
+     * the line it becomes in a digest.
+     */
+    public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row, String digestLine) {
         return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), row.text("FNumber"), row.useOrg(), row.phase(),
                 notice.provenance().sourceModifiedAt(), List.of(notice.kind().name()), null, row.salesperson(),
                 notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
-                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
+                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes(),
+                notice, digestLine);
     }
 
-    /** A notice built about the customer. */
+    /** A notice built about the customer, as earlier versions wrote it: without the notice inside. */
     public static TrailEvent notice(String customerKey, Notice notice) {
         return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), null, null, null,
                 notice.provenance().sourceModifiedAt(), List.of(), null, null,

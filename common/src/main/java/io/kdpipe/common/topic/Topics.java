@@ -85,9 +85,11 @@ public final class Topics {
             deleteAfter(Duration.ofDays(90)));
 
     /**
-     * Per customer, what the transformer concluded about each row version and each notice it built;
-     * keyed by customer key, kept 90 days. The trail reader joins deliveries, dead letters and the
-     * audit log to it by notice id.
+     * Each notice the transformer built, with the row behind it and the notice itself (and, from earlier
+     * versions, a verdict per row version), kept 90 days. Keyed by the notice's recipient group: the
+     * transformer's digest stage reads it back (events of earlier versions are keyed by customer key).
+     * The trail reader finds a customer's events by their {@code customerKey} field and joins
+     * deliveries, dead letters and the audit log to them by notice id.
      */
     public static final Topic<String, TrailEvent> TRAIL = new Topic<>(
             "kdpipe.trail.v1", Serdes.String(), TrailEvent.CODEC.serde(), PIPELINE_PARTITIONS,

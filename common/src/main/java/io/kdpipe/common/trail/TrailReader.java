@@ -78,7 +78,12 @@ public final class TrailReader {
         List<AuditRecord> audit = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> sinks = new HashMap<>();
-        sinks.put(Topics.TRAIL.name(topicPrefix), r -> decode(TrailEvent.CODEC.tryDecode(r.value()), trail, null, 0));
+        // every event is kept for the story: without the notice inside, which the notices topic also holds
+        sinks.put(Topics.TRAIL.name(topicPrefix), r -> {
+            if (TrailEvent.CODEC.tryDecode(r.value()) instanceof Decoded.Ok<TrailEvent> ok) {
+                trail.add(ok.value().withoutNotice());
+            }
+        });
         // a notice's records may sit on several partitions (a re-routed redrive writes it under its new
         // recipient group's key): notices and ledger entries are put in the order they were written
         Map<Object, Long> writtenAt = new IdentityHashMap<>();

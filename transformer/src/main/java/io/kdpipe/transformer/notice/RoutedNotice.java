@@ -5,9 +5,9 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Versioned;
 
 /**
- * A built notice on its way to the digest stage, through the {@code notices-by-recipients}
- * repartition topic and the {@code digest-pending} store: the notice itself plus the line it
- * becomes if it is folded into a digest (already escaped for the notice format). Encoded by
+ * A built notice on its way to the digest stage (it travels inside its trail event) and in the
+ * {@code digest-pending} store: the notice itself plus the line it becomes if it is folded into a
+ * digest (already escaped for the notice format). Encoded by
  * {@code InternalSerdes.ROUTED_NOTICE}; {@link #CODEC} is the JSON form earlier versions wrote, still read.
  */
 public record RoutedNotice(int schemaVersion, Notice notice, String digestLine) implements Versioned {

@@ -16,8 +16,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The compact encoding of a value only the transformer reads (its state stores, their changelogs and
- * its repartition topic): a leading format byte, then the value in {@link Binary}'s building blocks.
+ * The compact encoding of a value only the transformer reads (its state stores and their changelogs;
+ * in earlier versions also a repartition topic): a leading format byte, then the value in
+ * {@link Binary}'s building blocks.
  * Values written as JSON by earlier versions (first byte {@code '{'}) are still read, through the
  * value's JSON codec, so an upgraded transformer restores a changelog the previous one wrote.
  */

@@ -31,7 +31,7 @@ public final class InternalSerdes {
     public static final InternalSerde<CustomerState> CUSTOMER_STATE = new InternalSerde<>("CustomerState", CustomerState.CODEC,
             InternalSerdes::writeState, InternalSerdes::readState);
 
-    /** {@code notices-by-recipients} repartition topic and {@code digest-pending} store. */
+    /** {@code digest-pending} store. */
     public static final InternalSerde<RoutedNotice> ROUTED_NOTICE = new InternalSerde<>("RoutedNotice", RoutedNotice.CODEC,
             InternalSerdes::writeRouted, InternalSerdes::readRouted);
 
