@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.contract.CustomerRow;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 
 /**
  * B1: the transformer's records/s with exactly-once, against a plain consumer→producer copy of the
@@ -81,34 +84,13 @@ public final class B1TransformerThroughput {
         }
 
         // reference: the naive exactly-once dedup topology (last fingerprint per key, emit on change)
-        String naiveId = ctx.id("b1-naive");
-        kafka.ensure(prefix + "naive.", List.of(Topics.CUSTOMERS));
-        String naiveOut = Topics.CUSTOMERS.name(prefix + "naive.");
-        double naive;
-        Map<String, Long> naiveWrites;
-        try (KafkaStreams streams = new KafkaStreams(NaiveDedupTopology.build(input, naiveOut),
-                NaiveDedupTopology.properties(kafka.bootstrap(), naiveId, ctx.scratch("b1-naive-state").toString()))) {
-            Map<String, Long> before = writes(kafka, List.of(naiveOut), naiveId);
-            streams.start();
-            naive = Services.groupRate(kafka, naiveId, input, total, Duration.ofMinutes(20));
-            streams.close(Duration.ofSeconds(30));
-            naiveWrites = minus(writes(kafka, List.of(naiveOut), naiveId), before);
-        }
-
+        StreamsRun naiveRun = runStreams(ctx, "b1-naive", prefix, input, total, NaiveDedupTopology::build, NaiveDedupTopology::properties);
+        double naive = naiveRun.rate();
+        Map<String, Long> naiveWrites = naiveRun.writes();
         // the exactly-once ceiling: the same input copied by a stateless exactly_once_v2 application
-        String eosCopyId = ctx.id("b1-eoscopy");
-        kafka.ensure(prefix + "eoscopy.", List.of(Topics.CUSTOMERS));
-        String eosCopyOut = Topics.CUSTOMERS.name(prefix + "eoscopy.");
-        double eosCopy;
-        Map<String, Long> eosCopyWrites;
-        try (KafkaStreams streams = new KafkaStreams(EosCopyTopology.build(input, eosCopyOut),
-                EosCopyTopology.properties(kafka.bootstrap(), eosCopyId, ctx.scratch("b1-eoscopy-state").toString()))) {
-            Map<String, Long> before = writes(kafka, List.of(eosCopyOut), eosCopyId);
-            streams.start();
-            eosCopy = Services.groupRate(kafka, eosCopyId, input, total, Duration.ofMinutes(20));
-            streams.close(Duration.ofSeconds(30));
-            eosCopyWrites = minus(writes(kafka, List.of(eosCopyOut), eosCopyId), before);
-        }
+        StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", prefix, input, total, EosCopyTopology::build, EosCopyTopology::properties);
+        double eosCopy = eosCopyRun.rate();
+        Map<String, Long> eosCopyWrites = eosCopyRun.writes();
 
         String scale = total == 200_000 ? "200k rows over 50k customers" : String.format("%d rows over %d customers (scaled)", total, customers);
         String notes = scale + "; reference = plain consumer->producer copy (acks=all, commitSync per poll) of the same "
@@ -151,6 +133,36 @@ public final class B1TransformerThroughput {
                             perRow(naiveWrites, total))));
         }
         return results;
+    }
+
+    /** What a reference Kafka Streams application did: its input rate and the log entries it wrote. */
+    private record StreamsRun(double rate, Map<String, Long> writes) {
+    }
+
+    /** How a reference application is configured: bootstrap servers, application id, state directory. */
+    private interface StreamsProperties {
+        Properties of(String bootstrap, String applicationId, String stateDir);
+    }
+
+    /**
+     * Runs a reference application named {@code name} from {@code input} to a topic of its own under
+     * {@code prefix}, over the whole input, and closes it.
+     */
+    private static StreamsRun runStreams(Ctx ctx, String name, String prefix, String input, long total,
+            BiFunction<String, String, Topology> topology, StreamsProperties properties) {
+        Kafka kafka = ctx.kafka();
+        String applicationId = ctx.id(name);
+        String outputPrefix = prefix + name.substring(name.indexOf('-') + 1) + ".";
+        kafka.ensure(outputPrefix, List.of(Topics.CUSTOMERS));
+        String output = Topics.CUSTOMERS.name(outputPrefix);
+        try (KafkaStreams streams = new KafkaStreams(topology.apply(input, output),
+                properties.of(kafka.bootstrap(), applicationId, ctx.scratch(name + "-state").toString()))) {
+            Map<String, Long> before = writes(kafka, List.of(output), applicationId);
+            streams.start();
+            double rate = Services.groupRate(kafka, applicationId, input, total, Duration.ofMinutes(20));
+            streams.close(Duration.ofSeconds(30));
+            return new StreamsRun(rate, minus(writes(kafka, List.of(output), applicationId), before));
+        }
     }
 
     /** Creates the topics under {@code prefix} and loads the directory and the rows; returns the rows topic. */
