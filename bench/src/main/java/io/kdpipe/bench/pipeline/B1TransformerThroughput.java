@@ -105,7 +105,7 @@ public final class B1TransformerThroughput {
                 String.format("%s; writes per input row: %s", notes, perRow(naiveWrites, total))));
         // each variant is a fresh application on the same rows, in topics of its own: its digest stage reads
         // only its own trail, and a row counts when the digest stage has also read the trail event it wrote
-        for (Variant variant : VARIANTS) {
+        for (Variant variant : selectedVariants()) {
             String id = ctx.id("b1-eos" + variant.suffix());
             String variantPrefix = ctx.id("b1" + variant.suffix() + "-in") + ".";
             String variantInput = load(kafka, variantPrefix, customers, versions);
@@ -133,6 +133,22 @@ public final class B1TransformerThroughput {
                             perRow(naiveWrites, total))));
         }
         return results;
+    }
+
+    /**
+     * The variants named (by suffix, {@code default} for the defaults) in the system property
+     * {@code kdpipe.bench.b1.variants}, comma-separated; all of them when it is not set. For trying one
+     * change at a time: a full run reports every variant.
+     */
+    private static List<Variant> selectedVariants() {
+        String names = System.getProperty("kdpipe.bench.b1.variants");
+        if (names == null || names.isBlank()) {
+            return VARIANTS;
+        }
+        List<String> wanted = List.of(names.split(","));
+        return VARIANTS.stream()
+                .filter(v -> wanted.contains(v.suffix().isEmpty() ? "default" : v.suffix().substring(1)))
+                .toList();
     }
 
     /** What a reference Kafka Streams application did: its input rate and the log entries it wrote. */

@@ -9,13 +9,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One step of a customer's trail on {@code kdpipe.trail.v1}. The transformer writes one
  * {@link Type#NOTICE} event per notice it builds, in the same transaction as the customer's state and
  * the input offsets, carrying the row behind it (number, organization, phase, {@code FModifyDate},
- * salesperson, the notice's kind) and the notice itself with its digest line: the transformer's
- * digest stage reads the notices from here, so the event is keyed by the notice's recipient group
- * ({@code Router.groupKey}) and one group's events meet on one partition. Readers find a customer's
- * events by {@link #customerKey()}, never by the record key (events of earlier versions are keyed by
- * the customer key). A row that builds no notice writes nothing here: the trail reader tells why from
- * the row versions on {@code kingdee.customers.v1}. {@link Type#ROW} events (one per row version
- * read) were written by earlier versions and are still read.
+ * salesperson, the notice's kind) and the notice's id and recipients. The transformer's digest stage
+ * reads the notices from here, so the event is keyed by the notice's recipient group
+ * ({@code Router.groupKey}) and one group's events meet on one partition; the notice itself travels
+ * beside the event, in a record header in the transformer's own binary layout, not in this JSON.
+ * Readers find a customer's events by {@link #customerKey()}, never by the record key (events of
+ * earlier versions are keyed by the customer key). A row that builds no notice writes nothing here: the
+ * trail reader tells why from the row versions on {@code kingdee.customers.v1}. {@link Type#ROW} events
+ * (one per row version read) were written by earlier versions and are still read, as are NOTICE events
+ * with the notice inside ({@link #notice()}, {@link #digestLine()}), which one earlier version wrote.
  * Deliveries, dead letters, replays and redrives are not copied here: the trail reader joins them in
  * by notice id from the topics that already hold them.
  *
@@ -37,10 +39,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param unresolved   NOTICE: person and department numbers it could not go to ({@code person:XSY007})
  * @param routing      NOTICE: why its recipients are who they are, where the directory did not simply
  *                     answer (gaps, departed users, fallbacks); empty on events written before it was recorded
- * @param notice       NOTICE: the notice as built, before any digest; null on events of earlier versions
- *                     (their notices went to the digest stage another way) and on ROW events
- * @param digestLine   NOTICE: the line the notice becomes in a digest, already escaped for its format;
- *                     null where {@code notice} is
+ * @param notice       NOTICE events of one earlier version only: the notice as built, before any digest;
+ *                     null on the events written now (the notice travels in a header) and on ROW events
+ * @param digestLine   with {@code notice}: the line the notice becomes in a digest, already escaped for
+ *                     its format
  */
 public record TrailEvent(
         int schemaVersion,
@@ -114,16 +116,18 @@ public record TrailEvent(
                 null, null, List.of(), List.of(), List.of());
     }
 
-    /**
-     * A notice built about the customer from {@code row}: the row behind it, and the notice itself with
-     * the line it becomes in a digest.
-     */
-    public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row, String digestLine) {
+    /** A notice built about the customer from {@code row}: the row behind it and the notice's id, kind and recipients. */
+    public static TrailEvent notice(String customerKey, Notice notice, CustomerRow row) {
         return new TrailEvent(VERSION, customerKey, Type.NOTICE, notice.createdAt(), row.text("FNumber"), row.useOrg(), row.phase(),
                 notice.provenance().sourceModifiedAt(), List.of(notice.kind().name()), null, row.salesperson(),
                 notice.id(), notice.kind().name(), notice.recipients().userIds(), notice.recipients().deptIds(),
-                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes(),
-                notice, digestLine);
+                notice.recipients().unresolved(), notice.routing() == null ? List.of() : notice.routing().notes());
+    }
+
+    /** This event with the notice inside, as one earlier version wrote it. */
+    public TrailEvent withNotice(Notice notice, String digestLine) {
+        return new TrailEvent(schemaVersion, customerKey, type, at, number, org, phase, modifiedAt, kinds, suppressed, salesperson,
+                noticeId, noticeKind, userIds, deptIds, unresolved, routing, notice, digestLine);
     }
 
     /** A notice built about the customer, as earlier versions wrote it: without the notice inside. */

@@ -53,23 +53,25 @@ public final class DigestBuilder {
     public List<Digest> build(List<RoutedNotice> items, long windowStartMs, Instant createdAt) {
         String windowStart = TIME.format(Instant.ofEpochMilli(windowStartMs).atZone(zone));
         String total = String.valueOf(items.size());
+        // greedy, in order: each part takes as many of the next items as fit. A part's size only grows with
+        // its items, so the longest fitting run is found by bisection, with O(log maxItems) renders per part
         List<List<RoutedNotice>> parts = new ArrayList<>();
-        List<RoutedNotice> current = new ArrayList<>();
-        for (RoutedNotice item : items) {
-            List<RoutedNotice> candidate = new ArrayList<>(current);
-            candidate.add(item);
-            if (!current.isEmpty() && (candidate.size() > maxItems
-                    || !fitter.fits(format, title(candidate, WIDEST_PART, WIDEST_PART, total),
-                            body(candidate, WIDEST_PART, WIDEST_PART, total, windowStart)))) {
-                parts.add(current);
-                current = new ArrayList<>();
-                current.add(item);
-            } else {
-                current = candidate;
+        int start = 0;
+        while (start < items.size()) {
+            int fits = start + 1; // a part always takes at least one item
+            int tooMany = Math.min(items.size(), start + maxItems) + 1;
+            while (tooMany - fits > 1) {
+                int mid = (fits + tooMany) >>> 1;
+                List<RoutedNotice> candidate = items.subList(start, mid);
+                if (fitter.fits(format, title(candidate, WIDEST_PART, WIDEST_PART, total),
+                        body(candidate, WIDEST_PART, WIDEST_PART, total, windowStart))) {
+                    fits = mid;
+                } else {
+                    tooMany = mid;
+                }
             }
-        }
-        if (!current.isEmpty()) {
-            parts.add(current);
+            parts.add(List.copyOf(items.subList(start, fits)));
+            start = fits;
         }
         List<Digest> out = new ArrayList<>();
         String count = String.valueOf(parts.size());

@@ -164,6 +164,7 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
     }
 
     static String pendingKey(String group, long seq) {
-        return group + SEPARATOR + String.format("%019d", seq);
+        String digits = Long.toString(seq);
+        return group + SEPARATOR + "0".repeat(Math.max(0, 19 - digits.length())) + digits;
     }
 }
