@@ -3,7 +3,6 @@ package io.kdpipe.transformer;
 import java.util.Properties;
 
 import io.kdpipe.common.contract.CustomerRow;
-import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.common.topic.Topics;
@@ -18,6 +17,7 @@ import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.BuildNotice;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
+import io.kdpipe.transformer.routing.DirectorySerde;
 import io.kdpipe.transformer.routing.DirectoryUpdate;
 import io.kdpipe.transformer.routing.RecipientResolver;
 import io.kdpipe.transformer.serde.InternalSerdes;
@@ -75,7 +75,7 @@ public final class TransformerTopology {
         // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
         // an unreadable record never replaces the last readable entry, not even after a restart
         builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(DIRECTORY_STORE),
-                                Serdes.String(), DirectoryEntry.CODEC.serde()).withLoggingDisabled(),
+                                Serdes.String(), DirectorySerde.serde()).withLoggingDisabled(),
                 config.topic(Topics.DIRECTORY),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("directory-source"),
                 () -> new DirectoryUpdate(DIRECTORY_STORE, metrics));

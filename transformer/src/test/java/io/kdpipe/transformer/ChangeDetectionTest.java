@@ -98,6 +98,23 @@ class ChangeDetectionTest {
     }
 
     @Test
+    void shouldSendNothingAgainWhenRowsAreReplayedAfterASaveThatMovedOnlyModifyDate() {
+        try (TransformerHarness h = TransformerHarness.start()) {
+            List<Rows.Builder> versions = List.of(Rows.customer("1001"), Rows.customer("1001").with("FName", "新名称").minutesLater(1),
+                    Rows.customer("1001").with("FName", "新名称").minutesLater(2));
+            versions.forEach(h::send);
+            assertThat(h.readNotices()).extracting(Notice::kind).containsExactly(Kind.CREATED, Kind.CHANGED);
+
+            // the state holds the version of the last content change (minute 1), not the quiet save after it
+            versions.forEach(h::send);
+            assertThat(h.readNotices()).isEmpty();
+            assertThat(h.counter("kdpipe.transformer.suppressed", "reason", "OUT_OF_ORDER")).isEqualTo(1);
+            assertThat(h.counter("kdpipe.transformer.suppressed", "reason", "DUPLICATE")).isEqualTo(1);
+            assertThat(h.counter("kdpipe.transformer.suppressed", "reason", "MODIFY_DATE_ONLY")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldNotNotifyWhenOnlyUnwatchedFieldsOrNothingChanged() {
         try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_WATCHED_FIELDS", "FName"))) {
             h.send(Rows.customer("1001"));

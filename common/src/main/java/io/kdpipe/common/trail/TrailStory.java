@@ -214,7 +214,11 @@ public final class TrailStory {
                 } else if (before != null && modifiedAt.isBefore(before.modifiedAt())) {
                     reason = "OUT_OF_ORDER";
                 } else {
-                    last.put(key, row);
+                    // as the change detector's state: the version at which the content last changed (a save that
+                    // moved only FModifyDate leaves it)
+                    if (before == null || !sameButModifyDate(before, row)) {
+                        last.put(key, row);
+                    }
                     if (before != null && modifiedAt.equals(before.modifiedAt())) {
                         reason = "DUPLICATE";
                     } else if (told.contains(version(key, modifiedAt))) {
@@ -562,7 +566,7 @@ public final class TrailStory {
             case "MODIFY_DATE_ONLY" -> "noise-only edit (only FModifyDate moved)";
             case "UNWATCHED_FIELDS_ONLY" -> "noise-only edit (no watched field changed)";
             case "SNAPSHOT" -> "snapshot row, stored silently (KDPIPE_NOTIFY_SNAPSHOT=false)";
-            case "OUT_OF_ORDER" -> "out of order (older FModifyDate than the version already seen)";
+            case "OUT_OF_ORDER" -> "out of order (older FModifyDate than the last change already seen)";
             case "TOMBSTONE" -> "customer deleted from kingdee.customers.v1";
             case "NO_CHANGE_FOUND" -> "no change a person is told about (the version before is no longer on kingdee.customers.v1)";
             default -> reason;

@@ -18,7 +18,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link Detection} with a {@link Change} per kind ({@code CREATED}, {@code APPROVED}, {@code FORBIDDEN},
  * {@code ENABLED}, {@code CHANGED}) to notice building; a row that shows nothing a person cares about
  * is counted by reason and forwards nothing (the trail reader tells its reason from the row versions).
- * The state is written only when it changes.
+ * The state is written only when the customer's content changes (any field but {@code FModifyDate}):
+ * it holds the version at which the content last changed. A row older than that version is
+ * {@code OUT_OF_ORDER}; a row between that version and a later save that moved only {@code FModifyDate}
+ * is compared like any newer row (the same content again is quiet).
  */
 public final class ChangeDetector implements FixedKeyProcessor<String, CustomerRow, Detection> {
 
@@ -67,8 +70,10 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             return;
         }
         CustomerState next = CustomerState.of(row, watchedFields, fingerprint);
-        if (!next.equals(previous)) {
-            // the same row version again changes nothing: no store write, no changelog record
+        if (!next.sameContent(previous)) {
+            // the same row version again, or a save that moved only FModifyDate, changes nothing: no store write,
+            // no changelog record. The state keeps the version at which the customer's content last changed, so
+            // the out-of-order guard below compares with that version (see transformer/README.md)
             store.put(key, next);
         }
         boolean silentSnapshot = row.phase() == CustomerRow.Phase.SNAPSHOT && !notifySnapshot;

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import io.kdpipe.common.contract.Codec;
@@ -40,6 +41,16 @@ public record CustomerState(
 
     public CustomerState {
         watched = watched == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(watched));
+    }
+
+    /**
+     * Whether {@code other} holds the same content as this state, whatever its {@code modifiedAt}: the same
+     * watched values, statuses and fingerprint (of the same scheme). False for null.
+     */
+    public boolean sameContent(CustomerState other) {
+        return other != null && schemaVersion == other.schemaVersion && watched.equals(other.watched)
+                && Objects.equals(documentStatus, other.documentStatus) && Objects.equals(forbidStatus, other.forbidStatus)
+                && Objects.equals(fingerprint, other.fingerprint);
     }
 
     public static CustomerState of(CustomerRow row, List<String> watchedFields) {

@@ -3,9 +3,12 @@ package io.kdpipe.transformer.notice;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.AbstractMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Notice;
@@ -48,19 +51,7 @@ public final class NoticeBuilder {
         Router.Routed routed = resolver.resolve(resolution);
         Notice.Recipients recipients = routed.recipients();
 
-        // sized for every field plus the computed values, so it is never rehashed
-        Map<String, String> values = new HashMap<>((row.fields().size() + 16) * 4 / 3 + 1);
-        for (String field : row.fields().keySet()) {
-            values.put(field, row.text(field));
-        }
-        values.put("customerKey", row.key());
-        values.put("account", row.account());
-        values.put("customerId", row.customerId());
-        values.put("form", row.form());
-        values.put("phase", row.phase().name());
-        values.put("modifiedAt", format(row.modifiedAt()));
-        values.put("kind", change.kind().name());
-        values.put("kindLabel", DefaultTemplates.kindLabel(change.kind()));
+        Map<String, String> values = new RowValues(row, change);
         Map<String, String> verbatim = new HashMap<>();
         verbatim.put("changes", changes(change.changes()));
         // directory gaps go to the trail and the metrics, never into a recipient's message
@@ -85,6 +76,52 @@ public final class NoticeBuilder {
                 Instant.ofEpochMilli(change.timestamp()),
                 routed.routing());
         return RoutedNotice.of(notice, digestLine);
+    }
+
+    /**
+     * What a template's placeholders read: the computed values, else the row's field as text. Looked up
+     * per placeholder, so a row's other fields are never turned into text.
+     */
+    private final class RowValues extends AbstractMap<String, String> {
+
+        private static final List<String> COMPUTED = List.of("customerKey", "account", "customerId", "form", "phase", "modifiedAt",
+                "kind", "kindLabel");
+
+        private final CustomerRow row;
+        private final Change change;
+
+        RowValues(CustomerRow row, Change change) {
+            this.row = row;
+            this.change = change;
+        }
+
+        @Override
+        public String get(Object name) {
+            return switch ((String) name) {
+                case "customerKey" -> row.key();
+                case "account" -> row.account();
+                case "customerId" -> row.customerId();
+                case "form" -> row.form();
+                case "phase" -> row.phase().name();
+                case "modifiedAt" -> format(row.modifiedAt());
+                case "kind" -> change.kind().name();
+                case "kindLabel" -> DefaultTemplates.kindLabel(change.kind());
+                default -> row.text((String) name);
+            };
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            return COMPUTED.contains(name) || row.fields().containsKey(name);
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            Map<String, String> all = new LinkedHashMap<>();
+            row.fields().keySet().forEach(field -> all.put(field, get(field)));
+            COMPUTED.forEach(name -> all.put(name, get(name)));
+            return all.entrySet();
+        }
     }
 
     private String format(Instant instant) {
