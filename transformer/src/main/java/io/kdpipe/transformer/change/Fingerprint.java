@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,11 @@ public final class Fingerprint {
     /** How a stored fingerprint was computed. */
     public enum Scheme { CURRENT, LEGACY, UNKNOWN }
 
+    /** Field names remembered with their UTF-8 bytes; a row has a few dozen, so this bound is never reached in practice. */
+    private static final int MAX_NAMES = 1024;
+
     private final MessageDigest sha256 = sha256();
+    private final Map<String, byte[]> names = new HashMap<>();
     private final ByteSink buffer = new ByteSink(2048);
     private final DataOutputStream out = new DataOutputStream(buffer);
 
@@ -52,7 +57,10 @@ public final class Fingerprint {
                 if (e.getKey().equals(CustomerState.MODIFY_DATE)) {
                     continue;
                 }
-                Binary.writeString(out, e.getKey());
+                // the field name as Binary.writeString writes it, its bytes encoded once per name
+                byte[] name = nameBytes(e.getKey());
+                out.writeInt(name.length);
+                out.write(name);
                 Binary.writeJson(out, e.getValue());
             }
             out.flush();
@@ -62,6 +70,17 @@ public final class Fingerprint {
         sha256.update(buffer.buffer(), 0, buffer.size());
         byte[] digest = sha256.digest();
         return SCHEME + HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    private byte[] nameBytes(String name) {
+        byte[] bytes = names.get(name);
+        if (bytes == null) {
+            bytes = name.getBytes(StandardCharsets.UTF_8);
+            if (names.size() < MAX_NAMES) {
+                names.put(name, bytes);
+            }
+        }
+        return bytes;
     }
 
     public static Scheme scheme(String fingerprint) {

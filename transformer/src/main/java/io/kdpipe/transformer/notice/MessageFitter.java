@@ -34,16 +34,15 @@ public final class MessageFitter {
 
     public Fitted fit(NoticeFormat format, String title, String body) {
         String shortTitle = prefix(title, MAX_TITLE_CODE_POINTS, title.codePointCount(0, title.length()) > MAX_TITLE_CODE_POINTS ? "…" : "");
-        ObjectNode whole = build(format, shortTitle, body);
-        if (size(whole) <= maxBytes) {
-            return new Fitted(whole, false);
+        if (size(format, shortTitle, body) <= maxBytes) {
+            return new Fitted(build(format, shortTitle, body), false);
         }
         int lo = 0;
         int hi = body.codePointCount(0, body.length());
         // largest number of code points whose cut message still fits
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (size(build(format, shortTitle, cut(body, mid, format))) <= maxBytes) {
+            if (size(format, shortTitle, cut(body, mid, format)) <= maxBytes) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -59,7 +58,7 @@ public final class MessageFitter {
     /** Whether a body fits without cutting. */
     public boolean fits(NoticeFormat format, String title, String body) {
         String shortTitle = prefix(title, MAX_TITLE_CODE_POINTS, title.codePointCount(0, title.length()) > MAX_TITLE_CODE_POINTS ? "…" : "");
-        return size(build(format, shortTitle, body)) <= maxBytes;
+        return size(format, shortTitle, body) <= maxBytes;
     }
 
     public static int size(JsonNode msg) {
@@ -68,6 +67,50 @@ public final class MessageFitter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The serialized size of the message {@link #build} makes of these parts, counted without building
+     * or writing it: the fixed part of the format's object plus each string's JSON form (quotes, escapes
+     * for quote, backslash and control characters, UTF-8 bytes). A string with a surrogate is measured
+     * by writing the message, which is what {@link #size(JsonNode)} does for every message.
+     */
+    static int size(NoticeFormat format, String title, String body) {
+        int titleBytes = format == NoticeFormat.MARKDOWN ? jsonStringBytes(title) : 0;
+        int bodyBytes = jsonStringBytes(body);
+        if (titleBytes < 0 || bodyBytes < 0) {
+            return size(build(format, title, body));
+        }
+        return (format == NoticeFormat.MARKDOWN ? MARKDOWN_FRAME : TEXT_FRAME) + titleBytes + bodyBytes;
+    }
+
+    /** The bytes of the markdown message's object around its two strings (their quotes included). */
+    private static final int MARKDOWN_FRAME = size(build(NoticeFormat.MARKDOWN, "", ""));
+    /** The bytes of the text message's object around its string (its quotes included). */
+    private static final int TEXT_FRAME = size(build(NoticeFormat.TEXT, "", ""));
+
+    /** The bytes of {@code s} in a JSON string, quotes excluded; -1 when it holds a surrogate. */
+    private static int jsonStringBytes(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c == '"' || c == '\\') {
+                    n += 2;
+                } else if (c < 0x20) {
+                    n += c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
+                } else {
+                    n++;
+                }
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isSurrogate(c)) {
+                return -1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static String cut(String body, int codePoints, NoticeFormat format) {

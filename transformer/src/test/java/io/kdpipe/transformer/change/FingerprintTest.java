@@ -73,6 +73,12 @@ class FingerprintTest {
         assertThat(Fingerprint.unwatchedFieldsMoved(CustomerState.of(before, List.of("FName")), f.of(moved), moved)).isTrue();
     }
 
+    /** Stored states hold this scheme: its bytes are frozen, so the vector is pinned (computed by its first implementation). */
+    @Test
+    void shouldKeepTheCurrentSchemeByteForByte() {
+        assertThat(new Fingerprint().of(row(T, "FTEL", TextNode.valueOf("021-5555 0101")))).isEqualTo("f2:1c294e2a93b90ceed567c1052349060f");
+    }
+
     private static CustomerState withFingerprint(CustomerRow row, String fingerprint) {
         CustomerState s = CustomerState.of(row, List.of("FName"));
         return new CustomerState(s.schemaVersion(), s.modifiedAt(), s.watched(), s.documentStatus(), s.forbidStatus(), fingerprint);

@@ -2,6 +2,9 @@ package io.kdpipe.transformer.notice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,5 +47,27 @@ class MessageFitterTest {
             trailing++;
         }
         assertThat(trailing % 2).isZero();
+    }
+
+    @Test
+    void shouldCountTheSizeOfAMessageExactlyAsItIsWritten() {
+        StringBuilder everyAscii = new StringBuilder();
+        for (char c = 0; c < 0x80; c++) {
+            everyAscii.append(c);
+        }
+        List<String> texts = List.of("", everyAscii.toString(), "客户资料变更：上海华东电子有限公司 → \"新名称\"\n- 地址：（空）",
+                "é ß ü ÿ Ω", "emoji 😀 pair", "lone \ud800 surrogate", "tab\tand\rreturn\u0001\u001f\u007f");
+        // titles within the 64 code points a title keeps
+        List<String> titles = texts.stream().flatMap(t -> t.length() > 64 ? Stream.of(t.substring(0, 64), t.substring(64)) : Stream.of(t))
+                .toList();
+        MessageFitter roomy = new MessageFitter(1_000_000);
+        for (NoticeFormat format : NoticeFormat.values()) {
+            for (String title : titles) {
+                for (String body : texts) {
+                    int written = MessageFitter.size(roomy.fit(format, title, body).msg());
+                    assertThat(MessageFitter.size(format, title, body)).as("%s %s / %s", format, title, body).isEqualTo(written);
+                }
+            }
+        }
     }
 }
