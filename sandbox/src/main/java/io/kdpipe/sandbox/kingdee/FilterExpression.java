@@ -215,12 +215,13 @@ final class FilterExpression {
                 throw new FilterException("过滤条件语法错误：'" + literal.text + "' 不是常量");
             }
             String opText = op.text;
+            Literal parsed = new Literal(literal.text);
             return row -> {
                 Object value = row.apply(field);
                 if (isNull(value)) {
                     return false;
                 }
-                int cmp = compare(value, literal.text);
+                int cmp = parsed.compareWith(value);
                 return switch (opText) {
                     case "=" -> cmp == 0;
                     case "<>", "!=" -> cmp != 0;
@@ -270,22 +271,44 @@ final class FilterExpression {
         }
     }
 
-    private static int compare(Object value, String literal) {
-        try {
-            if (value instanceof LocalDateTime dt) {
-                return dt.compareTo(parseDate(literal));
-            }
-            if (value instanceof Number n) {
-                return new BigDecimal(n.toString()).compareTo(new BigDecimal(literal.trim()));
-            }
-            if (value instanceof Boolean b) {
-                boolean l = literal.equals("1") || literal.equalsIgnoreCase("true");
-                return Boolean.compare(b, l);
-            }
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new FilterException("过滤条件中的值 '" + literal + "' 与字段类型不符");
+    /**
+     * A comparison's literal, parsed as a date or a number the first time a row's value needs it
+     * (a scan compares thousands of rows with the same literal); a literal that does not fit the
+     * field's type fails at that first comparison, as Kingdee's does.
+     */
+    private static final class Literal {
+        private final String text;
+        private LocalDateTime date;
+        private BigDecimal number;
+
+        Literal(String text) {
+            this.text = text;
         }
-        return value.toString().trim().compareTo(literal);
+
+        int compareWith(Object value) {
+            try {
+                if (value instanceof LocalDateTime dt) {
+                    if (date == null) {
+                        date = parseDate(text);
+                    }
+                    return dt.compareTo(date);
+                }
+                if (value instanceof Number n) {
+                    if (number == null) {
+                        number = new BigDecimal(text.trim());
+                    }
+                    BigDecimal v = n instanceof Long || n instanceof Integer ? BigDecimal.valueOf(n.longValue()) : new BigDecimal(n.toString());
+                    return v.compareTo(number);
+                }
+                if (value instanceof Boolean b) {
+                    boolean l = text.equals("1") || text.equalsIgnoreCase("true");
+                    return Boolean.compare(b, l);
+                }
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new FilterException("过滤条件中的值 '" + text + "' 与字段类型不符");
+            }
+            return value.toString().trim().compareTo(text);
+        }
     }
 
     private static LocalDateTime parseDate(String literal) {
