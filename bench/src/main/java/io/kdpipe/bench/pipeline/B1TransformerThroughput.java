@@ -101,7 +101,7 @@ public final class B1TransformerThroughput {
         String warmup = ctx.id("b1-warmup");
         try (ServiceRuntime transformer = Services.transformer(Services.transformerEnv(kafka.bootstrap(), prefix, warmup,
                 ctx.scratch("b1-warmup-state").toString()))) {
-            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmup + "-transformer", input) >= total / 4);
+            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmup + "-transformer", input) >= total);
         }
         // each variant is a fresh application on the same rows, in topics of its own: its digest stage reads
         // only its own trail, and a row counts when the digest stage has also read the trail event it wrote
@@ -180,7 +180,7 @@ public final class B1TransformerThroughput {
         try (KafkaStreams warm = new KafkaStreams(topology.apply(input, Topics.CUSTOMERS.name(warmupPrefix)),
                 properties.of(kafka.bootstrap(), warmupId, ctx.scratch(name + "-warmup-state").toString()))) {
             warm.start();
-            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmupId, input) >= total / 4);
+            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmupId, input) >= total);
             warm.close(Duration.ofSeconds(30));
         }
         try (KafkaStreams streams = new KafkaStreams(topology.apply(input, output),

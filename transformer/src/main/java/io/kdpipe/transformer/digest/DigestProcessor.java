@@ -31,7 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
  * resumes with every held notice and sends none of them twice.
  */
-public final class DigestProcessor implements Processor<String, RoutedNotice, String, Notice> {
+public final class DigestProcessor implements Processor<String, EncodedNotice, String, Notice> {
 
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
     private static final char SEPARATOR = '/';
@@ -71,9 +71,9 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
     }
 
     @Override
-    public void process(Record<String, RoutedNotice> record) {
+    public void process(Record<String, EncodedNotice> record) {
         String group = record.key();
-        RoutedNotice routed = record.value();
+        RoutedNotice routed = record.value().routed();
         // a notice that reaches nobody is dead-lettered; alone, it can be re-routed once the directory is fixed
         if (!settings.enabled() || routed.notice().recipients().isEmpty()) {
             emit(record.withValue(routed.notice()));
@@ -95,7 +95,8 @@ public final class DigestProcessor implements Processor<String, RoutedNotice, St
             return;
         }
         String chunkKey = pendingKey(group, window.nextSeq());
-        byte[] chunk = PendingChunks.append(pending.get(chunkKey), noticeWriter.serialize(pendingStore, routed));
+        byte[] encoded = record.value().encoded() != null ? record.value().encoded() : noticeWriter.serialize(pendingStore, routed);
+        byte[] chunk = PendingChunks.append(pending.get(chunkKey), encoded);
         pending.put(chunkKey, chunk);
         window = window.held(PendingChunks.full(chunk));
         if (window.pending() >= settings.maxPending()) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.kdpipe.common.contract.TrailEvent;
+import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
 import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.header.Header;
@@ -24,17 +25,17 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * decoded throws, and is dead-lettered like an unprocessable row. Neither header goes on to the
  * notices topic.
  */
-public final class TrailNotices implements FixedKeyProcessor<String, byte[], RoutedNotice> {
+public final class TrailNotices implements FixedKeyProcessor<String, byte[], EncodedNotice> {
 
     private final byte[] applicationId;
-    private FixedKeyProcessorContext<String, RoutedNotice> context;
+    private FixedKeyProcessorContext<String, EncodedNotice> context;
 
     public TrailNotices(String applicationId) {
         this.applicationId = applicationId.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, RoutedNotice> context) {
+    public void init(FixedKeyProcessorContext<String, EncodedNotice> context) {
         this.context = context;
     }
 
@@ -44,7 +45,7 @@ public final class TrailNotices implements FixedKeyProcessor<String, byte[], Rou
         if (record.value() == null || writer == null || !Arrays.equals(writer.value(), applicationId)) {
             return;
         }
-        RoutedNotice routed = routed(record);
+        EncodedNotice routed = routed(record);
         if (routed == null) {
             return;
         }
@@ -54,16 +55,19 @@ public final class TrailNotices implements FixedKeyProcessor<String, byte[], Rou
         context.forward(record.withValue(routed).withHeaders(headers));
     }
 
-    /** The notice the event carries, from its header or (previous version) its JSON; null when it carries none. */
-    private static RoutedNotice routed(FixedKeyRecord<String, byte[]> record) {
+    /**
+     * The notice the event carries, from its header (with the header's bytes, which the digest stage
+     * keeps as they are) or (previous version) its JSON; null when it carries none.
+     */
+    private static EncodedNotice routed(FixedKeyRecord<String, byte[]> record) {
         Header notice = record.headers().lastHeader(TrailWriter.NOTICE_HEADER);
         if (notice != null && notice.value() != null) {
-            return InternalSerdes.ROUTED_NOTICE.decode(notice.value());
+            return new EncodedNotice(InternalSerdes.ROUTED_NOTICE.decode(notice.value()), notice.value());
         }
         TrailEvent event = TrailEvent.CODEC.decode(record.value());
         if (event.type() != TrailEvent.Type.NOTICE || event.notice() == null) {
             return null;
         }
-        return RoutedNotice.of(event.notice(), event.digestLine());
+        return new EncodedNotice(RoutedNotice.of(event.notice(), event.digestLine()), null);
     }
 }
