@@ -114,6 +114,30 @@ class ChangeDetectionTest {
         }
     }
 
+    /**
+     * The one case where keeping the last change's version differs from keeping the newest version seen
+     * (transformer/README.md): a version never seen before, arriving late between the last change and a
+     * later quiet save, with other content, counts as a change; one older than the last change is out of order.
+     */
+    @Test
+    void shouldTakeALateUnseenVersionAfterTheLastChangeAsAChangeAndOneBeforeItAsOutOfOrder() {
+        try (TransformerHarness h = TransformerHarness.start()) {
+            h.send(Rows.customer("1001"));
+            h.send(Rows.customer("1001").with("FName", "新名称").minutesLater(2));
+            h.send(Rows.customer("1001").with("FName", "新名称").minutesLater(4));
+            assertThat(h.readNotices()).extracting(Notice::kind).containsExactly(Kind.CREATED, Kind.CHANGED);
+
+            h.send(Rows.customer("1001").with("FName", "迟到的名称").minutesLater(1));
+            assertThat(h.readNotices()).as("older than the last change").isEmpty();
+            assertThat(h.counter("kdpipe.transformer.suppressed", "reason", "OUT_OF_ORDER")).isEqualTo(1);
+
+            h.send(Rows.customer("1001").with("FName", "迟到的名称").minutesLater(3));
+            List<Notice> late = h.readNotices();
+            assertThat(late).extracting(Notice::kind).containsExactly(Kind.CHANGED);
+            assertThat(text(late.get(0))).contains("新名称 → 迟到的名称");
+        }
+    }
+
     @Test
     void shouldNotNotifyWhenOnlyUnwatchedFieldsOrNothingChanged() {
         try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_WATCHED_FIELDS", "FName"))) {
