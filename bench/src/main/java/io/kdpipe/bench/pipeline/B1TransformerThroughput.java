@@ -95,7 +95,7 @@ public final class B1TransformerThroughput {
         results.add(new Result("B1-naive", "naive exactly_once_v2 dedup topology records/s (last fingerprint per key, emit on change)",
                 naive, "rows/s", reference, naive / reference, "report", null,
                 String.format("%s; writes per input row: %s", notes, perRow(naiveWrites, total))));
-        // unmeasured warm-up, right before the variants: a quarter of the input through a transformer of its own,
+        // unmeasured warm-up, right before the variants: the whole input through a transformer of its own,
         // so the JIT has compiled Kafka Streams' and kdpipe's hot paths (again, after the reference topologies)
         // before the first variant is timed
         String warmup = ctx.id("b1-warmup");
@@ -162,8 +162,8 @@ public final class B1TransformerThroughput {
 
     /**
      * Runs a reference application named {@code name} from {@code input} to a topic of its own under
-     * {@code prefix}, over the whole input, and closes it; before it, the same topology warms up over a
-     * quarter of the input, unmeasured.
+     * {@code prefix}, over the whole input, and closes it; before it, the same topology warms up over the
+     * whole input, unmeasured.
      */
     private static StreamsRun runStreams(Ctx ctx, String name, String prefix, String input, long total,
             BiFunction<String, String, Topology> topology, StreamsProperties properties) {
@@ -172,7 +172,7 @@ public final class B1TransformerThroughput {
         String outputPrefix = prefix + name.substring(name.indexOf('-') + 1) + ".";
         kafka.ensure(outputPrefix, List.of(Topics.CUSTOMERS));
         String output = Topics.CUSTOMERS.name(outputPrefix);
-        // unmeasured warm-up, as the transformer gets one: the same topology over a quarter of the input, under an
+        // unmeasured warm-up, as the transformer gets one: the same topology over the whole input, under an
         // application id and an output topic of its own, so the JIT has compiled its hot paths before it is timed
         String warmupId = ctx.id(name + "-warmup");
         String warmupPrefix = prefix + name.substring(name.indexOf('-') + 1) + "-warmup.";

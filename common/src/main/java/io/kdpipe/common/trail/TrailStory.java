@@ -214,16 +214,17 @@ public final class TrailStory {
                 } else if (before != null && modifiedAt.isBefore(before.modifiedAt())) {
                     reason = "OUT_OF_ORDER";
                 } else {
+                    boolean sameContent = before != null && sameButModifyDate(before, row);
                     // as the change detector's state: the version at which the content last changed (a save that
                     // moved only FModifyDate leaves it)
-                    if (before == null || !sameButModifyDate(before, row)) {
+                    if (!sameContent) {
                         last.put(key, row);
                     }
                     if (before != null && modifiedAt.equals(before.modifiedAt())) {
                         reason = "DUPLICATE";
                     } else if (told.contains(version(key, modifiedAt))) {
                         continue; // a notice (or an earlier version's ROW event) tells this version
-                    } else if (before != null && sameButModifyDate(before, row)) {
+                    } else if (sameContent) {
                         reason = "MODIFY_DATE_ONLY";
                     } else if (row.phase() == CustomerRow.Phase.SNAPSHOT) {
                         reason = "SNAPSHOT";

@@ -18,6 +18,11 @@ public final class MessageFitter {
     public static final String MARKER = "\n…（内容过长，已截断）";
     private static final int MAX_TITLE_CODE_POINTS = 64;
 
+    /** The bytes of the markdown message's object around its two strings (their quotes included). */
+    private static final int MARKDOWN_FRAME = size(build(NoticeFormat.MARKDOWN, "", ""));
+    /** The bytes of the text message's object around its string (its quotes included). */
+    private static final int TEXT_FRAME = size(build(NoticeFormat.TEXT, "", ""));
+
     private final int maxBytes;
 
     public MessageFitter() {
@@ -83,11 +88,6 @@ public final class MessageFitter {
         }
         return (format == NoticeFormat.MARKDOWN ? MARKDOWN_FRAME : TEXT_FRAME) + titleBytes + bodyBytes;
     }
-
-    /** The bytes of the markdown message's object around its two strings (their quotes included). */
-    private static final int MARKDOWN_FRAME = size(build(NoticeFormat.MARKDOWN, "", ""));
-    /** The bytes of the text message's object around its string (its quotes included). */
-    private static final int TEXT_FRAME = size(build(NoticeFormat.TEXT, "", ""));
 
     /** The bytes of {@code s} in a JSON string, quotes excluded; -1 when it holds a surrogate. */
     private static int jsonStringBytes(String s) {
