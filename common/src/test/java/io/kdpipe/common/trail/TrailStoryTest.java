@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.kdpipe.common.contract.AuditRecord;
+import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DeliveryRecord;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
@@ -93,6 +95,35 @@ class TrailStoryTest {
                 .isEqualTo("not delivered to 张伟 (zhangwei): INVALID_USER (getsendresult 2026-11-28 10:02:01), dead-lettered, waiting for a redrive");
         Trail story = STORY.build(sources(trail, List.of(n), deliveries, List.of(), List.of()), customer("C1")).orElseThrow();
         assertThat(story.events()).extracting(Trail.Entry::type).containsExactly("row", "notice", "accepted", "not-delivered");
+    }
+
+    /** As the change detector: a save that moved only FModifyDate leaves the version rows are compared with. */
+    @Test
+    void rowsAreComparedWithTheLastChangeNotWithASaveThatMovedOnlyModifyDate() {
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        List<TrailSources.RowVersion> rows = List.of(
+                version(1, t, "甲"),
+                version(2, t.plusSeconds(120), "乙"),
+                version(3, t.plusSeconds(240), "乙"),
+                version(4, t.plusSeconds(180), "丙"),  // late, never seen, after the last change: compared, not out of order
+                version(5, t.plusSeconds(60), "丁"));  // late, before the last change: out of order
+        TrailSources sources = new TrailSources(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), rows);
+        Trail story = STORY.build(sources, customer("C1")).orElseThrow();
+        assertThat(story.events()).filteredOn(e -> e.type().equals("suppressed")).extracting(Trail.Entry::text)
+                .hasSize(5)
+                .satisfies(texts -> {
+                    assertThat(texts.get(2)).contains("only FModifyDate moved");
+                    assertThat(texts.get(3)).contains("no watched field changed");
+                    assertThat(texts.get(4)).contains("out of order");
+                });
+    }
+
+    /** The {@code nth} row read, at minute {@code nth} after the saves, with its own FModifyDate. */
+    private static TrailSources.RowVersion version(int nth, Instant modifiedAt, String name) {
+        Instant read = Instant.parse("2026-11-28T03:00:00Z").plusSeconds(60L * nth);
+        CustomerRow row = CustomerRow.of("A", "BD_Customer", "1", modifiedAt, read, CustomerRow.Phase.INCREMENTAL,
+                Map.of("FNumber", TextNode.valueOf("C1"), "FName", TextNode.valueOf(name)));
+        return new TrailSources.RowVersion("A:1", read, row, true);
     }
 
     private static String conclusion(List<TrailEvent> trail, List<Notice> notices, List<DeliveryRecord> deliveries,
