@@ -1,29 +1,20 @@
 package io.kdpipe.bench.pipeline;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
-import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.common.topic.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 
 /**
  * B1: the transformer's records/s with exactly-once, against a plain consumer→producer copy of the
@@ -49,6 +40,14 @@ public final class B1TransformerThroughput {
             new Variant("-threads1", Map.of("KDPIPE_STREAM_THREADS", "1")),
             new Variant("-nodigest", Map.of("KDPIPE_DIGEST_ENABLED", "false")));
 
+    /**
+     * Rows a JVM's first application takes, unmeasured, before its timed part: enough for the JIT to have
+     * compiled the hot paths at its top tier on two cores. With fewer (one part of 100k rows), the JIT
+     * still spent half a core compiling the transformer's per-row code inside the timed part: under a long
+     * queue the JIT holds a method back from its top tier, and drops it from the queue once it goes idle.
+     */
+    static final long WARM_ROWS = 300_000;
+
     private B1TransformerThroughput() {
     }
 
@@ -57,82 +56,197 @@ public final class B1TransformerThroughput {
         int versions = 4;
         long total = (long) customers * versions;
         Kafka kafka = ctx.kafka();
-        String prefix = ctx.id("b1") + ".";
-        String input = load(kafka, prefix, customers, versions);
+        // a JVM's first application takes at least WARM_ROWS rows before it is timed; later ones in the same JVM one part
+        int firstWarmParts = (int) Math.max(1, (WARM_ROWS + total - 1) / total);
+        Input in = new Input(kafka, customers, versions, firstWarmParts);
 
         // reference: a plain copy of the same records (at least once, no transactions, no state)
+        String copyPrefix = ctx.id("b1-copy-in") + ".";
+        String copyInput = in.load(copyPrefix);
         String copyGroup = ctx.id("b1-copy");
-        kafka.ensure(prefix + "copy.", List.of(Topics.CUSTOMERS));
-        String copyTopic = Topics.CUSTOMERS.name(prefix + "copy.");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread copier = new Thread(() -> copy(kafka, copyGroup, input, copyTopic, stop), "b1-copy");
-        copier.start();
-        double reference;
-        try {
-            reference = Services.groupRate(kafka, copyGroup, input, total, Duration.ofMinutes(10));
-        } finally {
-            stop.set(true);
-            copier.join();
+        kafka.ensure(copyPrefix + "copy.", List.of(Topics.CUSTOMERS));
+        Timed copy;
+        try (AppJvm jvm = AppJvm.start(ctx.scratch("b1-copy-jvm"),
+                List.of(copySpec(kafka, copyGroup, copyInput, Topics.CUSTOMERS.name(copyPrefix + "copy."))))) {
+            copy = steady(jvm, 0, in, copyInput, copyGroup, ctx.run(), () -> true, () -> {
+            });
         }
+        double reference = copy.rate();
 
         // reference: the naive exactly-once dedup topology (last fingerprint per key, emit on change)
-        StreamsRun naiveRun = runStreams(ctx, "b1-naive", prefix, input, total, NaiveDedupTopology::build, NaiveDedupTopology::properties);
-        double naive = naiveRun.rate();
+        StreamsRun naiveRun = runStreams(ctx, "b1-naive", in);
+        double naive = naiveRun.timed().rate();
         Map<String, Long> naiveWrites = naiveRun.writes();
         // the exactly-once ceiling: the same input copied by a stateless exactly_once_v2 application
-        StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", prefix, input, total, EosCopyTopology::build, EosCopyTopology::properties);
-        double eosCopy = eosCopyRun.rate();
+        StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", in);
+        double eosCopy = eosCopyRun.timed().rate();
         Map<String, Long> eosCopyWrites = eosCopyRun.writes();
 
         String scale = total == 200_000 ? "200k rows over 50k customers" : String.format("%d rows over %d customers (scaled)", total, customers);
-        String notes = scale + "; reference = plain consumer->producer copy (acks=all, commitSync per poll) of the same "
-                + "records on the same broker; rates from committed input offsets between first progress and completion";
+        String notes = scale + " (timed: the second half of each application's input; see B1's description); reference = plain "
+                + "consumer->producer copy (acks=all, commitSync per poll) of the same records on the same broker; each application in "
+                + "a JVM of its own (-Xmx1g); rates from committed input offsets";
         List<Result> results = new ArrayList<>();
         results.add(new Result("B1-eoscopy", "stateless exactly_once_v2 copy records/s (the exactly-once ceiling)",
                 eosCopy, "rows/s", reference, eosCopy / reference, "report", null,
                 String.format("%s; Kafka Streams bytes in, bytes out, no state, 100 ms commits, the same producer setting as "
-                        + "B1-naive; writes per input row: %s", notes, perRow(eosCopyWrites, total))));
+                        + "B1-naive; writes per input row: %s; %s; plain copy: %s", notes, perRow(eosCopyWrites, total),
+                        eosCopyRun.timed().cpu(), copy.cpu())));
         results.add(new Result("B1-naive", "naive exactly_once_v2 dedup topology records/s (last fingerprint per key, emit on change)",
                 naive, "rows/s", reference, naive / reference, "report", null,
-                String.format("%s; writes per input row: %s", notes, perRow(naiveWrites, total))));
-        // unmeasured warm-up, right before the variants: the whole input through a transformer of its own,
-        // so the JIT has compiled Kafka Streams' and kdpipe's hot paths (again, after the reference topologies)
-        // before the first variant is timed
-        String warmup = ctx.id("b1-warmup");
-        try (ServiceRuntime transformer = Services.transformer(Services.transformerEnv(kafka.bootstrap(), prefix, warmup,
-                ctx.scratch("b1-warmup-state").toString()))) {
-            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmup + "-transformer", input) >= total);
-        }
-        // each variant is a fresh application on the same rows, in topics of its own: its digest stage reads
-        // only its own trail, and a row counts when the digest stage has also read the trail event it wrote
-        for (Variant variant : selectedVariants()) {
+                String.format("%s; writes per input row: %s; %s", notes, perRow(naiveWrites, total), naiveRun.timed().cpu())));
+
+        // the transformer's variants, one after the other in one JVM of their own; each is a fresh
+        // application on rows loaded into topics of its own: its digest stage reads only its own trail, and
+        // a row counts when the digest stage has also read the trail event it wrote
+        List<Variant> variants = selectedVariants();
+        List<Map<String, String>> apps = new ArrayList<>();
+        List<String> variantPrefixes = new ArrayList<>();
+        List<String> variantIds = new ArrayList<>();
+        for (Variant variant : variants) {
             String id = ctx.id("b1-eos" + variant.suffix());
             String variantPrefix = ctx.id("b1" + variant.suffix() + "-in") + ".";
-            String variantInput = load(kafka, variantPrefix, customers, versions);
-            String trail = Topics.TRAIL.name(variantPrefix);
             Map<String, String> env = Services.transformerEnv(kafka.bootstrap(), variantPrefix, id,
                     ctx.scratch("b1-state" + variant.suffix()).toString());
             env.putAll(variant.settings());
-            List<String> outputs = List.of(trail, Topics.NOTICES.name(variantPrefix));
-            Map<String, Long> before = writes(kafka, outputs, id + "-transformer");
-            double eos;
-            try (ServiceRuntime transformer = Services.transformer(env)) {
-                eos = Services.groupRate(kafka, id + "-transformer", variantInput, total, Duration.ofMinutes(20),
-                        () -> kafka.committed(id + "-transformer", trail) >= kafka.endOffsets(trail) - Topics.TRAIL.partitions());
+            apps.add(transformerSpec(env));
+            variantIds.add(id);
+            variantPrefixes.add(variantPrefix);
+        }
+        try (AppJvm jvm = AppJvm.start(ctx.scratch("b1-transformer-jvm"), apps)) {
+            for (int i = 0; i < variants.size(); i++) {
+                Variant variant = variants.get(i);
+                String group = variantIds.get(i) + "-transformer";
+                Input variantIn = i == 0 ? in : new Input(kafka, customers, versions, 1);
+                String variantInput = variantIn.load(variantPrefixes.get(i));
+                String trail = Topics.TRAIL.name(variantPrefixes.get(i));
+                List<String> outputs = List.of(trail, Topics.NOTICES.name(variantPrefixes.get(i)));
+                List<Map<String, Long>> before = new ArrayList<>();
+                Timed run = steady(jvm, i, variantIn, variantInput, group, ctx.run(),
+                        () -> kafka.committed(group, trail) >= kafka.endOffsets(trail) - Topics.TRAIL.partitions(),
+                        () -> before.add(writes(kafka, outputs, group)));
+                Map<String, Long> written = minus(writes(kafka, outputs, group), before.get(0));
+                double eos = run.rate();
+                double ratio = eos / reference;
+                double vsNaive = eos / naive;
+                String what = variant.settings().isEmpty() ? "transformer records/s, exactly_once_v2 (default settings)"
+                        : "transformer records/s, exactly_once_v2, " + variant.settings();
+                results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio,
+                        "ratio >= 0.5 and >= 1.0 x B1-naive", ratio >= 0.5 && vsNaive >= 1.0,
+                        String.format("%s; %.3f of B1-naive (%,.0f rows/s); %.3f of the exactly-once ceiling B1-eoscopy (%,.0f rows/s, "
+                                        + "itself %.3f of the copy); writes per input row: %s; B1-naive: %s; %s; B1-naive: %s",
+                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, perRow(written, total),
+                                perRow(naiveWrites, total), run.cpu(), naiveRun.timed().cpu())));
             }
-            Map<String, Long> written = minus(writes(kafka, outputs, id + "-transformer"), before);
-            double ratio = eos / reference;
-            double vsNaive = eos / naive;
-            String what = variant.settings().isEmpty() ? "transformer records/s, exactly_once_v2 (default settings)"
-                    : "transformer records/s, exactly_once_v2, " + variant.settings();
-            results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio,
-                    "ratio >= 0.5 and >= 1.0 x B1-naive", ratio >= 0.5 && vsNaive >= 1.0,
-                    String.format("%s; %.3f of B1-naive (%,.0f rows/s); %.3f of the exactly-once ceiling B1-eoscopy (%,.0f rows/s, "
-                                    + "itself %.3f of the copy); writes per input row: %s; B1-naive: %s",
-                            notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, perRow(written, total),
-                            perRow(naiveWrites, total))));
         }
         return results;
+    }
+
+    /**
+     * A timed run: its input rate, and the CPU time the application's JVM (by thread group) and this JVM
+     * (the broker, and the bench's polling of committed offsets) used from the moment the timed half of
+     * the input became visible to its completion.
+     */
+    private record Timed(double rate, long rows, double seconds, double appCpuSeconds, double brokerCpuSeconds,
+            Map<String, Double> appThreads) {
+
+        String cpu() {
+            double cores = Runtime.getRuntime().availableProcessors();
+            StringBuilder threads = new StringBuilder();
+            appThreads.forEach((group, cpu) -> threads.append(threads.length() == 0 ? "" : ", ")
+                    .append(String.format("%s %.0f", group, 1e6 * cpu / rows)));
+            return String.format("CPU per input row %.0f us = application JVM %.0f us (%s) + broker JVM %.0f us "
+                            + "(%.1f s, %.0f%% of %.0f cores)", 1e6 * (appCpuSeconds + brokerCpuSeconds) / rows,
+                    1e6 * appCpuSeconds / rows, threads, 1e6 * brokerCpuSeconds / rows, seconds,
+                    100 * (appCpuSeconds + brokerCpuSeconds) / (seconds * cores), cores);
+        }
+    }
+
+    /**
+     * B1's input for one application: the directory, and for each half its customers' rows, round by
+     * round. The first half (customers 0 to n - 1) is loaded before the application starts; the second
+     * (customers n to 2n - 1, the same kinds of change in the same order) in one transaction once the
+     * application has taken the first half and its JVM has gone quiet.
+     */
+    private record Input(Kafka kafka, int customers, int versions, int warmParts) {
+
+        /** Rows in the timed part. */
+        long half() {
+            return (long) customers * versions;
+        }
+
+        /** Rows in the untimed part before it. */
+        long warm() {
+            return half() * warmParts;
+        }
+
+        /** Creates the topics under {@code prefix}, loads the directory and the first half; returns the rows topic. */
+        String load(String prefix) {
+            kafka.ensure(prefix, List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
+            String input = Topics.CUSTOMERS.name(prefix);
+            List<ProducerRecord<byte[], byte[]>> load = new ArrayList<>();
+            for (DirectoryEntry e : Rows.people(24, Instant.now())) {
+                load.add(new ProducerRecord<>(Topics.DIRECTORY.name(prefix), e.key().getBytes(StandardCharsets.UTF_8), DirectoryEntry.CODEC.encode(e)));
+            }
+            load.addAll(rows(input, 0, warmParts * customers));
+            kafka.produce(load);
+            return input;
+        }
+
+        /** The rows of customers {@code first} to {@code first + count - 1}, round by round. */
+        List<ProducerRecord<byte[], byte[]>> rows(String input, long first, int count) {
+            List<ProducerRecord<byte[], byte[]>> rows = new ArrayList<>();
+            for (int v = 0; v < versions; v++) {
+                for (long id = first; id < first + count; id++) {
+                    CustomerRow row = Rows.row(id, v, 24, true, CustomerRow.Phase.INCREMENTAL);
+                    rows.add(new ProducerRecord<>(input, row.key().getBytes(StandardCharsets.UTF_8), CustomerRow.CODEC.encode(row)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Times application {@code n} of {@code jvm} in its steady state: it takes the first half of the
+     * input unmeasured (the JIT compiles its hot paths; its start-up, state stores and connections are
+     * behind it), then the JVM is left to go quiet, then the second half is committed in one transaction
+     * and the run is timed from that commit until the group has committed the whole input and
+     * {@code alsoDone} holds. {@code beforeTimed} runs just before the second half is loaded.
+     */
+    private static Timed steady(AppJvm jvm, int n, Input in, String input, String group, String runId, BooleanSupplier alsoDone,
+            Runnable beforeTimed) {
+        Kafka kafka = in.kafka();
+        long half = in.half();
+        long warm = in.warm();
+        jvm.run(n);
+        if (!Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(group, input) >= warm
+                && alsoDone.getAsBoolean())) {
+            throw new IllegalStateException(group + " did not take the first half of its input within 10 minutes");
+        }
+        jvm.awaitQuiet();
+        beforeTimed.run();
+        List<ProducerRecord<byte[], byte[]>> second = in.rows(input, (long) in.warmParts() * in.customers(), in.customers());
+        long self = ProcessHandle.current().pid();
+        double[] app0 = new double[1];
+        double[] broker0 = new double[1];
+        List<Map<String, Double>> threads0 = new ArrayList<>();
+        long[] t0 = new long[1];
+        kafka.produceAtomically(second, () -> {
+            app0[0] = jvm.cpuSeconds();
+            broker0[0] = AppJvm.cpuSeconds(self);
+            threads0.add(jvm.threadCpuSeconds(runId));
+            t0[0] = System.nanoTime();
+            jvm.note("timed");
+        });
+        double rate = Services.groupRate(kafka, group, input, warm + half, Duration.ofMinutes(20), alsoDone);
+        double seconds = (System.nanoTime() - t0[0]) / 1e9;
+        jvm.note("done");
+        double app = jvm.cpuSeconds() - app0[0];
+        double broker = AppJvm.cpuSeconds(self) - broker0[0];
+        Map<String, Double> threads = jvm.threadCpuSeconds(runId);
+        threads0.get(0).forEach((g, cpu) -> threads.merge(g, -cpu, Double::sum));
+        jvm.closeApp();
+        return new Timed(rate, half, seconds, app, broker, threads);
     }
 
     /**
@@ -151,64 +265,46 @@ public final class B1TransformerThroughput {
                 .toList();
     }
 
-    /** What a reference Kafka Streams application did: its input rate and the log entries it wrote. */
-    private record StreamsRun(double rate, Map<String, Long> writes) {
-    }
-
-    /** How a reference application is configured: bootstrap servers, application id, state directory. */
-    private interface StreamsProperties {
-        Properties of(String bootstrap, String applicationId, String stateDir);
+    /** What a reference Kafka Streams application did: its timed run and the log entries it wrote in it. */
+    private record StreamsRun(Timed timed, Map<String, Long> writes) {
     }
 
     /**
-     * Runs a reference application named {@code name} from {@code input} to a topic of its own under
-     * {@code prefix}, over the whole input, and closes it; before it, the same topology warms up over the
-     * whole input, unmeasured.
+     * Runs the reference application {@code name} ({@code b1-naive} or {@code b1-eoscopy}) over an input
+     * of its own to an output topic of its own, in a JVM of its own, timed in its steady state.
      */
-    private static StreamsRun runStreams(Ctx ctx, String name, String prefix, String input, long total,
-            BiFunction<String, String, Topology> topology, StreamsProperties properties) {
+    private static StreamsRun runStreams(Ctx ctx, String name, Input in) {
         Kafka kafka = ctx.kafka();
+        String kind = name.substring(name.indexOf('-') + 1);
+        String prefix = ctx.id(name + "-in") + ".";
+        String input = in.load(prefix);
         String applicationId = ctx.id(name);
-        String outputPrefix = prefix + name.substring(name.indexOf('-') + 1) + ".";
-        kafka.ensure(outputPrefix, List.of(Topics.CUSTOMERS));
-        String output = Topics.CUSTOMERS.name(outputPrefix);
-        // unmeasured warm-up, as the transformer gets one: the same topology over the whole input, under an
-        // application id and an output topic of its own, so the JIT has compiled its hot paths before it is timed
-        String warmupId = ctx.id(name + "-warmup");
-        String warmupPrefix = prefix + name.substring(name.indexOf('-') + 1) + "-warmup.";
-        kafka.ensure(warmupPrefix, List.of(Topics.CUSTOMERS));
-        try (KafkaStreams warm = new KafkaStreams(topology.apply(input, Topics.CUSTOMERS.name(warmupPrefix)),
-                properties.of(kafka.bootstrap(), warmupId, ctx.scratch(name + "-warmup-state").toString()))) {
-            warm.start();
-            Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(warmupId, input) >= total);
-            warm.close(Duration.ofSeconds(30));
-        }
-        try (KafkaStreams streams = new KafkaStreams(topology.apply(input, output),
-                properties.of(kafka.bootstrap(), applicationId, ctx.scratch(name + "-state").toString()))) {
-            Map<String, Long> before = writes(kafka, List.of(output), applicationId);
-            streams.start();
-            double rate = Services.groupRate(kafka, applicationId, input, total, Duration.ofMinutes(20));
-            streams.close(Duration.ofSeconds(30));
-            return new StreamsRun(rate, minus(writes(kafka, List.of(output), applicationId), before));
+        kafka.ensure(prefix + kind + ".", List.of(Topics.CUSTOMERS));
+        String output = Topics.CUSTOMERS.name(prefix + kind + ".");
+        try (AppJvm jvm = AppJvm.start(ctx.scratch(name + "-jvm"),
+                List.of(streamsSpec(kafka, kind, applicationId, ctx.scratch(name + "-state"), input, output)))) {
+            List<Map<String, Long>> before = new ArrayList<>();
+            Timed run = steady(jvm, 0, in, input, applicationId, ctx.run(), () -> true,
+                    () -> before.add(writes(kafka, List.of(output), applicationId)));
+            return new StreamsRun(run, minus(writes(kafka, List.of(output), applicationId), before.get(0)));
         }
     }
 
-    /** Creates the topics under {@code prefix} and loads the directory and the rows; returns the rows topic. */
-    private static String load(Kafka kafka, String prefix, int customers, int versions) {
-        kafka.ensure(prefix, List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
-        String input = Topics.CUSTOMERS.name(prefix);
-        List<ProducerRecord<byte[], byte[]>> load = new ArrayList<>();
-        for (DirectoryEntry e : Rows.people(24, Instant.now())) {
-            load.add(new ProducerRecord<>(Topics.DIRECTORY.name(prefix), e.key().getBytes(StandardCharsets.UTF_8), DirectoryEntry.CODEC.encode(e)));
-        }
-        for (int v = 0; v < versions; v++) {
-            for (long id = 0; id < customers; id++) {
-                CustomerRow row = Rows.row(id, v, 24, true, CustomerRow.Phase.INCREMENTAL);
-                load.add(new ProducerRecord<>(input, row.key().getBytes(StandardCharsets.UTF_8), CustomerRow.CODEC.encode(row)));
-            }
-        }
-        kafka.produce(load);
-        return input;
+    private static Map<String, String> copySpec(Kafka kafka, String group, String input, String output) {
+        return Map.of("kind", "copy", "bootstrap", kafka.bootstrap(), "group", group, "input", input, "output", output);
+    }
+
+    private static Map<String, String> streamsSpec(Kafka kafka, String kind, String applicationId, Path stateDir,
+            String input, String output) {
+        return Map.of("kind", kind, "bootstrap", kafka.bootstrap(), "applicationId", applicationId, "stateDir", stateDir.toString(),
+                "input", input, "output", output);
+    }
+
+    private static Map<String, String> transformerSpec(Map<String, String> env) {
+        Map<String, String> spec = new HashMap<>();
+        spec.put("kind", "transformer");
+        env.forEach((k, v) -> spec.put("env." + k, v));
+        return spec;
     }
 
     /**
@@ -253,24 +349,5 @@ public final class B1TransformerThroughput {
             sep = " + ";
         }
         return out.toString();
-    }
-
-    private static void copy(Kafka kafka, String group, String input, String output, AtomicBoolean stop) {
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(group); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            consumer.subscribe(List.of(input));
-            while (!stop.get()) {
-                var records = consumer.poll(Duration.ofMillis(100));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    producer.send(new ProducerRecord<>(output, r.key(), r.value()));
-                    offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                }
-                producer.flush();
-                consumer.commitSync(offsets);
-            }
-        }
     }
 }

@@ -29,6 +29,11 @@ public final class Ctx {
         return kafka;
     }
 
+    /** This run's id, the start of every id {@link #id} gives. */
+    public String run() {
+        return run;
+    }
+
     public double scale() {
         return scale;
     }

@@ -65,6 +65,28 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Produces {@code records} in one transaction, so a {@code read_committed} reader sees none of them
+     * until all of them; {@code beforeCommit} runs right before the commit.
+     */
+    public void produceAtomically(List<ProducerRecord<byte[], byte[]>> records, Runnable beforeCommit) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-load-" + java.util.UUID.randomUUID());
+        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.initTransactions();
+            p.beginTransaction();
+            records.forEach(p::send);
+            p.flush();
+            beforeCommit.run();
+            p.commitTransaction();
+        }
+    }
+
     public KafkaConsumer<byte[], byte[]> consumer(String group) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,0 +1,166 @@
+package io.kdpipe.bench.pipeline;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The JVM one of B1's applications runs in, so that what the JIT compiles for the broker and for the
+ * other applications does not land in its timed window: the bench JVM keeps the broker and starts
+ * one such JVM per application ({@link AppJvm}). It reads the applications it may run from a
+ * properties file ({@code N.kind} and that application's settings, N from 0), then takes commands
+ * from standard input, one per line: {@code start N} starts application N and prints
+ * {@code B1APP started N} once it runs; {@code close} closes it and prints {@code B1APP closed};
+ * {@code note TEXT} prints {@code B1APP note TEXT}, to find a moment in the log; the end of the input
+ * closes what runs and exits.
+ *
+ * <p>Kinds: {@code copy} (the plain consumer→producer copy: {@code bootstrap}, {@code group},
+ * {@code input}, {@code output}), {@code naive} and {@code eoscopy} ({@link NaiveDedupTopology},
+ * {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
+ * {@code output}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
+ * {@code env.NAME}).
+ */
+public final class B1App {
+
+    static final String STARTED = "B1APP started ";
+    static final String CLOSED = "B1APP closed";
+
+    private B1App() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "bench-logback.xml");
+        }
+        Properties apps = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(args[0]))) {
+            apps.load(in);
+        }
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        AutoCloseable running = null;
+        try {
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                if (line.startsWith("start ")) {
+                    if (running != null) {
+                        throw new IllegalStateException("start while an application runs");
+                    }
+                    String n = line.substring(6).strip();
+                    running = start(settings(apps, n));
+                    System.out.println(STARTED + n);
+                } else if (line.startsWith("note ")) {
+                    System.out.println("B1APP " + line);
+                } else if (line.equals("close")) {
+                    if (running != null) {
+                        running.close();
+                        running = null;
+                    }
+                    System.out.println(CLOSED);
+                }
+                System.out.flush();
+            }
+        } finally {
+            if (running != null) {
+                running.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Application {@code n}'s settings, without their {@code n.} prefix. */
+    private static Map<String, String> settings(Properties apps, String n) {
+        Map<String, String> s = new HashMap<>();
+        apps.stringPropertyNames().stream().filter(k -> k.startsWith(n + "."))
+                .forEach(k -> s.put(k.substring(n.length() + 1), apps.getProperty(k)));
+        if (!s.containsKey("kind")) {
+            throw new IllegalArgumentException("no application " + n);
+        }
+        return s;
+    }
+
+    private static AutoCloseable start(Map<String, String> s) {
+        String kind = s.get("kind");
+        switch (kind) {
+            case "copy":
+                return copy(s.get("bootstrap"), s.get("group"), s.get("input"), s.get("output"));
+            case "naive":
+            case "eoscopy": {
+                var topology = kind.equals("naive") ? NaiveDedupTopology.build(s.get("input"), s.get("output"))
+                        : EosCopyTopology.build(s.get("input"), s.get("output"));
+                KafkaStreams streams = new KafkaStreams(topology,
+                        NaiveDedupTopology.properties(s.get("bootstrap"), s.get("applicationId"), s.get("stateDir")));
+                streams.start();
+                return () -> streams.close(Duration.ofSeconds(30));
+            }
+            case "transformer": {
+                Map<String, String> env = new HashMap<>();
+                s.forEach((k, v) -> {
+                    if (k.startsWith("env.")) {
+                        env.put(k.substring(4), v);
+                    }
+                });
+                return Services.transformer(env);
+            }
+            default:
+                throw new IllegalArgumentException("unknown kind " + kind);
+        }
+    }
+
+    /** The plain copy: at least once, no transactions, no state; flush and commit after every poll. */
+    private static AutoCloseable copy(String bootstrap, String group, String input, String output) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Kafka kafka = new Kafka(bootstrap);
+        Thread copier = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(group); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                consumer.subscribe(List.of(input));
+                while (!stop.get()) {
+                    var records = consumer.poll(Duration.ofMillis(100));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        producer.send(new ProducerRecord<>(output, r.key(), r.value()));
+                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    }
+                    producer.flush();
+                    consumer.commitSync(offsets);
+                }
+            }
+        }, "b1-copy");
+        copier.start();
+        return () -> {
+            stop.set(true);
+            copier.join();
+            kafka.close();
+        };
+    }
+
+    /** For {@link AppJvm}: the settings of one application, written to its properties file. */
+    static void write(Properties apps, int n, Map<String, String> settings) {
+        settings.forEach((k, v) -> apps.setProperty(n + "." + k, v));
+    }
+
+    static void save(Properties apps, Path file) throws IOException {
+        try (var out = Files.newBufferedWriter(file)) {
+            apps.store(out, "B1 applications");
+        }
+    }
+}
