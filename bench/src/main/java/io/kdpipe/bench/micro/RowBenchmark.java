@@ -3,6 +3,7 @@ package io.kdpipe.bench.micro;
 import java.util.concurrent.TimeUnit;
 
 import io.kdpipe.common.contract.CustomerRow;
+import io.kdpipe.common.contract.Json;
 import io.kdpipe.transformer.change.CustomerState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,6 +31,12 @@ public class RowBenchmark {
     @Benchmark
     public CustomerRow decodeRow() {
         return CustomerRow.CODEC.decode(bytes);
+    }
+
+    /** The same bytes read as B1-naive reads them: the shared mapper binding the record. */
+    @Benchmark
+    public CustomerRow decodeRowByBinding() throws java.io.IOException {
+        return Json.mapper().readValue(bytes, CustomerRow.class);
     }
 
     @Benchmark

@@ -41,7 +41,8 @@ public record CustomerRow(
         Map<String, JsonNode> fields) implements Versioned {
 
     public static final int VERSION = 1;
-    public static final Codec<CustomerRow> CODEC = new Codec<>(CustomerRow.class, VERSION, CustomerRowWriter::encode);
+    public static final Codec<CustomerRow> CODEC = new Codec<>(CustomerRow.class, VERSION, CustomerRowWriter::encode,
+            CustomerRowReader::read);
 
     /** Whether a row belongs to a job's first full read or to its incremental polling. */
     public enum Phase { SNAPSHOT, INCREMENTAL }
@@ -73,6 +74,19 @@ public record CustomerRow(
         /** The layout of these names (duplicates once), sorted as the contract keeps them. */
         public static FieldLayout of(Collection<String> names) {
             return new FieldLayout(new TreeSet<>(names).toArray(new String[0]));
+        }
+
+        /** Whether this layout's names are the first {@code n} of {@code candidate}, in that order. */
+        boolean hasNames(String[] candidate, int n) {
+            if (n != names.length) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (!names[i].equals(candidate[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** How many fields a row of this layout has. */

@@ -66,7 +66,7 @@ public record TrailEvent(
         @JsonInclude(JsonInclude.Include.NON_NULL) String digestLine) implements Versioned {
 
     public static final int VERSION = 1;
-    public static final Codec<TrailEvent> CODEC = new Codec<>(TrailEvent.class, VERSION, TrailEventWriter::encode);
+    public static final Codec<TrailEvent> CODEC = new Codec<>(TrailEvent.class, VERSION, TrailEventWriter::encode, null);
 
     public enum Type { ROW, NOTICE }
 

@@ -1,7 +1,16 @@
 package io.kdpipe.common.contract;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Strict UTF-8 well-formedness (Unicode table 3-7), checked without decoding. */
 final class Utf8 {
+
+    /** Eight bytes of an array at once, for runs of ASCII. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x0101010101010101L;
 
     private Utf8() {
     }
@@ -15,6 +24,14 @@ final class Utf8 {
         int i = 0;
         int n = bytes.length;
         while (i < n) {
+            if (i + 8 <= n) {
+                long w = (long) LONGS.get(bytes, i);
+                // eight ASCII bytes, none of them NUL: (w - 0x01…) & ~w has a high bit set exactly when a byte is 0
+                if ((w & HIGH_BITS) == 0 && ((w - LOW_BITS) & ~w & HIGH_BITS) == 0) {
+                    i += 8;
+                    continue;
+                }
+            }
             int c = bytes[i];
             if (c > 0) {
                 i++;

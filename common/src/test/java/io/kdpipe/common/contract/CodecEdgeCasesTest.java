@@ -55,6 +55,17 @@ class CodecEdgeCasesTest {
         assertThat(reason(wrongLast.getBytes(StandardCharsets.UTF_8))).isEqualTo(ContractException.Reason.UNSUPPORTED_VERSION);
     }
 
+    @Test
+    void shouldRefuseANumberTooLargeToHoldAsMalformedNotThrowSomethingElse() {
+        String json = new String(CODEC.encode(Samples.row()), StandardCharsets.UTF_8);
+        String huge = json.replace("\"fields\":{", "\"fields\":{\"AHuge\":1e9012345678901234567890,");
+        assertThat(huge).isNotEqualTo(json);
+
+        Decoded<CustomerRow> decoded = CODEC.tryDecode(huge.getBytes(StandardCharsets.UTF_8));
+        assertThat(decoded).isInstanceOf(Decoded.Failed.class);
+        assertThat(((Decoded.Failed<CustomerRow>) decoded).error().reason()).isEqualTo(ContractException.Reason.MALFORMED);
+    }
+
     private static ObjectNode tree() throws Exception {
         return (ObjectNode) Json.mapper().readTree(CODEC.encode(Samples.row()));
     }

@@ -47,6 +47,34 @@ class Utf8Test {
     }
 
     @Test
+    void shouldAgreeWithTheStrictDecoderWhereverASequenceSitsInALongAsciiRun() {
+        // runs of ASCII are checked eight bytes at a time: put every kind of sequence at every offset
+        byte[][] sequences = {{0}, {(byte) 0x80}, {(byte) 0xC2, (byte) 0xA9}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE4, (byte) 0xB8, (byte) 0x8A},
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                {(byte) 0xE4, (byte) 0xB8}, {0x7F}, {0x01}};
+        for (byte[] sequence : sequences) {
+            for (int length = 1; length <= 40; length++) {
+                for (int at = 0; at + sequence.length <= length; at++) {
+                    byte[] bytes = new byte[length];
+                    java.util.Arrays.fill(bytes, (byte) 'a');
+                    System.arraycopy(sequence, 0, bytes, at, sequence.length);
+                    boolean expected = strictlyDecodes(bytes) && !contains(bytes, (byte) 0);
+                    assertThat(Utf8.isWellFormedWithoutNul(bytes)).as(HexFormat.of().formatHex(bytes)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    private static boolean contains(byte[] bytes, byte b) {
+        for (byte x : bytes) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void shouldRefuseNul() {
         assertThat(Utf8.isWellFormedWithoutNul(new byte[] {'{', 0, '}'})).isFalse();
     }
