@@ -38,6 +38,7 @@ public final class B1TransformerThroughput {
             new Variant("-commit100ms", Map.of("KAFKA_COMMIT_INTERVAL_MS", "100")),
             new Variant("-commit1s", Map.of("KAFKA_COMMIT_INTERVAL_MS", "1000")),
             new Variant("-threads1", Map.of("KDPIPE_STREAM_THREADS", "1")),
+            new Variant("-threads4", Map.of("KDPIPE_STREAM_THREADS", "4")),
             new Variant("-nodigest", Map.of("KDPIPE_DIGEST_ENABLED", "false")));
 
     /**

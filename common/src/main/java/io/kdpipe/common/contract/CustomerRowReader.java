@@ -3,10 +3,12 @@ package io.kdpipe.common.contract;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -46,7 +48,7 @@ final class CustomerRowReader {
     private static final int ALL = (1 << 8) - 1;
 
     /** The layout of the last row read: rows from one extractor job all share it. */
-    private static volatile CustomerRow.FieldLayout lastLayout;
+    private static volatile Layout lastLayout;
 
     private CustomerRowReader() {
     }
@@ -138,9 +140,7 @@ final class CustomerRowReader {
         if (v != JsonToken.VALUE_STRING) {
             return null;
         }
-        String text = p.getText();
-        Instant instant = Instant.parse(text);
-        return instant.toString().equals(text) ? instant : null;
+        return Instants.parseCanonical(p.getText());
     }
 
     private static CustomerRow.Phase phase(JsonParser p, JsonToken v) throws IOException {
@@ -182,16 +182,30 @@ final class CustomerRowReader {
         };
     }
 
-    /** The field object the parser is at the start of, or null when its names are not strictly ascending. */
+    /**
+     * The field object the parser is at the start of, or null when its names are not strictly
+     * ascending. The names of the last layout are expected in turn: a name that matches is recognised
+     * from its bytes, without the parser hashing it.
+     */
     private static java.util.Map<String, JsonNode> fields(JsonParser p) throws IOException {
-        CustomerRow.FieldLayout layout = lastLayout;
-        int capacity = layout != null ? layout.size() : 64;
-        String[] names = new String[capacity];
-        JsonNode[] values = new JsonNode[capacity];
+        Layout last = lastLayout;
+        SerializedString[] expected = last != null ? last.names() : new SerializedString[0];
+        String[] names = new String[Math.max(expected.length, 16)];
+        JsonNode[] values = new JsonNode[names.length];
         int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        while (true) {
+            String name;
+            if (n < expected.length && p.nextFieldName(expected[n])) {
+                name = expected[n].getValue();
+            } else {
+                if (n >= expected.length) {
+                    p.nextToken();
+                }
+                if (p.currentToken() != JsonToken.FIELD_NAME) {
+                    break;
+                }
+                name = p.currentName();
+            }
             if (n > 0 && names[n - 1].compareTo(name) >= 0) {
                 return null;
             }
@@ -204,13 +218,21 @@ final class CustomerRowReader {
             values[n] = value;
             n++;
         }
-        if (t != JsonToken.END_OBJECT) {
+        if (p.currentToken() != JsonToken.END_OBJECT) {
             return null;
         }
-        if (layout == null || !layout.hasNames(names, n)) {
-            layout = CustomerRow.FieldLayout.of(Arrays.asList(names).subList(0, n));
-            lastLayout = layout;
+        CustomerRow.FieldLayout layout;
+        if (last != null && last.layout().hasNames(names, n)) {
+            layout = last.layout();
+        } else {
+            List<String> these = Arrays.asList(names).subList(0, n);
+            layout = CustomerRow.FieldLayout.of(these);
+            lastLayout = new Layout(layout, these.stream().map(SerializedString::new).toArray(SerializedString[]::new));
         }
         return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
+    }
+
+    /** A layout with its names quoted and encoded, to be matched against a row's bytes. */
+    private record Layout(CustomerRow.FieldLayout layout, SerializedString[] names) {
     }
 }

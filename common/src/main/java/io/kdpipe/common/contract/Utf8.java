@@ -32,46 +32,51 @@ final class Utf8 {
                     continue;
                 }
             }
-            int c = bytes[i];
-            if (c > 0) {
-                i++;
-                continue;
-            }
-            if (c == 0) {
-                return false;
-            }
-            c &= 0xFF;
-            if (c < 0xC2) {
-                return false; // a continuation byte, or an overlong two-byte form
-            }
-            if (c < 0xE0) {
-                if (i + 1 >= n || !continuation(bytes[i + 1])) {
+            // at least the next eight bytes one sequence at a time, so text that is not ASCII (Chinese names,
+            // addresses) is not read twice
+            int stop = Math.min(n, i + 8);
+            while (i < stop) {
+                i = next(bytes, i);
+                if (i < 0) {
                     return false;
                 }
-                i += 2;
-            } else if (c < 0xF0) {
-                if (i + 2 >= n || !continuation(bytes[i + 1]) || !continuation(bytes[i + 2])) {
-                    return false;
-                }
-                int b1 = bytes[i + 1] & 0xFF;
-                if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) {
-                    return false; // overlong, or a surrogate
-                }
-                i += 3;
-            } else if (c < 0xF5) {
-                if (i + 3 >= n || !continuation(bytes[i + 1]) || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) {
-                    return false;
-                }
-                int b1 = bytes[i + 1] & 0xFF;
-                if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) {
-                    return false; // overlong, or above U+10FFFF
-                }
-                i += 4;
-            } else {
-                return false;
             }
         }
         return true;
+    }
+
+    /** The index after the well-formed sequence without NUL that starts at {@code i}, or -1. */
+    private static int next(byte[] bytes, int i) {
+        int n = bytes.length;
+        int c = bytes[i];
+        if (c > 0) {
+            return i + 1;
+        }
+        if (c == 0) {
+            return -1;
+        }
+        c &= 0xFF;
+        if (c < 0xC2) {
+            return -1; // a continuation byte, or an overlong two-byte form
+        }
+        if (c < 0xE0) {
+            return i + 1 < n && continuation(bytes[i + 1]) ? i + 2 : -1;
+        }
+        if (c < 0xF0) {
+            if (i + 2 >= n || !continuation(bytes[i + 1]) || !continuation(bytes[i + 2])) {
+                return -1;
+            }
+            int b1 = bytes[i + 1] & 0xFF;
+            return (c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0) ? -1 : i + 3; // overlong, or a surrogate
+        }
+        if (c < 0xF5) {
+            if (i + 3 >= n || !continuation(bytes[i + 1]) || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) {
+                return -1;
+            }
+            int b1 = bytes[i + 1] & 0xFF;
+            return (c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90) ? -1 : i + 4; // overlong, or above U+10FFFF
+        }
+        return -1;
     }
 
     private static boolean continuation(byte b) {

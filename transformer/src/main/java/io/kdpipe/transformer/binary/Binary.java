@@ -56,6 +56,13 @@ public final class Binary {
             out.writeInt(-1);
             return;
         }
+        if (out instanceof ByteSink sink) {
+            // encoded in place, its length written in front of it afterwards
+            int at = sink.size();
+            sink.writeInt(0);
+            sink.putInt(at, sink.writeUtf8(s));
+            return;
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);

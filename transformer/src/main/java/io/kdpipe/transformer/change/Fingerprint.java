@@ -1,6 +1,5 @@
 package io.kdpipe.transformer.change;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +46,10 @@ public final class Fingerprint {
 
     private final MessageDigest sha256 = sha256();
     private final Map<String, byte[]> names = new HashMap<>();
-    private final ByteSink buffer = new ByteSink(2048);
-    private final DataOutputStream out = new DataOutputStream(buffer);
+    private final ByteSink out = new ByteSink(2048);
 
     public String of(CustomerRow row) {
-        buffer.reset();
+        out.reset();
         try {
             for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
                 if (e.getKey().equals(CustomerState.MODIFY_DATE)) {
@@ -63,11 +61,10 @@ public final class Fingerprint {
                 out.write(name);
                 Binary.writeJson(out, e.getValue());
             }
-            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not thrown by an in-memory stream
         }
-        sha256.update(buffer.buffer(), 0, buffer.size());
+        sha256.update(out.buffer(), 0, out.size());
         byte[] digest = sha256.digest();
         return SCHEME + HexFormat.of().formatHex(digest, 0, 16);
     }

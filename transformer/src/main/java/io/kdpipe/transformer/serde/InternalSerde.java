@@ -3,7 +3,7 @@ package io.kdpipe.transformer.serde;
 import io.kdpipe.transformer.binary.ByteSink;
 import io.kdpipe.transformer.binary.ByteSource;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -30,7 +30,7 @@ public final class InternalSerde<T extends Versioned> {
     /** Writes a value's content (after the format byte). */
     @FunctionalInterface
     public interface Writer<T> {
-        void write(DataOutputStream out, T value) throws IOException;
+        void write(DataOutput out, T value) throws IOException;
     }
 
     /** Reads what {@link Writer} wrote. */
@@ -52,14 +52,14 @@ public final class InternalSerde<T extends Versioned> {
     }
 
     public byte[] encode(T value) {
-        ByteSink bytes = new ByteSink(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteSink out = new ByteSink(256);
+        try {
             out.writeByte(BINARY_V1);
             writer.write(out, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not thrown by an in-memory stream
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     public T decode(byte[] bytes) {

@@ -1,7 +1,7 @@
 package io.kdpipe.transformer.serde;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -42,7 +42,7 @@ public final class InternalSerdes {
     private InternalSerdes() {
     }
 
-    private static void writeState(DataOutputStream out, CustomerState s) throws IOException {
+    private static void writeState(DataOutput out, CustomerState s) throws IOException {
         out.writeInt(s.schemaVersion());
         writeInstant(out, s.modifiedAt());
         out.writeInt(s.watched().size());
@@ -67,7 +67,7 @@ public final class InternalSerdes {
         return new CustomerState(version, modifiedAt, watched, readString(in), readString(in), readString(in));
     }
 
-    private static void writeRouted(DataOutputStream out, RoutedNotice r) throws IOException {
+    private static void writeRouted(DataOutput out, RoutedNotice r) throws IOException {
         out.writeInt(r.schemaVersion());
         writeString(out, r.digestLine());
         Notice n = r.notice();
@@ -94,7 +94,7 @@ public final class InternalSerdes {
      * before it and read as null): a presence byte, then kind, salesperson, previous salesperson,
      * department and notes.
      */
-    private static void writeRouting(DataOutputStream out, Notice.Routing r) throws IOException {
+    private static void writeRouting(DataOutput out, Notice.Routing r) throws IOException {
         if (r == null) {
             return;
         }
@@ -130,7 +130,7 @@ public final class InternalSerdes {
         return new RoutedNotice(version, notice, digestLine);
     }
 
-    private static void writeWindow(DataOutputStream out, DigestWindow w) throws IOException {
+    private static void writeWindow(DataOutput out, DigestWindow w) throws IOException {
         out.writeInt(w.schemaVersion());
         out.writeLong(w.startMs());
         out.writeInt(w.count());

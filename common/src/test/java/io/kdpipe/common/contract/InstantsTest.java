@@ -1,0 +1,74 @@
+package io.kdpipe.common.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class InstantsTest {
+
+    @Test
+    void shouldReadWhatToStringWritesAsInstantParseDoes() {
+        SplittableRandom random = new SplittableRandom(6);
+        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 100_000; i++) {
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(random.nextLong(min, max + 1), nanos);
+            String text = instant.toString();
+            assertThat(Instants.parseCanonical(text)).as(text).isEqualTo(instant).isEqualTo(Instant.parse(text));
+        }
+    }
+
+    @Test
+    void shouldLeaveEveryOtherFormToTheGeneralParser() {
+        SplittableRandom random = new SplittableRandom(7);
+        String base = "2026-11-28T02:02:03.583Z";
+        char[] alphabet = "0123456789-:.TZ+ ".toCharArray();
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder text = new StringBuilder(base);
+            int edits = random.nextInt(1, 3);
+            for (int e = 0; e < edits; e++) {
+                int what = random.nextInt(3);
+                int at = random.nextInt(text.length() + (what == 1 ? 1 : 0));
+                switch (what) {
+                    case 0 -> text.setCharAt(Math.min(at, text.length() - 1), alphabet[random.nextInt(alphabet.length)]);
+                    case 1 -> text.insert(at, alphabet[random.nextInt(alphabet.length)]);
+                    default -> text.deleteCharAt(Math.min(at, text.length() - 1));
+                }
+            }
+            check(text.toString());
+        }
+        assertThat(Instants.parseCanonical("2026-11-28T02:02:03.500Z")).isEqualTo(Instant.parse("2026-11-28T02:02:03.5Z"));
+        for (String text : new String[] {"2026-11-28T02:02:03.5Z", "2026-11-28T02:02:03.583000Z",
+                "2026-11-28T02:02:03.000Z", "2026-11-28T02:02Z", "2026-02-30T02:02:03Z", "2026-11-28T24:00:00Z", "2026-11-28T23:59:60Z",
+                "2026-11-28T02:02:03+08:00", "+12026-11-28T02:02:03Z", "2026-11-28t02:02:03Z"}) {
+            assertThat(Instants.parseCanonical(text)).as(text).isNull();
+            check(text);
+        }
+    }
+
+    /** Read here only if Instant.parse reads it to the same instant and toString writes it back unchanged. */
+    private static void check(String text) {
+        Instant read = Instants.parseCanonical(text);
+        if (read == null) {
+            return;
+        }
+        Instant parsed;
+        try {
+            parsed = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new AssertionError(text + " read here but refused by Instant.parse", e);
+        }
+        assertThat(read).as(text).isEqualTo(parsed);
+        assertThat(read.toString()).as(text).isEqualTo(text);
+    }
+}
