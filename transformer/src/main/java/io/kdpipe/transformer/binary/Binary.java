@@ -73,6 +73,9 @@ public final class Binary {
         if (length < 0) {
             return null;
         }
+        if (in instanceof ByteSource source) {
+            return source.readUtf8(length);
+        }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package io.kdpipe.transformer.serde;
 
 import io.kdpipe.transformer.binary.ByteSink;
 import io.kdpipe.transformer.binary.ByteSource;
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +35,7 @@ public final class InternalSerde<T extends Versioned> {
     /** Reads what {@link Writer} wrote. */
     @FunctionalInterface
     public interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(ByteSource in) throws IOException;
     }
 
     private final String name;
@@ -72,7 +71,8 @@ public final class InternalSerde<T extends Versioned> {
         if (bytes[0] != BINARY_V1) {
             throw new SerializationException(name + ": unknown format byte " + bytes[0]);
         }
-        try (DataInputStream in = new DataInputStream(new ByteSource(bytes, 1, bytes.length - 1))) {
+        try {
+            ByteSource in = new ByteSource(bytes, 1, bytes.length - 1);
             T value = reader.read(in);
             if (in.available() > 0) {
                 throw new SerializationException(name + ": " + in.available() + " bytes left after the value");

@@ -1,6 +1,5 @@
 package io.kdpipe.transformer.serde;
 
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Instant;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.kdpipe.common.contract.Notice;
+import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
 import io.kdpipe.transformer.notice.RoutedNotice;
@@ -55,7 +55,7 @@ public final class InternalSerdes {
         writeString(out, s.fingerprint());
     }
 
-    private static CustomerState readState(DataInputStream in) throws IOException {
+    private static CustomerState readState(ByteSource in) throws IOException {
         int version = in.readInt();
         Instant modifiedAt = readInstant(in);
         int n = in.readInt();
@@ -106,7 +106,7 @@ public final class InternalSerdes {
         writeStrings(out, r.notes());
     }
 
-    private static Notice.Routing readRouting(DataInputStream in) throws IOException {
+    private static Notice.Routing readRouting(ByteSource in) throws IOException {
         if (in.available() == 0 || in.readByte() != 1) {
             return null;
         }
@@ -114,7 +114,7 @@ public final class InternalSerdes {
                 readStrings(in));
     }
 
-    private static RoutedNotice readRouted(DataInputStream in) throws IOException {
+    private static RoutedNotice readRouted(ByteSource in) throws IOException {
         int version = in.readInt();
         String digestLine = readString(in);
         int noticeVersion = in.readInt();
@@ -138,7 +138,7 @@ public final class InternalSerdes {
         out.writeInt(w.pending());
     }
 
-    private static DigestWindow readWindow(DataInputStream in) throws IOException {
+    private static DigestWindow readWindow(ByteSource in) throws IOException {
         return new DigestWindow(in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readInt());
     }
 }
