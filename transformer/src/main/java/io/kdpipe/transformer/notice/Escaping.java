@@ -8,6 +8,13 @@ package io.kdpipe.transformer.notice;
 public final class Escaping {
 
     private static final String MARKDOWN_SPECIALS = "\\`*_[]()<>#!|~";
+    private static final boolean[] SPECIAL = new boolean[128];
+
+    static {
+        for (char c : MARKDOWN_SPECIALS.toCharArray()) {
+            SPECIAL[c] = true;
+        }
+    }
 
     private Escaping() {
     }
@@ -16,6 +23,34 @@ public final class Escaping {
         if (value == null) {
             return "";
         }
+        // most values (names, addresses, numbers) need nothing: they are returned as they are
+        return needsNothing(value, format) ? value : escapeEach(value, format);
+    }
+
+    /** Whether {@link #escapeEach} would return {@code value} unchanged. */
+    private static boolean needsNothing(String value, NoticeFormat format) {
+        boolean markdown = format != NoticeFormat.TEXT;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || (markdown && c < 128 && SPECIAL[c])) {
+                return false;
+            }
+        }
+        if (!markdown || value.isEmpty()) {
+            return true;
+        }
+        if (value.charAt(0) == '-' || value.charAt(0) == '+') {
+            return false;
+        }
+        int digits = 0;
+        while (digits < value.length() && value.charAt(digits) >= '0' && value.charAt(digits) <= '9') {
+            digits++;
+        }
+        return !(digits > 0 && digits < value.length() && value.charAt(digits) == '.');
+    }
+
+    /** The escaping itself, character by character. */
+    static String escapeEach(String value, NoticeFormat format) {
         String oneLine = value.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
         if (format == NoticeFormat.TEXT) {
             return oneLine;

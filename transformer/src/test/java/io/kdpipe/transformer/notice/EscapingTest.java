@@ -2,6 +2,7 @@ package io.kdpipe.transformer.notice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,5 +27,22 @@ class EscapingTest {
     @CsvSource(delimiter = '|', value = {"[点我](http://x)|[点我](http://x)", "甲\\n乙|甲 乙"})
     void shouldOnlyFlattenLinesInText(String value, String expected) {
         assertThat(Escaping.escape(value.replace("\\n", "\n"), NoticeFormat.TEXT)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldReturnAValueAsItIsOnlyWhenEscapingWouldNotChangeIt() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        char[] alphabet = "ab1.9-+\\`*_[]()<>#!|~ \r\n上海".toCharArray();
+        for (int round = 0; round < 50_000; round++) {
+            StringBuilder value = new StringBuilder();
+            int n = random.nextInt(0, 6);
+            for (int i = 0; i < n; i++) {
+                value.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            for (NoticeFormat format : NoticeFormat.values()) {
+                assertThat(Escaping.escape(value.toString(), format)).as(value + " " + format)
+                        .isEqualTo(Escaping.escapeEach(value.toString(), format));
+            }
+        }
     }
 }
