@@ -64,7 +64,8 @@ public final class B1TransformerThroughput {
         int versions = 4;
         long total = (long) customers * versions;
         Kafka kafka = ctx.kafka();
-        // a JVM's first application takes at least WARM_ROWS rows before it is timed; later ones in the same JVM one part
+        // every application takes at least WARM_ROWS rows of other customers before it is timed, so each holds state
+        // for as many customers when it is (the transformer's variants too, though their JVM is warm by then)
         int firstWarmParts = (int) Math.max(1, (WARM_ROWS + total - 1) / total);
         Input in = new Input(kafka, customers, versions, firstWarmParts);
 
@@ -125,12 +126,11 @@ public final class B1TransformerThroughput {
             for (int i = 0; i < variants.size(); i++) {
                 Variant variant = variants.get(i);
                 String group = variantIds.get(i) + "-transformer";
-                Input variantIn = i == 0 ? in : new Input(kafka, customers, versions, 1);
-                String variantInput = variantIn.load(variantPrefixes.get(i));
+                String variantInput = in.load(variantPrefixes.get(i));
                 String trail = Topics.TRAIL.name(variantPrefixes.get(i));
                 List<String> outputs = List.of(trail, Topics.NOTICES.name(variantPrefixes.get(i)));
                 List<Map<String, Long>> before = new ArrayList<>();
-                Timed run = steady(jvm, i, variantIn, variantInput, group, ctx.run(),
+                Timed run = steady(jvm, i, in, variantInput, group, ctx.run(),
                         () -> kafka.committed(group, trail) >= kafka.endOffsets(trail) - Topics.TRAIL.partitions(),
                         () -> before.add(writes(kafka, outputs, group)));
                 Map<String, Long> written = minus(writes(kafka, outputs, group), before.get(0));
