@@ -92,7 +92,7 @@ public final class B1TransformerThroughput {
         Map<String, Long> eosCopyWrites = eosCopyRun.writes();
 
         String scale = total == 200_000 ? "200k rows over 50k customers" : String.format("%d rows over %d customers (scaled)", total, customers);
-        String notes = scale + " (timed: the second half of each application's input; see B1's description); reference = plain "
+        String notes = scale + " (timed: the last part of each application's input, after at least 300k unmeasured rows; see B1's description); reference = plain "
                 + "consumer->producer copy (acks=all, commitSync per poll) of the same records on the same broker; each application in "
                 + "a JVM of its own (-Xmx1g); rates from committed input offsets";
         List<Result> results = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class B1TransformerThroughput {
 
     /**
      * A timed run: its input rate, and the CPU time the application's JVM (by thread group) and this JVM
-     * (the broker, and the bench's polling of committed offsets) used from the moment the timed half of
+     * (the broker, and the bench's polling of committed offsets) used from the moment the timed part of
      * the input became visible to its completion.
      */
     private record Timed(double rate, long rows, double seconds, double appCpuSeconds, double brokerCpuSeconds,
@@ -171,24 +171,24 @@ public final class B1TransformerThroughput {
     }
 
     /**
-     * B1's input for one application: the directory, and for each half its customers' rows, round by
-     * round. The first half (customers 0 to n - 1) is loaded before the application starts; the second
-     * (customers n to 2n - 1, the same kinds of change in the same order) in one transaction once the
-     * application has taken the first half and its JVM has gone quiet.
+     * B1's input for one application: the directory, and for each part its customers' rows, round by
+     * round. The unmeasured parts ({@code warmParts} × n customers) are loaded before the application
+     * starts; the timed one (the next n customers, the same kinds of change in the same order) in one
+     * transaction once the application has taken the unmeasured parts and its JVM has gone quiet.
      */
     private record Input(Kafka kafka, int customers, int versions, int warmParts) {
 
         /** Rows in the timed part. */
-        long half() {
+        long timed() {
             return (long) customers * versions;
         }
 
         /** Rows in the untimed part before it. */
         long warm() {
-            return half() * warmParts;
+            return timed() * warmParts;
         }
 
-        /** Creates the topics under {@code prefix}, loads the directory and the first half; returns the rows topic. */
+        /** Creates the topics under {@code prefix}, loads the directory and the unmeasured parts; returns the rows topic. */
         String load(String prefix) {
             kafka.ensure(prefix, List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT, Topics.TRAIL));
             String input = Topics.CUSTOMERS.name(prefix);
@@ -215,21 +215,21 @@ public final class B1TransformerThroughput {
     }
 
     /**
-     * Times application {@code n} of {@code jvm} in its steady state: it takes the first half of the
+     * Times application {@code n} of {@code jvm} in its steady state: it takes the unmeasured part of the
      * input unmeasured (the JIT compiles its hot paths; its start-up, state stores and connections are
-     * behind it), then the JVM is left to go quiet, then the second half is committed in one transaction
+     * behind it), then the JVM is left to go quiet, then the timed part is committed in one transaction
      * and the run is timed from that commit until the group has committed the whole input and
-     * {@code alsoDone} holds. {@code beforeTimed} runs just before the second half is loaded.
+     * {@code alsoDone} holds. {@code beforeTimed} runs just before the timed part is loaded.
      */
     private static Timed steady(AppJvm jvm, int n, Input in, String input, String group, String runId, BooleanSupplier alsoDone,
             Runnable beforeTimed) {
         Kafka kafka = in.kafka();
-        long half = in.half();
+        long timed = in.timed();
         long warm = in.warm();
         jvm.run(n);
         if (!Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(group, input) >= warm
                 && alsoDone.getAsBoolean())) {
-            throw new IllegalStateException(group + " did not take the first half of its input within 10 minutes");
+            throw new IllegalStateException(group + " did not take the unmeasured part of its input within 10 minutes");
         }
         jvm.awaitQuiet();
         beforeTimed.run();
@@ -246,7 +246,7 @@ public final class B1TransformerThroughput {
             t0[0] = System.nanoTime();
             jvm.note("timed");
         });
-        double rate = Services.groupRate(kafka, group, input, warm + half, Duration.ofMinutes(20), alsoDone);
+        double rate = Services.groupRate(kafka, group, input, warm + timed, Duration.ofMinutes(20), alsoDone);
         double seconds = (System.nanoTime() - t0[0]) / 1e9;
         jvm.note("done");
         double app = jvm.cpuSeconds() - app0[0];
@@ -254,7 +254,7 @@ public final class B1TransformerThroughput {
         Map<String, Double> threads = jvm.threadCpuSeconds(runId);
         threads0.get(0).forEach((g, cpu) -> threads.merge(g, -cpu, Double::sum));
         jvm.closeApp();
-        return new Timed(rate, half, seconds, app, broker, threads);
+        return new Timed(rate, timed, seconds, app, broker, threads);
     }
 
     /**

@@ -46,6 +46,11 @@ public final class Kafka implements AutoCloseable {
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(loaderConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The loader's producer settings. */
+    private Map<String, Object> loaderConfig() {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // loading is not what is measured: batch generously
@@ -55,7 +60,7 @@ public final class Kafka implements AutoCloseable {
         // partition out of order, and the broker logs OutOfOrderSequenceException before the client
         // retries them (see transformer/README.md); the broker log of a run should show none
         c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
+        return c;
     }
 
     public void produce(List<ProducerRecord<byte[], byte[]>> records) {
@@ -70,11 +75,7 @@ public final class Kafka implements AutoCloseable {
      * until all of them; {@code beforeCommit} runs right before the commit.
      */
     public void produceAtomically(List<ProducerRecord<byte[], byte[]>> records, Runnable beforeCommit) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        Map<String, Object> c = loaderConfig();
         c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-load-" + java.util.UUID.randomUUID());
         c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer())) {

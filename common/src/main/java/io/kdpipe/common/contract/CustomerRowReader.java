@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -67,7 +68,7 @@ final class CustomerRowReader {
             Instant modifiedAt = null;
             Instant extractedAt = null;
             CustomerRow.Phase phase = null;
-            java.util.Map<String, JsonNode> fields = null;
+            Map<String, JsonNode> fields = null;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -187,7 +188,7 @@ final class CustomerRowReader {
      * ascending. The names of the last layout are expected in turn: a name that matches is recognised
      * from its bytes, without the parser hashing it.
      */
-    private static java.util.Map<String, JsonNode> fields(JsonParser p) throws IOException {
+    private static Map<String, JsonNode> fields(JsonParser p) throws IOException {
         Layout last = lastLayout;
         SerializedString[] expected = last != null ? last.names() : new SerializedString[0];
         String[] names = new String[Math.max(expected.length, 16)];
