@@ -2,6 +2,7 @@ package io.kdpipe.transformer.binary;
 
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -154,6 +155,63 @@ public final class Binary {
         } else {
             out.writeByte(JSON_TEXT);
             writeString(out, Json.mapper().writeValueAsString(node));
+        }
+    }
+
+    /**
+     * Reads past a JSON value as {@link #readJson} would read it, without building it: the same
+     * structure is checked, the same errors thrown (a value in its JSON text is parsed).
+     */
+    public static void skipJson(DataInput in) throws IOException {
+        int tag = in.readByte();
+        switch (tag) {
+            case NULL, TRUE, FALSE:
+                return;
+            case LONG, DOUBLE:
+                skipFully(in, 8);
+                return;
+            case TEXT:
+                skipString(in);
+                return;
+            case BIG_INTEGER:
+                new BigInteger(readString(in));
+                return;
+            case DECIMAL:
+                new BigDecimal(readString(in));
+                return;
+            case JSON_TEXT:
+                Json.mapper().readTree(readString(in));
+                return;
+            case ARRAY: {
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    skipJson(in);
+                }
+                return;
+            }
+            case OBJECT: {
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    skipString(in);
+                    skipJson(in);
+                }
+                return;
+            }
+            default:
+                throw new IOException("unknown JSON tag " + tag);
+        }
+    }
+
+    private static void skipString(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length > 0) {
+            skipFully(in, length);
+        }
+    }
+
+    private static void skipFully(DataInput in, int n) throws IOException {
+        if (in.skipBytes(n) != n) {
+            throw new EOFException();
         }
     }
 

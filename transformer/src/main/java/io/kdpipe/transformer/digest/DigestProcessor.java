@@ -7,6 +7,7 @@ import java.util.List;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.RoutedNotice;
+import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -73,10 +74,10 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
     @Override
     public void process(Record<String, EncodedNotice> record) {
         String group = record.key();
-        RoutedNotice routed = record.value().routed();
+        EncodedNotice arrived = record.value();
         // a notice that reaches nobody is dead-lettered; alone, it can be re-routed once the directory is fixed
-        if (!settings.enabled() || routed.notice().recipients().isEmpty()) {
-            emit(record.withValue(routed.notice()));
+        if (!settings.enabled() || arrived.head().notice().recipients().isEmpty()) {
+            emit(record.withValue(arrived.notice()));
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -91,11 +92,11 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         window = window.counted();
         if (window.count() <= settings.threshold()) {
             windows.put(group, window);
-            emit(record.withValue(routed.notice()));
+            emit(record.withValue(arrived.notice()));
             return;
         }
         String chunkKey = pendingKey(group, window.nextSeq());
-        byte[] encoded = record.value().encoded() != null ? record.value().encoded() : noticeWriter.serialize(pendingStore, routed);
+        byte[] encoded = arrived.encoded() != null ? arrived.encoded() : noticeWriter.serialize(pendingStore, arrived.head());
         byte[] chunk = PendingChunks.append(pending.get(chunkKey), encoded);
         pending.put(chunkKey, chunk);
         window = window.held(PendingChunks.full(chunk));
@@ -135,23 +136,26 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             return;
         }
         List<String> keys = new ArrayList<>();
-        List<RoutedNotice> items = new ArrayList<>();
+        List<byte[]> held = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = pending.prefixScan(group + SEPARATOR, PREFIX_SERIALIZER)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 keys.add(kv.key);
-                for (byte[] item : PendingChunks.items(kv.value)) {
-                    items.add(noticeReader.deserialize(pendingStore, item));
-                }
+                held.addAll(PendingChunks.items(kv.value));
             }
         }
         keys.forEach(pending::delete);
-        if (items.isEmpty()) {
+        if (held.isEmpty()) {
             return;
         }
-        if (items.size() == 1) {
-            emit(new Record<>(group, items.get(0).notice(), now));
+        if (held.size() == 1) {
+            emit(new Record<>(group, noticeReader.deserialize(pendingStore, held.get(0)).notice(), now));
             return;
+        }
+        // a digest lists its items by their digest lines: their messages are not read
+        List<RoutedNotice> items = new ArrayList<>(held.size());
+        for (byte[] item : held) {
+            items.add(InternalSerdes.decodeWithoutMessage(item));
         }
         for (DigestBuilder.Digest digest : builder.build(items, window.startMs(), Instant.ofEpochMilli(now))) {
             metrics.digestOut(digest.items());

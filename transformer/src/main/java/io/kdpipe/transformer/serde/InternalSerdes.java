@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.transformer.change.CustomerState;
@@ -16,6 +18,7 @@ import static io.kdpipe.transformer.binary.Binary.readInstant;
 import static io.kdpipe.transformer.binary.Binary.readJson;
 import static io.kdpipe.transformer.binary.Binary.readString;
 import static io.kdpipe.transformer.binary.Binary.readStrings;
+import static io.kdpipe.transformer.binary.Binary.skipJson;
 import static io.kdpipe.transformer.binary.Binary.writeInstant;
 import static io.kdpipe.transformer.binary.Binary.writeJson;
 import static io.kdpipe.transformer.binary.Binary.writeString;
@@ -114,7 +117,27 @@ public final class InternalSerdes {
                 readStrings(in));
     }
 
+    /**
+     * What the digest stage needs of a held notice (encoded by {@link #ROUTED_NOTICE}): the notice
+     * with its message left unread ({@code msg} a {@code MissingNode}), so the bytes are checked as {@link #ROUTED_NOTICE}
+     * checks them, but the message, the largest part, is not built. Such a notice is never sent: a
+     * notice sent as it is is decoded whole.
+     */
+    public static RoutedNotice decodeWithoutMessage(byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != InternalSerde.BINARY_V1) {
+            return ROUTED_NOTICE.decode(bytes);
+        }
+        return WITHOUT_MESSAGE.decode(bytes);
+    }
+
+    private static final InternalSerde<RoutedNotice> WITHOUT_MESSAGE = new InternalSerde<>("RoutedNotice", RoutedNotice.CODEC,
+            InternalSerdes::writeRouted, in -> readRouted(in, false));
+
     private static RoutedNotice readRouted(ByteSource in) throws IOException {
+        return readRouted(in, true);
+    }
+
+    private static RoutedNotice readRouted(ByteSource in, boolean withMessage) throws IOException {
         int version = in.readInt();
         String digestLine = readString(in);
         int noticeVersion = in.readInt();
@@ -122,7 +145,12 @@ public final class InternalSerdes {
         Notice.Kind kind = Notice.Kind.valueOf(readString(in));
         var customerKeys = readStrings(in);
         Notice.Recipients recipients = new Notice.Recipients(readStrings(in), readStrings(in), readStrings(in));
-        var msg = readJson(in);
+        JsonNode msg = MissingNode.getInstance();
+        if (withMessage) {
+            msg = readJson(in);
+        } else {
+            skipJson(in);
+        }
         Notice.Provenance provenance = new Notice.Provenance(readString(in), in.readInt(), in.readLong(), readInstant(in),
                 readString(in));
         Notice notice = new Notice(noticeVersion, id, kind, customerKeys, recipients, msg, provenance, readInstant(in),

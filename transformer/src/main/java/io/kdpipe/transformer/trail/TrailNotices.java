@@ -6,7 +6,6 @@ import java.util.Arrays;
 import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
-import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -16,7 +15,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * The digest stage's input: the notices on {@code kdpipe.trail.v1} that this application built
  * ({@link TrailWriter#APPLICATION_HEADER}), each with its digest line. The notice is read from
- * {@link TrailWriter#NOTICE_HEADER}; the event's JSON value is not parsed. Events written by the
+ * {@link TrailWriter#NOTICE_HEADER} (all but its message, which only a notice sent as it is needs:
+ * {@link EncodedNotice}); the event's JSON value is not parsed. Events written by the
  * previous version carry the notice inside their JSON ({@link TrailEvent#notice()}) instead, and are
  * read from there. NOTICE events of still earlier versions carry no notice at all (theirs went through
  * a repartition topic, and were folded there) and are skipped, as are ROW events and the events of other
@@ -62,12 +62,12 @@ public final class TrailNotices implements FixedKeyProcessor<String, byte[], Enc
     private static EncodedNotice routed(FixedKeyRecord<String, byte[]> record) {
         Header notice = record.headers().lastHeader(TrailWriter.NOTICE_HEADER);
         if (notice != null && notice.value() != null) {
-            return new EncodedNotice(InternalSerdes.ROUTED_NOTICE.decode(notice.value()), notice.value());
+            return EncodedNotice.of(notice.value());
         }
         TrailEvent event = TrailEvent.CODEC.decode(record.value());
         if (event.type() != TrailEvent.Type.NOTICE || event.notice() == null) {
             return null;
         }
-        return new EncodedNotice(RoutedNotice.of(event.notice(), event.digestLine()), null);
+        return EncodedNotice.whole(RoutedNotice.of(event.notice(), event.digestLine()));
     }
 }

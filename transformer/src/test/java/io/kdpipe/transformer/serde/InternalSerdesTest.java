@@ -17,8 +17,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.transformer.binary.Binary;
+import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.transformer.change.CustomerState;
@@ -115,6 +117,69 @@ class InternalSerdesTest {
         assertThat(back).isEqualTo(node);
         assertThat(back.toString()).isEqualTo(node.toString());
         assertThat(back.get("decimal").decimalValue().scale()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldReadAllButTheMessageAndRefuseWhatTheWholeDecodeRefuses() throws Exception {
+        Notice plain = routed(null).notice();
+        ObjectNode everyKind = JsonNodeFactory.instance.objectNode().put("msgtype", "text").put("n", 1L << 40)
+                .put("d", new BigDecimal("0.150")).put("b", new BigInteger("123456789012345678901234567890")).put("x", 1.5)
+                .put("t", true).put("f", false).putNull("z");
+        everyKind.putArray("list").add("x").addObject().put("k", "v");
+        for (RoutedNotice routed : List.of(routed(null), routed("n-original"),
+                RoutedNotice.of(new Notice(plain.schemaVersion(), plain.id(), plain.kind(), plain.customerKeys(), plain.recipients(),
+                        everyKind, plain.provenance(), plain.createdAt(), new Notice.Routing(Notice.Kind.CHANGED, "XSY014", null,
+                        "D1", List.of("note"))), "- 行"))) {
+            byte[] bytes = InternalSerdes.ROUTED_NOTICE.encode(routed);
+            RoutedNotice head = InternalSerdes.decodeWithoutMessage(bytes);
+
+            Notice n = routed.notice();
+            assertThat(head).isEqualTo(new RoutedNotice(routed.schemaVersion(), new Notice(n.schemaVersion(), n.id(), n.kind(),
+                    n.customerKeys(), n.recipients(), MissingNode.getInstance(), n.provenance(), n.createdAt(), n.routing()),
+                    routed.digestLine()));
+            // every cut that the whole decode refuses, this one refuses too (and only those)
+            for (int cut = 1; cut < bytes.length; cut++) {
+                byte[] shorter = Arrays.copyOf(bytes, cut);
+                boolean wholeRefuses = refuses(() -> InternalSerdes.ROUTED_NOTICE.decode(shorter));
+                assertThat(refuses(() -> InternalSerdes.decodeWithoutMessage(shorter))).as("cut at %d", cut).isEqualTo(wholeRefuses);
+            }
+        }
+        // JSON written by earlier versions is read whole
+        assertThat(InternalSerdes.decodeWithoutMessage(RoutedNotice.CODEC.encode(routed(null)))).isEqualTo(routed(null));
+    }
+
+    @Test
+    void shouldSkipEveryKindOfJsonValueExactlyAsFarAsItIsRead() throws Exception {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("z", "文字").put("a", 1).put("long", 1L << 40).put("decimal", new BigDecimal("0.150"))
+                .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
+                .putNull("nothing");
+        node.putArray("list").add("x").add(2).addObject().put("k", "v");
+        var out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
+        Binary.writeJson(data, node);
+        data.writeInt(0x5EED);
+        byte[] bytes = out.toByteArray();
+
+        var in = new ByteSource(bytes, 0, bytes.length);
+        Binary.skipJson(in);
+
+        assertThat(in.readInt()).isEqualTo(0x5EED);
+        byte[] badDecimal = {4, 0, 0, 0, 1, 'x'};
+        assertThatThrownBy(() -> Binary.skipJson(new ByteSource(badDecimal, 0, badDecimal.length)))
+                .isInstanceOf(NumberFormatException.class);
+        byte[] unknownTag = {42};
+        assertThatThrownBy(() -> Binary.skipJson(new ByteSource(unknownTag, 0, 1)))
+                .hasMessageContaining("unknown JSON tag 42");
+    }
+
+    private static boolean refuses(Runnable decode) {
+        try {
+            decode.run();
+            return false;
+        } catch (SerializationException e) {
+            return true;
+        }
     }
 
     private static <T extends Versioned> T roundTrip(InternalSerde<T> serde, T value) {
