@@ -14,6 +14,7 @@ import io.kdpipe.common.routing.RoutingPolicy;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.NoticeFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,27 @@ class TransformerConfigTest {
         assertThat(reader.documented()).filteredOn(d -> d.key().equals("KDPIPE_STREAM_THREADS"))
                 .extracting(ConfigReader.Documented::defaultValue)
                 .as("the reference names the rule, not this machine's count").containsExactly("CPUs the JVM sees");
+    }
+
+    @Test
+    void shouldGiveTheProducersOneRequestInFlightAndLargeBatchesUnlessTold() {
+        String inFlight = StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        String batch = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+        var byDefault = properties(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+        assertThat(byDefault.get(inFlight)).isEqualTo(1);
+        assertThat(byDefault.get(batch)).isEqualTo(256 * 1024);
+
+        var told = properties(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_BATCH_SIZE", "65536",
+                "KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5"));
+        assertThat(told.get(batch)).as("a plain batch.size reaches every client as it is").isNull();
+        assertThat(told.get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("65536");
+        assertThat(told.get(inFlight)).isNull();
+        assertThat(properties(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_PRODUCER_BATCH_SIZE", "32768")).get(batch))
+                .isEqualTo("32768");
+    }
+
+    private static java.util.Properties properties(Map<String, String> env) {
+        return TransformerTopology.streamsProperties(read(env), new TransformerMetrics(new SimpleMeterRegistry()));
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Kinds: {@code copy} (the plain consumer→producer copy: {@code bootstrap}, {@code group},
  * {@code input}, {@code output}), {@code naive} and {@code eoscopy} ({@link NaiveDedupTopology},
  * {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
- * {@code output}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
+ * {@code output}, and Streams settings of their own as {@code streams.NAME}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
  * {@code env.NAME}).
  */
 public final class B1App {
@@ -104,8 +104,13 @@ public final class B1App {
             case "eoscopy": {
                 var topology = kind.equals("naive") ? NaiveDedupTopology.build(s.get("input"), s.get("output"))
                         : EosCopyTopology.build(s.get("input"), s.get("output"));
-                KafkaStreams streams = new KafkaStreams(topology,
-                        NaiveDedupTopology.properties(s.get("bootstrap"), s.get("applicationId"), s.get("stateDir")));
+                Properties properties = NaiveDedupTopology.properties(s.get("bootstrap"), s.get("applicationId"), s.get("stateDir"));
+                s.forEach((k, v) -> {
+                    if (k.startsWith("streams.")) {
+                        properties.put(k.substring("streams.".length()), v);
+                    }
+                });
+                KafkaStreams streams = new KafkaStreams(topology, properties);
                 streams.start();
                 return () -> streams.close(Duration.ofSeconds(30));
             }

@@ -14,7 +14,10 @@ import io.kdpipe.bench.report.Result;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.common.topic.Topics;
+import io.kdpipe.transformer.TransformerTopology;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * B1: the transformer's records/s with exactly-once, against a plain consumer→producer copy of the
@@ -83,11 +86,16 @@ public final class B1TransformerThroughput {
         double reference = copy.rate();
 
         // reference: the naive exactly-once dedup topology (last fingerprint per key, emit on change)
-        StreamsRun naiveRun = runStreams(ctx, "b1-naive", in);
+        StreamsRun naiveRun = runStreams(ctx, "b1-naive", in, Map.of());
         double naive = naiveRun.timed().rate();
         Map<String, Long> naiveWrites = naiveRun.writes();
+        // the same topology with the transformer's producer batch size, which a user writing from Kafka's
+        // examples would not set: how much of the difference the batch size makes
+        StreamsRun tunedRun = runStreams(ctx, "b1-naive-tuned", in, Map.of("streams." + StreamsConfig.producerPrefix(
+                ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES)));
+        double tuned = tunedRun.timed().rate();
         // the exactly-once ceiling: the same input copied by a stateless exactly_once_v2 application
-        StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", in);
+        StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", in, Map.of());
         double eosCopy = eosCopyRun.timed().rate();
         Map<String, Long> eosCopyWrites = eosCopyRun.writes();
 
@@ -104,6 +112,10 @@ public final class B1TransformerThroughput {
         results.add(new Result("B1-naive", "naive exactly_once_v2 dedup topology records/s (last fingerprint per key, emit on change)",
                 naive, "rows/s", reference, naive / reference, "report", null,
                 String.format("%s; writes per input row: %s; %s", notes, perRow(naiveWrites, total), naiveRun.timed().cpu())));
+        results.add(new Result("B1-naive-tuned", "B1-naive with the transformer's producer batch size ("
+                + TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES / 1024 + " KiB)", tuned, "rows/s", reference, tuned / reference,
+                "report", null, String.format("%s; %.3f of B1-naive; writes per input row: %s; %s", notes, tuned / naive,
+                        perRow(tunedRun.writes(), total), tunedRun.timed().cpu())));
 
         // the transformer's variants, one after the other in one JVM of their own; each is a fresh
         // application on rows loaded into topics of its own: its digest stage reads only its own trail, and
@@ -142,8 +154,9 @@ public final class B1TransformerThroughput {
                 results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio,
                         "ratio >= 0.5 and >= 1.0 x B1-naive", ratio >= 0.5 && vsNaive >= 1.0,
                         String.format("%s; %.3f of B1-naive (%,.0f rows/s); %.3f of the exactly-once ceiling B1-eoscopy (%,.0f rows/s, "
-                                        + "itself %.3f of the copy); writes per input row: %s; B1-naive: %s; %s; B1-naive: %s",
-                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, perRow(written, total),
+                                        + "itself %.3f of the copy); %.3f of B1-naive-tuned (%,.0f rows/s); writes per input row: %s; "
+                                        + "B1-naive: %s; %s; B1-naive: %s",
+                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, eos / tuned, tuned, perRow(written, total),
                                 perRow(naiveWrites, total), run.cpu(), naiveRun.timed().cpu())));
             }
         }
@@ -264,13 +277,40 @@ public final class B1TransformerThroughput {
      */
     private static List<Variant> selectedVariants() {
         String names = System.getProperty("kdpipe.bench.b1.variants");
-        if (names == null || names.isBlank()) {
-            return VARIANTS;
+        List<Variant> selected = new ArrayList<>(VARIANTS);
+        if (names != null && !names.isBlank()) {
+            List<String> wanted = List.of(names.split(","));
+            selected.removeIf(v -> !wanted.contains(v.suffix().isEmpty() ? "default" : v.suffix().substring(1)));
         }
-        List<String> wanted = List.of(names.split(","));
-        return VARIANTS.stream()
-                .filter(v -> wanted.contains(v.suffix().isEmpty() ? "default" : v.suffix().substring(1)))
-                .toList();
+        selected.addAll(extraVariants(System.getProperty("kdpipe.bench.b1.extra", "")));
+        return selected;
+    }
+
+    /**
+     * Variants defined on the command line, for trying a setting before it becomes a default:
+     * {@code name:KEY=VALUE,KEY=VALUE;name2:...} (the transformer's environment variables).
+     */
+    static List<Variant> extraVariants(String spec) {
+        List<Variant> extra = new ArrayList<>();
+        for (String variant : spec.split(";")) {
+            if (variant.isBlank()) {
+                continue;
+            }
+            int colon = variant.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("kdpipe.bench.b1.extra: expected name:KEY=VALUE,..., got " + variant);
+            }
+            Map<String, String> settings = new HashMap<>();
+            for (String setting : variant.substring(colon + 1).split(",")) {
+                int eq = setting.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("kdpipe.bench.b1.extra: expected KEY=VALUE, got " + setting);
+                }
+                settings.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            }
+            extra.add(new Variant("-" + variant.substring(0, colon).strip(), Map.copyOf(settings)));
+        }
+        return extra;
     }
 
     /** What a reference Kafka Streams application did: its timed run and the log entries it wrote in it. */
@@ -278,19 +318,20 @@ public final class B1TransformerThroughput {
     }
 
     /**
-     * Runs the reference application {@code name} ({@code b1-naive} or {@code b1-eoscopy}) over an input
+     * Runs the reference application {@code name} ({@code b1-naive}, {@code b1-naive-tuned} or {@code b1-eoscopy}), with
+     * {@code settings} in its spec ({@link B1App}), over an input
      * of its own to an output topic of its own, in a JVM of its own, timed in its steady state.
      */
-    private static StreamsRun runStreams(Ctx ctx, String name, Input in) {
+    private static StreamsRun runStreams(Ctx ctx, String name, Input in, Map<String, String> settings) {
         Kafka kafka = ctx.kafka();
-        String kind = name.substring(name.indexOf('-') + 1);
+        String kind = name.split("-")[1];
         String prefix = ctx.id(name + "-in") + ".";
         String input = in.load(prefix);
         String applicationId = ctx.id(name);
         kafka.ensure(prefix + kind + ".", List.of(Topics.CUSTOMERS));
         String output = Topics.CUSTOMERS.name(prefix + kind + ".");
         try (AppJvm jvm = AppJvm.start(ctx.scratch(name + "-jvm"),
-                List.of(streamsSpec(kafka, kind, applicationId, ctx.scratch(name + "-state"), input, output)))) {
+                List.of(streamsSpec(kafka, kind, applicationId, ctx.scratch(name + "-state"), input, output, settings)))) {
             List<Map<String, Long>> before = new ArrayList<>();
             Timed run = steady(jvm, 0, in, input, applicationId, ctx.run(), () -> true,
                     () -> before.add(writes(kafka, List.of(output), applicationId)));
@@ -303,9 +344,11 @@ public final class B1TransformerThroughput {
     }
 
     private static Map<String, String> streamsSpec(Kafka kafka, String kind, String applicationId, Path stateDir,
-            String input, String output) {
-        return Map.of("kind", kind, "bootstrap", kafka.bootstrap(), "applicationId", applicationId, "stateDir", stateDir.toString(),
-                "input", input, "output", output);
+            String input, String output, Map<String, String> settings) {
+        Map<String, String> spec = new HashMap<>(settings);
+        spec.putAll(Map.of("kind", kind, "bootstrap", kafka.bootstrap(), "applicationId", applicationId, "stateDir", stateDir.toString(),
+                "input", input, "output", output));
+        return spec;
     }
 
     private static Map<String, String> transformerSpec(Map<String, String> env) {
