@@ -105,8 +105,13 @@ final class AppJvm implements AutoCloseable {
      * loop), {@code producer I/O}, {@code JIT}, {@code GC}, {@code RocksDB} and {@code other}.
      */
     Map<String, Double> threadCpuSeconds(String workPrefix) {
+        return threadCpuSeconds(process.pid(), workPrefix);
+    }
+
+    /** {@link #threadCpuSeconds(String)} of process {@code pid}. */
+    static Map<String, Double> threadCpuSeconds(long pid, String workPrefix) {
         Map<String, Double> groups = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
