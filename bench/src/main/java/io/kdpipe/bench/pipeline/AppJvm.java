@@ -65,6 +65,11 @@ final class AppJvm implements AutoCloseable {
         awaitLine(B1App.STARTED + n);
     }
 
+    /** Starts application {@code n} without waiting for it (its {@code started} line is not awaited). */
+    void begin(int n) {
+        send("start " + n);
+    }
+
     /** Marks this moment in the JVM's log with {@code B1APP note TEXT}, without waiting for it. */
     void note(String text) {
         send("note " + text);
@@ -166,6 +171,30 @@ final class AppJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("the application JVM took no command; see " + log, e);
         }
+    }
+
+    /**
+     * Waits (at most {@code timeout}) for the {@code n}th line (from 1) that starts with {@code prefix}, and
+     * returns the rest of it.
+     */
+    String awaitLineStartingWith(String prefix, int n, Duration timeout) {
+        String[] found = new String[1];
+        boolean seen = Services.await(timeout, Duration.ofMillis(20), () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the application JVM exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                found[0] = Files.readAllLines(log).stream().filter(l -> l.startsWith(prefix)).skip(n - 1L).findFirst()
+                        .map(l -> l.substring(prefix.length())).orElse(null);
+                return found[0] != null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!seen) {
+            throw new IllegalStateException("the application JVM did not print '" + prefix + "…' within " + timeout + "; see " + log);
+        }
+        return found[0];
     }
 
     private void awaitLine(String line) {

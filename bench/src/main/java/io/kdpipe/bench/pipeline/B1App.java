@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
+import io.kdpipe.common.runtime.ServiceRuntime;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The JVM one of B1's applications runs in, so that what the JIT compiles for the broker and for the
+ * The JVM one of B1's applications (and B2's extractor) runs in, so that what the JIT compiles for the broker and for the
  * other applications does not land in its timed window: the bench JVM keeps the broker and starts
  * one such JVM per application ({@link AppJvm}). It reads the applications it may run from a
  * properties file ({@code N.kind} and that application's settings, N from 0), then takes commands
@@ -36,12 +39,15 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code input}, {@code output}), {@code naive} and {@code eoscopy} ({@link NaiveDedupTopology},
  * {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
  * {@code output}, and Streams settings of their own as {@code streams.NAME}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
- * {@code env.NAME}).
+ * {@code env.NAME}), {@code extractor} (kdpipe's extractor, {@code env.NAME} as well, watched until a counter
+ * reaches a count: {@code until.meter}, {@code until.count}, {@code report.meter}, {@code report.tag}; for B2).
  */
 public final class B1App {
 
     static final String STARTED = "B1APP started ";
     static final String CLOSED = "B1APP closed";
+    static final String REACHED = "B1APP reached ";
+    static final String REPORT = "B1APP report ";
 
     private B1App() {
     }
@@ -114,18 +120,62 @@ public final class B1App {
                 streams.start();
                 return () -> streams.close(Duration.ofSeconds(30));
             }
-            case "transformer": {
-                Map<String, String> env = new HashMap<>();
-                s.forEach((k, v) -> {
-                    if (k.startsWith("env.")) {
-                        env.put(k.substring(4), v);
-                    }
-                });
-                return Services.transformer(env);
-            }
+            case "transformer":
+                return Services.transformer(env(s));
+            case "extractor":
+                return extractor(env(s), s.get("until.meter"), Double.parseDouble(s.get("until.count")), s.get("report.meter"),
+                        s.get("report.tag"));
             default:
                 throw new IllegalArgumentException("unknown kind " + kind);
         }
+    }
+
+    /** A service's environment: the settings given as {@code env.NAME}. */
+    private static Map<String, String> env(Map<String, String> s) {
+        Map<String, String> env = new HashMap<>();
+        s.forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                env.put(k.substring(4), v);
+            }
+        });
+        return env;
+    }
+
+    /**
+     * The extractor, watched in-process: once the counters of {@code untilMeter} add up to {@code until},
+     * prints {@link #REACHED} and {@code System.nanoTime()} (the same clock in every JVM of a Linux machine),
+     * then {@link #REPORT} and each counter of {@code reportMeter} by its tag {@code reportTag}, as
+     * {@code value=count} pairs separated by {@code ;}.
+     */
+    private static AutoCloseable extractor(Map<String, String> env, String untilMeter, double until, String reportMeter,
+            String reportTag) {
+        ServiceRuntime extractor = Services.extractor(env);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!stop.get()) {
+                double sum = extractor.registry().find(untilMeter).counters().stream().mapToDouble(Counter::count).sum();
+                if (sum >= until) {
+                    long at = System.nanoTime();
+                    StringBuilder report = new StringBuilder();
+                    for (Counter c : extractor.registry().find(reportMeter).counters()) {
+                        report.append(report.length() == 0 ? "" : ";").append(c.getId().getTag(reportTag)).append('=')
+                                .append((long) c.count());
+                    }
+                    System.out.println(REACHED + at);
+                    System.out.println(REPORT + report);
+                    System.out.flush();
+                    return;
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }, "b2-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return () -> {
+            stop.set(true);
+            watcher.join();
+            extractor.close();
+        };
     }
 
     /** The plain copy: at least once, no transactions, no state; flush and commit after every poll. */

@@ -13,11 +13,9 @@ import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.kdpipe.bench.report.Result;
-import io.kdpipe.common.runtime.ServiceRuntime;
 import io.kdpipe.sandbox.kingdee.KingdeeFaults;
 import io.kdpipe.sandbox.kingdee.KingdeeSandbox;
 import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
-import io.micrometer.core.instrument.Counter;
 
 /**
  * B2: the extractor's snapshot of the Kingdee sandbox with a fixed latency per query, pages of
@@ -45,6 +43,10 @@ public final class B2ExtractorThroughput {
      */
     static final int WARM_SNAPSHOTS = 3;
 
+    /** Unmeasured snapshots after those, at {@link #PACE} per query (or the measured latency, if shorter). */
+    static final int WARM_PACED = 3;
+    static final Duration PACE = Duration.ofMillis(150);
+
     private B2ExtractorThroughput() {
     }
 
@@ -64,10 +66,6 @@ public final class B2ExtractorThroughput {
         Map<String, String> g = new LinkedHashMap<>();
         // work a real Kingdee does on its own servers
         group(g, "sandbox", "kingdee-sandbox-");
-        // the extractor's job and read-ahead threads
-        group(g, "extractor jobs", "extractor-");
-        // the extractor's HTTP client and its producers' network threads
-        group(g, "extractor I/O", "HttpClient-", "kafka-producer-network-thread");
         // the embedded broker
         group(g, "broker", "data-plane-", "controller-", "kafka-", "broker-", "ReplicaFetcher", "group-coordinator",
                 "transaction-", "TxnMarkerSenderThread", "executor-", "LogDirFailureHandler");
@@ -93,19 +91,32 @@ public final class B2ExtractorThroughput {
     private static List<Result> measure(Ctx ctx, String id, Duration latency, double target, boolean unlimited) {
         int customers = ctx.scaled(100_000);
         List<Result> results = new ArrayList<>();
-        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers))) {
+        // the extractor runs in a JVM of its own, as in its pod: what the JIT compiles for the broker and the sandbox
+        // in this JVM is not in its process; one extractor after the other runs in it, each on topics of its own
+        try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers));
+                AppJvm jvm = AppJvm.start(ctx.scratch("b2-extractor-jvm"), extractorSpecs(ctx, kingdee, WARM_SNAPSHOTS + WARM_PACED + 2))) {
             int jobs = kingdee.options().useOrgs().size();
             long expected = kingdee.table().size();
             // unmeasured snapshots first, without added latency: the JIT compiles the extractor's and the
-            // sandbox's paths at their top tier, and the sandbox renders its answer rows (work a real Kingdee does
-            // on its own servers, not on the extractor's cores) before the measured run; then the JIT's queue drains
+            // sandbox's paths, and the sandbox renders its answer rows (work a real Kingdee does on its own
+            // servers, not on the extractor's cores) before the measured run
             for (int i = 0; i < WARM_SNAPSHOTS; i++) {
-                snapshot(ctx, kingdee, expected);
+                snapshot(jvm, i, kingdee);
             }
+            // then some at a pace, with time between pages: while the JIT's queue is long, it raises the
+            // invocation counts a method needs for its top tier, so methods that ran hot in the fast snapshots
+            // (the producer's sender, the HTTP client's reads, a page's commit) reach it only once the JIT has
+            // time to spare while they still run; then both JVMs are left to go quiet
+            Duration pace = PACE.compareTo(latency) < 0 ? PACE : latency;
+            kingdee.faults().always(KingdeeFaults.delay(pace));
+            for (int i = 0; i < WARM_PACED; i++) {
+                snapshot(jvm, WARM_SNAPSHOTS + i, kingdee);
+            }
+            jvm.awaitQuiet();
             awaitJitQuiet();
 
             kingdee.faults().always(KingdeeFaults.delay(latency));
-            Snapshot slow = snapshot(ctx, kingdee, expected);
+            Snapshot slow = snapshot(jvm, WARM_SNAPSHOTS + WARM_PACED, kingdee);
             ApiFloor floor = new ApiFloor(slow.queriesPerJob, latency);
             double ratio = floor.seconds() / slow.seconds;
             results.add(new Result(id, "extractor snapshot time, " + human(latency) + " per query, pages of 2000", slow.seconds, "s",
@@ -115,13 +126,14 @@ public final class B2ExtractorThroughput {
                                     + "run one after the other, one in flight; queries per job %s, kdpipe_extractor_job_queries_total); "
                                     + "the average queries x %s / %d jobs would be %.2f s (%.3f of the time); time from the jobs' first query "
                                     + "to the last row committed (the start-up check of the field keys before it, one query, is not counted), "
-                                    + "after %d unmeasured warm-up snapshots of the same customers without added latency and a quiet JIT; %s",
+                                    + "the extractor in a JVM of its own (-Xmx1g), after unmeasured warm-up snapshots of the same customers in it, "
+                                    + "%d without added latency and %d at %s per query, and a quiet JIT in both JVMs; %s",
                             expected, customers, jobs, jobs, floor.queries(), slow.queries, human(latency), floor.longestJobQueries(),
                             human(latency), floor.seconds(), floor.perJob(), human(latency), jobs, floor.averageSeconds(),
-                            floor.averageSeconds() / slow.seconds, WARM_SNAPSHOTS, slow.cpu())));
+                            floor.averageSeconds() / slow.seconds, WARM_SNAPSHOTS, WARM_PACED, human(pace), slow.cpu())));
             if (unlimited) {
                 kingdee.faults().clear();
-                Snapshot fast = snapshot(ctx, kingdee, expected);
+                Snapshot fast = snapshot(jvm, WARM_SNAPSHOTS + WARM_PACED + 1, kingdee);
                 results.add(Result.info("B2-0", "extractor snapshot rows/s, zero added latency", expected / fast.seconds, "rows/s",
                         String.format(Locale.ROOT, "%d rows in %.2f s, %d queries, %d jobs; %s", expected, fast.seconds, fast.queries, jobs,
                                 fast.cpu())));
@@ -134,18 +146,26 @@ public final class B2ExtractorThroughput {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    /** A snapshot's wall time, queries, and the CPU time this JVM used meanwhile (less noisy than wall time on a shared machine). */
-    record Snapshot(double seconds, long queries, Map<String, Long> queriesPerJob, double cpuSeconds, Map<String, Double> byGroup,
-            double jitSeconds, double gcSeconds) {
+    /**
+     * A snapshot's wall time, queries, and the CPU time used meanwhile (less noisy than wall time on a shared
+     * machine): by the extractor's JVM, by thread group, and by this JVM (sandbox, broker), by thread group.
+     */
+    record Snapshot(double seconds, long queries, Map<String, Long> queriesPerJob, double extractorCpuSeconds,
+            Map<String, Double> extractorThreads, double cpuSeconds, Map<String, Double> byGroup, double jitSeconds, double gcSeconds) {
 
         String cpu() {
-            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "CPU of this JVM meanwhile %.2f s: ", cpuSeconds));
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "CPU meanwhile %.2f s: the extractor's JVM %.2f s (",
+                    extractorCpuSeconds + cpuSeconds, extractorCpuSeconds));
+            extractorThreads.forEach((group, cpu) -> out.append(String.format(Locale.ROOT, "%s %.2f s, ",
+                    group.equals("work") ? "jobs and read-ahead" : group.equals("other") ? "HTTP client and other" : group, cpu)));
+            out.append(String.format(Locale.ROOT, "threads that ended meanwhile %.2f s), this JVM %.2f s (", Math.max(0,
+                    extractorCpuSeconds - extractorThreads.values().stream().mapToDouble(Double::doubleValue).sum()), cpuSeconds));
             double named = 0;
             for (Map.Entry<String, Double> e : byGroup.entrySet()) {
                 out.append(String.format(Locale.ROOT, "%s %.2f s, ", e.getKey(), e.getValue()));
                 named += e.getValue();
             }
-            return out.append(String.format(Locale.ROOT, "JIT %.2f s, GC %.2f s, other threads %.2f s", jitSeconds, gcSeconds,
+            return out.append(String.format(Locale.ROOT, "JIT %.2f s, GC %.2f s, other threads %.2f s)", jitSeconds, gcSeconds,
                     Math.max(0, cpuSeconds - named - jitSeconds - gcSeconds))).toString();
         }
     }
@@ -190,51 +210,66 @@ public final class B2ExtractorThroughput {
         return out;
     }
 
-    private static double rows(ServiceRuntime extractor) {
-        return extractor.registry().find("kdpipe.extractor.rows.extracted").counters().stream().mapToDouble(Counter::count).sum();
-    }
-
-    /** {@code kdpipe_extractor_job_queries_total} by job, read in-process. */
-    private static Map<String, Long> queriesPerJob(ServiceRuntime extractor) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Counter c : extractor.registry().find("kdpipe.extractor.job.queries").counters()) {
-            out.merge(c.getId().getTag("job"), (long) c.count(), Long::sum);
-        }
-        return out;
-    }
-
     private static long processCpuNanos() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static Snapshot snapshot(Ctx ctx, KingdeeSandbox kingdee, long expected) {
-        String id = ctx.id("b2");
-        Map<String, String> env = Services.extractorEnv(ctx.kafka().bootstrap(), id + ".", kingdee, id);
-        env.put("KINGDEE_USE_ORGS", String.join(",", kingdee.options().useOrgs()));
-        env.put("KINGDEE_PAGE_SIZE", "2000");
-        env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "1h");
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.b2.env."))
-                .forEach(k -> env.put(k.substring("bench.b2.env.".length()), System.getProperty(k)));
+    /**
+     * {@code n} extractors that each snapshot {@code kingdee} to topics of their own, in pages of 2000, each
+     * watched until it extracted every row.
+     */
+    private static List<Map<String, String>> extractorSpecs(Ctx ctx, KingdeeSandbox kingdee, int n) {
+        List<Map<String, String>> specs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = ctx.id("b2");
+            Map<String, String> env = Services.extractorEnv(ctx.kafka().bootstrap(), id + ".", kingdee, id);
+            env.put("KINGDEE_USE_ORGS", String.join(",", kingdee.options().useOrgs()));
+            env.put("KINGDEE_PAGE_SIZE", "2000");
+            env.put("KDPIPE_EXTRACTOR_POLL_INTERVAL", "1h");
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.b2.env."))
+                    .forEach(k -> env.put(k.substring("bench.b2.env.".length()), System.getProperty(k)));
+            Map<String, String> spec = new HashMap<>();
+            env.forEach((k, v) -> spec.put("env." + k, v));
+            // the counter behind kdpipe_extractor_rows_extracted_total, watched in the extractor's JVM: scraping
+            // /metrics every few milliseconds would spend CPU on the very cores the extractor needs
+            spec.putAll(Map.of("kind", "extractor", "until.meter", "kdpipe.extractor.rows.extracted",
+                    "until.count", String.valueOf(kingdee.table().size()), "report.meter", "kdpipe.extractor.job.queries", "report.tag", "job"));
+            specs.add(spec);
+        }
+        return specs;
+    }
+
+    /** Runs extractor {@code n} of {@code jvm} through its snapshot. */
+    private static Snapshot snapshot(AppJvm jvm, int n, KingdeeSandbox kingdee) {
         // the extractor's start checks its field keys with one query before any job runs; the snapshot
         // starts with the first job's first query (the sandbox counts a query when it arrives)
         long before = kingdee.calls(QUERY) + 1;
-        try (ServiceRuntime extractor = Services.extractor(env)) {
-            if (!Services.await(Duration.ofMinutes(2), Duration.ofMillis(2), () -> kingdee.calls(QUERY) > before)) {
-                throw new IllegalStateException("the extractor's jobs made no query");
-            }
-            long t0 = System.nanoTime();
-            long cpu0 = processCpuNanos();
-            Map<Long, long[]> threads0 = threadCpu();
-            double[] jitGc0 = jitAndGc();
-            // the counter behind kdpipe_extractor_rows_extracted_total, read in-process: scraping /metrics every
-            // 20 ms would spend CPU on the very cores the extractor and the sandbox share
-            if (!Services.await(Duration.ofMinutes(15), Duration.ofMillis(20), () -> rows(extractor) >= expected)) {
-                throw new IllegalStateException("snapshot incomplete: " + Services.metric(extractor.port(), ROWS) + " of " + expected);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double[] jitGc = jitAndGc();
-            return new Snapshot(seconds, kingdee.calls(QUERY) - before, queriesPerJob(extractor), (processCpuNanos() - cpu0) / 1e9,
-                    byGroup(threads0), jitGc[0] - jitGc0[0], jitGc[1] - jitGc0[1]);
+        jvm.begin(n);
+        if (!Services.await(Duration.ofMinutes(2), Duration.ofMillis(2), () -> kingdee.calls(QUERY) > before)) {
+            throw new IllegalStateException("the extractor's jobs made no query");
         }
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        Map<Long, long[]> threads0 = threadCpu();
+        double[] jitGc0 = jitAndGc();
+        double extractorCpu0 = jvm.cpuSeconds();
+        Map<String, Double> extractorThreads0 = jvm.threadCpuSeconds("extractor-");
+        // System.nanoTime() in the extractor's JVM when its rows were all extracted: the same clock as this JVM's
+        long done = Long.parseLong(jvm.awaitLineStartingWith(B1App.REACHED, n + 1, Duration.ofMinutes(15)));
+        Map<String, Long> queriesPerJob = new LinkedHashMap<>();
+        for (String pair : jvm.awaitLineStartingWith(B1App.REPORT, n + 1, Duration.ofMinutes(1)).split(";")) {
+            if (!pair.isEmpty()) {
+                queriesPerJob.merge(pair.substring(0, pair.lastIndexOf('=')), Long.parseLong(pair.substring(pair.lastIndexOf('=') + 1)),
+                        Long::sum);
+            }
+        }
+        double extractorCpu = jvm.cpuSeconds() - extractorCpu0;
+        Map<String, Double> extractorThreads = new java.util.TreeMap<>(jvm.threadCpuSeconds("extractor-"));
+        extractorThreads0.forEach((group, cpu) -> extractorThreads.merge(group, -cpu, Double::sum));
+        double[] jitGc = jitAndGc();
+        Snapshot snapshot = new Snapshot((done - t0) / 1e9, kingdee.calls(QUERY) - before, queriesPerJob, extractorCpu, extractorThreads,
+                (processCpuNanos() - cpu0) / 1e9, byGroup(threads0), jitGc[0] - jitGc0[0], jitGc[1] - jitGc0[1]);
+        jvm.closeApp();
+        return snapshot;
     }
 }
