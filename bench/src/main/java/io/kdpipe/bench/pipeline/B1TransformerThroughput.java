@@ -37,7 +37,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class B1TransformerThroughput {
 
     /** A result id suffix and the transformer settings that differ from the defaults. */
-    private record Variant(String suffix, Map<String, String> settings) {
+    record Variant(String suffix, Map<String, String> settings) {
     }
 
     /**
