@@ -1,6 +1,7 @@
 package io.kdpipe.extractor.kingdee;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ final class ResponseParser {
 
     static final String RESPONSE_ERROR = "response_error:";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
@@ -48,12 +49,20 @@ final class ResponseParser {
     }
 
     /**
-     * As {@link #queryRows(String, int, String, int)}, read from the body as it arrives: an answer of
-     * rows is parsed one row at a time from its bytes, never held whole as text or as one tree (a
-     * page of 2,000 rows of 60 fields is megabytes); any other answer is read as text.
+     * As {@link #queryRows(String, int, String, int)}, from the body's bytes: an answer of rows laid out as
+     * expected is read row by row as its rows are asked for ({@link QueryRows}), never held as text or as
+     * one tree (a page of 2,000 rows of 60 fields is megabytes); another answer of rows is read one row
+     * at a time, so whatever is wrong with it is reported here; any other answer is read as text.
      */
     static List<JsonNode[]> queryRows(String service, int status, InputStream body, int width) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(body, 16 * 1024);
+        byte[] bytes = body.readAllBytes();
+        if (status == 200) {
+            QueryRows rows = QueryRows.of(service, status, bytes, width);
+            if (rows != null) {
+                return rows;
+            }
+        }
+        BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(bytes), 16 * 1024);
         if (status == 200 && startsWithArray(in)) {
             try (JsonParser p = MAPPER.createParser(in)) {
                 p.nextToken();
@@ -114,7 +123,7 @@ final class ResponseParser {
      * {@link #row(String, int, JsonNode, int)} returns for the same row. A container among the values
      * (Kingdee's error object, or a nested value) is read as a tree and classified as that method does.
      */
-    private static JsonNode[] streamedRow(String service, int status, JsonParser p, int width) throws IOException {
+    static JsonNode[] streamedRow(String service, int status, JsonParser p, int width) throws IOException {
         JsonNode[] values = new JsonNode[width];
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
