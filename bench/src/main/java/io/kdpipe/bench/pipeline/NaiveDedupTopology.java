@@ -76,8 +76,9 @@ public final class NaiveDedupTopology {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // the producer setting kdpipe's transformer uses, so the two differ in topology only (with Kafka's
-        // default of 5, transactions v2 refuses and retries out-of-order first batches: see transformer/README.md)
+        // one request in flight, as kdpipe's transformer (with Kafka's default of 5, transactions v2 refuses and
+        // retries out-of-order first batches: see transformer/README.md); not its batch size, which a user writing
+        // from Kafka's examples would not set (B1-naive-tuned adds it, in the application's spec)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         return p;
     }
