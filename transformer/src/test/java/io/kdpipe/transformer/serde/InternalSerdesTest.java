@@ -104,11 +104,7 @@ class InternalSerdesTest {
 
     @Test
     void shouldKeepEveryKindOfJsonValueWithItsExactNumbersAndPropertyOrder() throws Exception {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("z", "first").put("a", 1).put("long", 1L << 40).put("decimal", new BigDecimal("0.150"))
-                .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
-                .putNull("nothing");
-        node.putArray("list").add("x").add(2).addObject().put("k", "v");
+        ObjectNode node = everyKindOfJson();
         var out = new ByteArrayOutputStream();
         Binary.writeJson(new DataOutputStream(out), node);
 
@@ -122,10 +118,7 @@ class InternalSerdesTest {
     @Test
     void shouldReadAllButTheMessageAndRefuseWhatTheWholeDecodeRefuses() throws Exception {
         Notice plain = routed(null).notice();
-        ObjectNode everyKind = JsonNodeFactory.instance.objectNode().put("msgtype", "text").put("n", 1L << 40)
-                .put("d", new BigDecimal("0.150")).put("b", new BigInteger("123456789012345678901234567890")).put("x", 1.5)
-                .put("t", true).put("f", false).putNull("z");
-        everyKind.putArray("list").add("x").addObject().put("k", "v");
+        ObjectNode everyKind = everyKindOfJson();
         for (RoutedNotice routed : List.of(routed(null), routed("n-original"),
                 RoutedNotice.of(new Notice(plain.schemaVersion(), plain.id(), plain.kind(), plain.customerKeys(), plain.recipients(),
                         everyKind, plain.provenance(), plain.createdAt(), new Notice.Routing(Notice.Kind.CHANGED, "XSY014", null,
@@ -150,11 +143,7 @@ class InternalSerdesTest {
 
     @Test
     void shouldSkipEveryKindOfJsonValueExactlyAsFarAsItIsRead() throws Exception {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("z", "文字").put("a", 1).put("long", 1L << 40).put("decimal", new BigDecimal("0.150"))
-                .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
-                .putNull("nothing");
-        node.putArray("list").add("x").add(2).addObject().put("k", "v");
+        ObjectNode node = everyKindOfJson();
         var out = new ByteArrayOutputStream();
         DataOutputStream data = new DataOutputStream(out);
         Binary.writeJson(data, node);
@@ -171,6 +160,16 @@ class InternalSerdesTest {
         byte[] unknownTag = {42};
         assertThatThrownBy(() -> Binary.skipJson(new ByteSource(unknownTag, 0, 1)))
                 .hasMessageContaining("unknown JSON tag 42");
+    }
+
+    /** An object with a value of every kind {@code Binary.writeJson} tells apart, in an order that is not sorted. */
+    private static ObjectNode everyKindOfJson() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("z", "文字").put("a", 1).put("long", 1L << 40).put("decimal", new BigDecimal("0.150"))
+                .put("big", new BigInteger("123456789012345678901234567890")).put("double", 1.5).put("yes", true).put("no", false)
+                .putNull("nothing");
+        node.putArray("list").add("x").add(2).addObject().put("k", "v");
+        return node;
     }
 
     private static boolean refuses(Runnable decode) {
