@@ -2,6 +2,7 @@ package io.kdpipe.extractor;
 
 import java.util.Map;
 
+import io.kdpipe.common.config.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,8 +35,7 @@ public interface KafkaClients {
         return new KafkaClients() {
             @Override
             public Producer<String, byte[]> producer(String transactionalId) {
-                Map<String, Object> p = config.kafka().clientProperties();
-                p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+                Map<String, Object> p = KafkaConfig.transactional(config.kafka().clientProperties(), transactionalId);
                 // a page commits in seconds; a dead owner's open transaction should not hold readers back for a minute
                 p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
                 // pages are sent in bursts of up to 2000 rows of about 1.5 kB: batch them, in batches of a

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.kdpipe.common.config.KafkaConfig;
 import io.kdpipe.common.runtime.Health;
 import io.kdpipe.common.runtime.HealthState;
 import io.kdpipe.common.runtime.ServiceMain;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -131,10 +131,8 @@ public final class NotifierMain {
     }
 
     static Map<String, Object> producerProperties(NotifierConfig config) {
-        Map<String, Object> p = new HashMap<>(config.kafka().clientProperties());
         // ledger entries, dead letters and offsets commit together or not at all
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
-        return p;
+        return KafkaConfig.transactional(config.kafka().clientProperties(), config.transactionalId());
     }
 
     static Map<String, Object> ledgerProperties(NotifierConfig config) {

@@ -76,7 +76,8 @@ class NotifierConfigTest {
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
                 .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "g")
                 .containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10");
-        assertThat(NotifierMain.producerProperties(c)).containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        assertThat(NotifierMain.producerProperties(c)).containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         assertThat(NotifierMain.ledgerProperties(c)).doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG);
     }
 }

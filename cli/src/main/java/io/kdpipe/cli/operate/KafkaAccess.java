@@ -147,7 +147,7 @@ final class KafkaAccess implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() * 3, 30_000));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         if (transactionalId != null) {
-            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            KafkaConfig.transactional(p, transactionalId);
             // one transaction spans a whole rate-limited run
             p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         }

@@ -45,6 +45,21 @@ public record KafkaConfig(
         return new HashMap<>(clientSettings);
     }
 
+    /**
+     * {@code properties} set up for the transactional producer {@code transactionalId}: one request in
+     * flight, unless {@code KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION} says otherwise. With transactions
+     * v2 (the default on Kafka 4 brokers) the producer's epoch is bumped at every commit, so each
+     * transaction starts every partition at sequence 0, and a broker with no state yet for the new epoch
+     * refuses a second batch that arrives before the first was appended (KAFKA-18202): a retriable
+     * {@code OutOfOrderSequenceException}, logged by the broker as an error, retried by the producer
+     * after a back-off. One request in flight keeps the batches in order. Returns {@code properties}.
+     */
+    public static Map<String, Object> transactional(Map<String, Object> properties, String transactionalId) {
+        properties.put("transactional.id", transactionalId);
+        properties.putIfAbsent("max.in.flight.requests.per.connection", 1);
+        return properties;
+    }
+
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();

@@ -84,6 +84,19 @@ class ConfigReaderTest {
     }
 
     @Test
+    void shouldGiveTransactionalProducersOneRequestInFlightUnlessTold() {
+        KafkaConfig plain = SampleConfig.read(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:9092", "SAMPLE_APP_SECRET", "x"))).kafka();
+        KafkaConfig told = SampleConfig.read(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:9092", "SAMPLE_APP_SECRET", "x",
+                "KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5"))).kafka();
+
+        assertThat(KafkaConfig.transactional(plain.clientProperties(), "tx-1"))
+                .containsEntry("transactional.id", "tx-1")
+                .containsEntry("max.in.flight.requests.per.connection", 1);
+        assertThat(KafkaConfig.transactional(told.clientProperties(), "tx-1"))
+                .containsEntry("max.in.flight.requests.per.connection", "5");
+    }
+
+    @Test
     void shouldReadSecretsFromFilesAndSettingsFromAPropertiesFile(@TempDir Path dir) throws Exception {
         Path secretFile = Files.writeString(dir.resolve("secret"), SECRET_VALUE + "\n");
         Path jaasFile = Files.writeString(dir.resolve("jaas"), "jaas-" + SECRET_VALUE);

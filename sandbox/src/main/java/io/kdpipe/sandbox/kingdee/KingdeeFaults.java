@@ -35,7 +35,10 @@ public final class KingdeeFaults {
     public record HttpAnswer(int httpStatus, String contentType, String body) implements Fault {
     }
 
-    /** Answers normally, but only after {@code delay}. */
+    /**
+     * Answers normally, {@code delay} after the query arrived: the time the sandbox takes to make the
+     * answer is part of it, as a real Kingdee's own work is part of the time it takes for a page.
+     */
     public record Delay(Duration delay) implements Fault {
     }
 

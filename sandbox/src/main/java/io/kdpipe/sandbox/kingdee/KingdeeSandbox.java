@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -384,6 +385,7 @@ public final class KingdeeSandbox implements AutoCloseable {
     // ---------------------------------------------------------------- query
 
     private void executeBillQuery(HttpExchange ex, JsonNode body) throws IOException {
+        long arrived = System.nanoTime();
         Optional<Session> session = authenticate(ex);
         if (session.isEmpty()) {
             sendError(ex, new KingdeeFaults.KingdeeError(1, 500, SESSION_LOST, false));
@@ -407,14 +409,7 @@ public final class KingdeeSandbox implements AutoCloseable {
                 return;
             }
         }
-        if (fault instanceof KingdeeFaults.Delay d) {
-            try {
-                Thread.sleep(d.delay().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Duration delay = fault instanceof KingdeeFaults.Delay d ? d.delay() : Duration.ZERO;
         JsonNode data = body.get("data");
         if (data == null && body.path("parameters").isArray() && body.path("parameters").size() > 0) {
             data = body.path("parameters").get(0);
@@ -423,18 +418,48 @@ public final class KingdeeSandbox implements AutoCloseable {
             try {
                 data = mapper.readTree(data.asText());
             } catch (IOException e) {
-                sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "参数格式不正确", false));
+                if (awaitAnswerTime(arrived, delay)) {
+                    sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "参数格式不正确", false));
+                }
                 return;
             }
         }
         if (data == null || !data.isObject()) {
-            sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "缺少查询参数 data", false));
+            if (awaitAnswerTime(arrived, delay)) {
+                sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "缺少查询参数 data", false));
+            }
             return;
         }
+        byte[] answer;
         try {
-            send(ex, 200, "application/json; charset=utf-8", engine.answer(data));
+            answer = engine.answer(data);
         } catch (QueryEngine.QueryError e) {
-            sendError(ex, new KingdeeFaults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
+            if (awaitAnswerTime(arrived, delay)) {
+                sendError(ex, new KingdeeFaults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
+            }
+            return;
+        }
+        if (awaitAnswerTime(arrived, delay)) {
+            send(ex, 200, "application/json; charset=utf-8", answer);
+        }
+    }
+
+    /**
+     * Waits until {@code delay} after {@code arrived} ({@code System.nanoTime()}): a delayed query is
+     * answered that long after it arrived, the time the answer took to make included, as a Kingdee
+     * that needs that long for a page answers it. False when interrupted.
+     */
+    private static boolean awaitAnswerTime(long arrived, Duration delay) {
+        long remaining = delay.toNanos() - (System.nanoTime() - arrived);
+        if (remaining <= 0) {
+            return true;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -145,6 +145,24 @@ class KingdeeSandboxTest {
     }
 
     @Test
+    void shouldAnswerADelayedQueryNoSoonerThanTheDelayAfterItArrived() throws Exception {
+        login(kingdee.options().password());
+        kingdee.faults().always(KingdeeFaults.delay(Duration.ofMillis(300)));
+        Map<String, Object> q = Map.of("FormId", "BD_Customer", "FieldKeys", "FCUSTID", "Limit", 5);
+
+        long sent = System.nanoTime();
+        JsonNode rows = query(q);
+        long answered = System.nanoTime();
+        JsonNode refused = query(Map.of("FormId", "BD_Customer", "FieldKeys", "FNoSuchField", "Limit", 5));
+        long refusedAt = System.nanoTime();
+
+        assertThat(rows).hasSize(5);
+        assertThat(Duration.ofNanos(answered - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(errorOf(refused).path("IsSuccess").asBoolean(true)).isFalse();
+        assertThat(Duration.ofNanos(refusedAt - answered)).as("an error is delayed too").isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void shouldMakeLateCommitsWithAPastModifyDate() {
         long id = kingdee.table().ids().get(5);
         LocalDateTime before = kingdee.table().now();
