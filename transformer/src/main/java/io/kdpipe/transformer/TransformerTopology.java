@@ -105,7 +105,8 @@ public final class TransformerTopology {
         builder.stream(trail, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trail-source"))
                 .processValues(() -> new TrailNotices(config.applicationId()), Named.as("notices-from-trail"))
                 .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE,
-                                InternalSerdes.ROUTED_NOTICE.serde(), config.digest(), digests, metrics),
+                                InternalSerdes.ROUTED_NOTICE.serde(), (topic, bytes) -> InternalSerdes.decodeWithoutMessage(bytes),
+                                config.digest(), digests, metrics),
                         Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
                 .to(config.topic(Topics.NOTICES),
                         Produced.with(Serdes.String(), Notice.CODEC.serde()).withName("notices-sink"));

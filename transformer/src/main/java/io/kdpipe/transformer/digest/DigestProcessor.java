@@ -7,7 +7,6 @@ import java.util.List;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.RoutedNotice;
-import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -46,16 +45,19 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
     private KeyValueStore<String, DigestWindow> windows;
     private final Serializer<RoutedNotice> noticeWriter;
     private final Deserializer<RoutedNotice> noticeReader;
+    private final Deserializer<RoutedNotice> headReader;
     private KeyValueStore<String, byte[]> pending;
 
     /**
      * @param noticeSerde  encodes the held notices inside {@code pendingStore}'s values ({@link PendingChunks})
+     * @param headReader   reads what {@code noticeSerde} wrote without the message (which a digest does not list)
      */
-    public DigestProcessor(String windowsStore, String pendingStore, Serde<RoutedNotice> noticeSerde, DigestSettings settings,
-            DigestBuilder builder, TransformerMetrics metrics) {
+    public DigestProcessor(String windowsStore, String pendingStore, Serde<RoutedNotice> noticeSerde,
+            Deserializer<RoutedNotice> headReader, DigestSettings settings, DigestBuilder builder, TransformerMetrics metrics) {
         this.windowsStore = windowsStore;
         this.noticeWriter = noticeSerde.serializer();
         this.noticeReader = noticeSerde.deserializer();
+        this.headReader = headReader;
         this.pendingStore = pendingStore;
         this.settings = settings;
         this.builder = builder;
@@ -77,7 +79,7 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         EncodedNotice arrived = record.value();
         // a notice that reaches nobody is dead-lettered; alone, it can be re-routed once the directory is fixed
         if (!settings.enabled() || arrived.head().notice().recipients().isEmpty()) {
-            emit(record.withValue(arrived.notice()));
+            emit(record.withValue(whole(arrived)));
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -92,7 +94,7 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         window = window.counted();
         if (window.count() <= settings.threshold()) {
             windows.put(group, window);
-            emit(record.withValue(arrived.notice()));
+            emit(record.withValue(whole(arrived)));
             return;
         }
         String chunkKey = pendingKey(group, window.nextSeq());
@@ -105,6 +107,11 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             window = window.flushed();
         }
         windows.put(group, window);
+    }
+
+    /** The notice with its message, to send as it is. */
+    private Notice whole(EncodedNotice arrived) {
+        return arrived.encoded() == null ? arrived.head().notice() : noticeReader.deserialize(pendingStore, arrived.encoded()).notice();
     }
 
     private boolean due(DigestWindow window, long now) {
@@ -155,7 +162,7 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         // a digest lists its items by their digest lines: their messages are not read
         List<RoutedNotice> items = new ArrayList<>(held.size());
         for (byte[] item : held) {
-            items.add(InternalSerdes.decodeWithoutMessage(item));
+            items.add(headReader.deserialize(pendingStore, item));
         }
         for (DigestBuilder.Digest digest : builder.build(items, window.startMs(), Instant.ofEpochMilli(now))) {
             metrics.digestOut(digest.items());

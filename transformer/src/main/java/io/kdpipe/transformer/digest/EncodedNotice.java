@@ -1,15 +1,13 @@
 package io.kdpipe.transformer.digest;
 
-import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.notice.RoutedNotice;
-import io.kdpipe.transformer.serde.InternalSerdes;
 
 /**
  * A notice arriving at the digest stage. Most notices of a burst are held and later listed in a
  * digest by their digest line, so the message, the largest part of a notice, is read only for a
  * notice that goes out as it is. With {@code encoded}, the notice arrived in the {@code digest-pending}
  * layout ({@code InternalSerdes.ROUTED_NOTICE}): {@code head} was read from it without its message
- * ({@link InternalSerdes#decodeWithoutMessage}), and a held notice is kept as those bytes, not encoded
+ * ({@code InternalSerdes.decodeWithoutMessage}), and a held notice is kept as those bytes, not encoded
  * again. Without, {@code head} is the whole notice. In memory only.
  *
  * @param head     the notice (its message left unread when {@code encoded} is set) and its digest line
@@ -20,15 +18,5 @@ public record EncodedNotice(RoutedNotice head, byte[] encoded) {
     /** A notice that arrived whole (as JSON, from an earlier version's trail event). */
     public static EncodedNotice whole(RoutedNotice routed) {
         return new EncodedNotice(routed, null);
-    }
-
-    /** A notice in the {@code digest-pending} layout; throws as {@code InternalSerdes.ROUTED_NOTICE} does when it is corrupt. */
-    public static EncodedNotice of(byte[] encoded) {
-        return new EncodedNotice(InternalSerdes.decodeWithoutMessage(encoded), encoded);
-    }
-
-    /** The notice with its message, to send as it is. */
-    public Notice notice() {
-        return encoded == null ? head.notice() : InternalSerdes.ROUTED_NOTICE.decode(encoded).notice();
     }
 }

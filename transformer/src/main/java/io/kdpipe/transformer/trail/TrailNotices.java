@@ -6,6 +6,7 @@ import java.util.Arrays;
 import io.kdpipe.common.contract.TrailEvent;
 import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
+import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -62,7 +63,7 @@ public final class TrailNotices implements FixedKeyProcessor<String, byte[], Enc
     private static EncodedNotice routed(FixedKeyRecord<String, byte[]> record) {
         Header notice = record.headers().lastHeader(TrailWriter.NOTICE_HEADER);
         if (notice != null && notice.value() != null) {
-            return EncodedNotice.of(notice.value());
+            return new EncodedNotice(InternalSerdes.decodeWithoutMessage(notice.value()), notice.value());
         }
         TrailEvent event = TrailEvent.CODEC.decode(record.value());
         if (event.type() != TrailEvent.Type.NOTICE || event.notice() == null) {
