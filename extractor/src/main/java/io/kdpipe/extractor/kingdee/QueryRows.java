@@ -183,9 +183,7 @@ final class QueryRows extends AbstractList<JsonNode[]> implements RandomAccess {
             }
             return ResponseParser.streamedRow(service, status, p, width);
         } catch (JsonProcessingException e) {
-            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                    "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): "
-                            + ResponseParser.snippet(e.getOriginalMessage()));
+            throw ResponseParser.notJson(service, status, ResponseParser.snippet(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not thrown by a parser over bytes in memory
         }

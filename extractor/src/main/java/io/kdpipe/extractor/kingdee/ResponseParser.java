@@ -75,9 +75,7 @@ final class ResponseParser {
                 }
                 return rows;
             } catch (JsonProcessingException e) {
-                throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                        "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): "
-                                + snippet(e.getOriginalMessage()));
+                throw notJson(service, status, snippet(e.getOriginalMessage()));
             }
         }
         return queryRows(service, status, new String(in.readAllBytes(), StandardCharsets.UTF_8), width);
@@ -237,9 +235,14 @@ final class ResponseParser {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
-                    "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): " + snippet(text));
+            throw notJson(service, status, snippet(text));
         }
+    }
+
+    /** An answer that is not JSON; {@code shown}: a snippet of it, or of what the parser said of it. */
+    static KingdeeException notJson(String service, int status, String shown) {
+        return new KingdeeException(Kind.BAD_RESPONSE, service, null, status,
+                "Kingdee " + service + " answered a body that is not JSON (is the URL the site's WebAPI root?): " + shown);
     }
 
     /** Unwraps {@code [[{"Result":{"ResponseStatus":...}}]]}, {@code [{...}]} or {@code {...}}. */

@@ -410,36 +410,32 @@ public final class KingdeeSandbox implements AutoCloseable {
             }
         }
         Duration delay = fault instanceof KingdeeFaults.Delay d ? d.delay() : Duration.ZERO;
+        byte[] answer = null;
+        KingdeeFaults.KingdeeError refusal = null;
         JsonNode data = body.get("data");
         if (data == null && body.path("parameters").isArray() && body.path("parameters").size() > 0) {
             data = body.path("parameters").get(0);
         }
-        if (data != null && data.isTextual()) {
-            try {
-                data = mapper.readTree(data.asText());
-            } catch (IOException e) {
-                if (awaitAnswerTime(arrived, delay)) {
-                    sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "参数格式不正确", false));
-                }
-                return;
-            }
-        }
-        if (data == null || !data.isObject()) {
-            if (awaitAnswerTime(arrived, delay)) {
-                sendError(ex, new KingdeeFaults.KingdeeError(8, 500, "缺少查询参数 data", false));
-            }
-            return;
-        }
-        byte[] answer;
         try {
-            answer = engine.answer(data);
-        } catch (QueryEngine.QueryError e) {
-            if (awaitAnswerTime(arrived, delay)) {
-                sendError(ex, new KingdeeFaults.KingdeeError(e.msgCode, 500, e.getMessage(), false));
+            if (data != null && data.isTextual()) {
+                data = mapper.readTree(data.asText());
             }
+            if (data == null || !data.isObject()) {
+                refusal = new KingdeeFaults.KingdeeError(8, 500, "缺少查询参数 data", false);
+            } else {
+                answer = engine.answer(data);
+            }
+        } catch (IOException e) {
+            refusal = new KingdeeFaults.KingdeeError(8, 500, "参数格式不正确", false);
+        } catch (QueryEngine.QueryError e) {
+            refusal = new KingdeeFaults.KingdeeError(e.msgCode, 500, e.getMessage(), false);
+        }
+        if (!awaitAnswerTime(arrived, delay)) {
             return;
         }
-        if (awaitAnswerTime(arrived, delay)) {
+        if (refusal != null) {
+            sendError(ex, refusal);
+        } else {
             send(ex, 200, "application/json; charset=utf-8", answer);
         }
     }
