@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.Json;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Notice.Kind;
+import io.kdpipe.transformer.digest.PendingChunks;
 import io.kdpipe.transformer.notice.MessageFitter;
+import io.kdpipe.transformer.serde.InternalSerdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -186,6 +189,64 @@ class DigestTest {
                 assertThat(n.customerKeys()).containsExactly(Rows.key("4006"));
             });
         }
+    }
+
+    @Test
+    void shouldKeepOnlyTheFirstHeldNoticeOfARunWithItsMessage() throws Exception {
+        try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_DIGEST_ENABLED", "true", "KDPIPE_DIGEST_MAX_PENDING", "3"))) {
+            h.person("XSY007", "zhangwei");
+            for (int i = 1; i <= 5; i++) {
+                h.send(Rows.customer("600" + i));
+            }
+            // the first passes; the next three are held and, at three, go out early as one digest;
+            // the fifth is the first of a new run of held notices
+            List<Notice> early = h.readNotices();
+            assertThat(early).extracting(Notice::kind).containsExactly(Kind.CREATED, Kind.DIGEST);
+            assertThat(early.get(1).customerKeys()).containsExactly(Rows.key("6002"), Rows.key("6003"), Rows.key("6004"));
+            h.send(Rows.customer("6006"));
+            assertThat(heldMessages(h)).as("the first held notice keeps its message, a later one does not")
+                    .containsExactly(true, false);
+
+            h.advance(Duration.ofSeconds(61));
+            List<Notice> late = h.readNotices();
+            assertThat(late).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Kind.DIGEST);
+                assertThat(d.customerKeys()).containsExactly(Rows.key("6005"), Rows.key("6006"));
+            });
+        }
+    }
+
+    @Test
+    void shouldSendTheFirstNoticeHeldAfterAnEarlyDigestAsItselfWhenTheWindowEndsWithIt() {
+        try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_DIGEST_ENABLED", "true", "KDPIPE_DIGEST_MAX_PENDING", "3"))) {
+            h.person("XSY007", "zhangwei");
+            for (int i = 1; i <= 5; i++) {
+                h.send(Rows.customer("600" + i));
+            }
+            assertThat(h.readNotices()).extracting(Notice::kind).containsExactly(Kind.CREATED, Kind.DIGEST);
+
+            h.advance(Duration.ofSeconds(61));
+            assertThat(h.readNotices()).singleElement().satisfies(n -> {
+                assertThat(n.kind()).isEqualTo(Kind.CREATED);
+                assertThat(n.customerKeys()).containsExactly(Rows.key("6005"));
+                assertThat(n.msg().get("markdown").get("text").asText()).contains("6005");
+            });
+        }
+    }
+
+    /** Per notice held (in order): whether it is kept with its message. */
+    private static List<Boolean> heldMessages(TransformerHarness h) {
+        KeyValueStore<String, byte[]> pending = h.driver.getKeyValueStore(TransformerTopology.DIGEST_PENDING_STORE);
+        List<Boolean> withMessage = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
+            while (it.hasNext()) {
+                for (byte[] item : PendingChunks.items(it.next().value)) {
+                    JsonNode msg = InternalSerdes.ROUTED_NOTICE.decode(item).notice().msg();
+                    withMessage.add(!msg.isNull());
+                }
+            }
+        }
+        return withMessage;
     }
 
     @Test

@@ -111,6 +111,21 @@ public final class Binary {
     }
 
     /**
+     * {@code bytes} with the JSON value at {@code [from, to)} (as {@link #writeJson} wrote it) replaced by
+     * JSON null; a new array, the rest of the bytes as they were.
+     */
+    public static byte[] withNullAt(byte[] bytes, int from, int to) {
+        if (from < 0 || to <= from || to > bytes.length) {
+            throw new IllegalArgumentException("no JSON value at [" + from + ", " + to + ") of " + bytes.length + " bytes");
+        }
+        byte[] out = new byte[bytes.length - (to - from) + 1];
+        System.arraycopy(bytes, 0, out, 0, from);
+        out[from] = NULL;
+        System.arraycopy(bytes, to, out, from + 1, bytes.length - to);
+        return out;
+    }
+
+    /**
      * A JSON value as a tag byte and its content: null; text (a string); an integer that fits a
      * long (a long); a larger integer or a decimal (its exact text, so {@code 0.150} keeps its
      * scale); a double (its IEEE bits); true; false; an array (count, items); an object (count,

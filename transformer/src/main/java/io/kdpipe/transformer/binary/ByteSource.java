@@ -24,6 +24,11 @@ public final class ByteSource extends InputStream implements DataInput {
         this.end = offset + length;
     }
 
+    /** Where the next read starts, as an index into the array given. */
+    public int position() {
+        return pos;
+    }
+
     @Override
     public int read() {
         return pos < end ? buf[pos++] & 0xFF : -1;

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * window pass at once, unchanged; later ones are held in {@code digest-pending} and go out as
  * {@code DIGEST} notices when the window ends (or early, when {@code maxPending} are held; they are
  * kept several to a {@code digest-pending} value, {@link PendingChunks}). A
- * window that ends with a single held notice sends that notice as it was. A notice without
+ * window that ends with a single held notice sends that notice as it was; so the first notice held is
+ * kept whole, and the later ones without their message, which a digest does not list. A notice without
  * recipients is never folded: it passes alone, so it can be re-routed on its own later.
  *
  * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
@@ -98,7 +99,11 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             return;
         }
         String chunkKey = pendingKey(group, window.nextSeq());
-        byte[] encoded = arrived.encoded() != null ? arrived.encoded() : noticeWriter.serialize(pendingStore, arrived.head());
+        // only the first notice held can be the one a window ends with alone, sent as it was: the others
+        // are kept without their message, which a digest does not list
+        boolean first = window.pending() == 0;
+        byte[] encoded = arrived.encoded() == null ? noticeWriter.serialize(pendingStore, arrived.head())
+                : first ? arrived.encoded() : arrived.withoutMessage();
         byte[] chunk = PendingChunks.append(pending.get(chunkKey), encoded);
         pending.put(chunkKey, chunk);
         window = window.held(PendingChunks.full(chunk));
@@ -112,6 +117,10 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
     /** The notice with its message, to send as it is. */
     private Notice whole(EncodedNotice arrived) {
         return arrived.encoded() == null ? arrived.head().notice() : noticeReader.deserialize(pendingStore, arrived.encoded()).notice();
+    }
+
+    private static boolean hasMessage(Notice notice) {
+        return !notice.msg().isNull() && !notice.msg().isMissingNode();
     }
 
     private boolean due(DigestWindow window, long now) {
@@ -156,8 +165,12 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             return;
         }
         if (held.size() == 1) {
-            emit(new Record<>(group, noticeReader.deserialize(pendingStore, held.get(0)).notice(), now));
-            return;
+            Notice alone = noticeReader.deserialize(pendingStore, held.get(0)).notice();
+            if (hasMessage(alone)) {
+                emit(new Record<>(group, alone, now));
+                return;
+            }
+            // kept without its message (not the first held): it goes out as a digest of one
         }
         // a digest lists its items by their digest lines: their messages are not read
         List<RoutedNotice> items = new ArrayList<>(held.size());

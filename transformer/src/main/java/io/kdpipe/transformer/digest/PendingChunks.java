@@ -15,7 +15,7 @@ import java.util.List;
  * limit. Values written by earlier versions hold one notice, encoded on its own (first byte
  * {@code 0x01} or <code>'{'</code>), and are read as a chunk of one.
  */
-final class PendingChunks {
+public final class PendingChunks {
 
     static final byte FORMAT = 0x02;
     static final int MAX_BYTES = 32 * 1024;
@@ -41,7 +41,7 @@ final class PendingChunks {
     }
 
     /** The encoded notices of {@code chunk}, in the order they were appended. */
-    static List<byte[]> items(byte[] chunk) {
+    public static List<byte[]> items(byte[] chunk) {
         if (chunk.length == 0 || chunk[0] != FORMAT) {
             return List.of(chunk);
         }

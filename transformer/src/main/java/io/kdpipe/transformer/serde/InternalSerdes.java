@@ -12,6 +12,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
+import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
 
 import static io.kdpipe.transformer.binary.Binary.readInstant;
@@ -118,26 +119,36 @@ public final class InternalSerdes {
     }
 
     /**
-     * What the digest stage needs of a held notice (encoded by {@link #ROUTED_NOTICE}): the notice
-     * with its message left unread ({@code msg} a {@code MissingNode}), so the bytes are checked as {@link #ROUTED_NOTICE}
+     * What the digest stage needs of a notice (encoded by {@link #ROUTED_NOTICE}): the notice with its
+     * message left unread ({@code msg} a {@code MissingNode}), so the bytes are checked as {@link #ROUTED_NOTICE}
      * checks them, but the message, the largest part, is not built. Such a notice is never sent: a
      * notice sent as it is is decoded whole.
      */
     public static RoutedNotice decodeWithoutMessage(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != InternalSerde.BINARY_V1) {
-            return ROUTED_NOTICE.decode(bytes);
-        }
-        return WITHOUT_MESSAGE.decode(bytes);
+        return decodeHead(bytes).head();
     }
 
-    private static final InternalSerde<RoutedNotice> WITHOUT_MESSAGE = new InternalSerde<>("RoutedNotice", RoutedNotice.CODEC,
-            InternalSerdes::writeRouted, in -> readRouted(in, false));
+    /**
+     * {@link #decodeWithoutMessage}, with the bytes and where the message lies in them, so a held
+     * notice can be kept without it ({@link EncodedNotice#withoutMessage()}). JSON written by earlier
+     * versions is read whole, its message's place unknown.
+     */
+    public static EncodedNotice decodeHead(byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != InternalSerde.BINARY_V1) {
+            return new EncodedNotice(ROUTED_NOTICE.decode(bytes), bytes, -1, -1);
+        }
+        int[] message = new int[2];
+        RoutedNotice head = new InternalSerde<>("RoutedNotice", RoutedNotice.CODEC, InternalSerdes::writeRouted,
+                in -> readRouted(in, message)).decode(bytes);
+        return new EncodedNotice(head, bytes, message[0], message[1]);
+    }
 
     private static RoutedNotice readRouted(ByteSource in) throws IOException {
-        return readRouted(in, true);
+        return readRouted(in, null);
     }
 
-    private static RoutedNotice readRouted(ByteSource in, boolean withMessage) throws IOException {
+    /** With {@code skippedMessage}, the message is skipped and where it lies is put there; without, it is read. */
+    private static RoutedNotice readRouted(ByteSource in, int[] skippedMessage) throws IOException {
         int version = in.readInt();
         String digestLine = readString(in);
         int noticeVersion = in.readInt();
@@ -146,10 +157,12 @@ public final class InternalSerdes {
         var customerKeys = readStrings(in);
         Notice.Recipients recipients = new Notice.Recipients(readStrings(in), readStrings(in), readStrings(in));
         JsonNode msg = MissingNode.getInstance();
-        if (withMessage) {
+        if (skippedMessage == null) {
             msg = readJson(in);
         } else {
+            skippedMessage[0] = in.position();
             skipJson(in);
+            skippedMessage[1] = in.position();
         }
         Notice.Provenance provenance = new Notice.Provenance(readString(in), in.readInt(), in.readLong(), readInstant(in),
                 readString(in));

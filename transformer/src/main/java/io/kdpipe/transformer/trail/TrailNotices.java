@@ -63,7 +63,7 @@ public final class TrailNotices implements FixedKeyProcessor<String, byte[], Enc
     private static EncodedNotice routed(FixedKeyRecord<String, byte[]> record) {
         Header notice = record.headers().lastHeader(TrailWriter.NOTICE_HEADER);
         if (notice != null && notice.value() != null) {
-            return new EncodedNotice(InternalSerdes.decodeWithoutMessage(notice.value()), notice.value());
+            return InternalSerdes.decodeHead(notice.value());
         }
         TrailEvent event = TrailEvent.CODEC.decode(record.value());
         if (event.type() != TrailEvent.Type.NOTICE || event.notice() == null) {

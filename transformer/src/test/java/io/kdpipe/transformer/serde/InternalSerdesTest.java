@@ -18,6 +18,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.transformer.binary.Binary;
 import io.kdpipe.transformer.binary.ByteSource;
@@ -25,6 +26,7 @@ import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Versioned;
 import io.kdpipe.transformer.change.CustomerState;
 import io.kdpipe.transformer.digest.DigestWindow;
+import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,32 @@ class InternalSerdesTest {
         }
         // JSON written by earlier versions is read whole
         assertThat(InternalSerdes.decodeWithoutMessage(RoutedNotice.CODEC.encode(routed(null)))).isEqualTo(routed(null));
+    }
+
+    @Test
+    void shouldKeepANoticeWithoutItsMessageByCuttingTheMessageOutOfItsBytes() throws Exception {
+        Notice plain = routed(null).notice();
+        for (RoutedNotice routed : List.of(routed(null), routed("n-original"),
+                RoutedNotice.of(new Notice(plain.schemaVersion(), plain.id(), plain.kind(), plain.customerKeys(), plain.recipients(),
+                        everyKindOfJson(), plain.provenance(), plain.createdAt(), new Notice.Routing(Notice.Kind.CHANGED, "XSY014",
+                        null, "D1", List.of("note"))), "- 行"))) {
+            byte[] bytes = InternalSerdes.ROUTED_NOTICE.encode(routed);
+            EncodedNotice head = InternalSerdes.decodeHead(bytes);
+            assertThat(head.head()).isEqualTo(InternalSerdes.decodeWithoutMessage(bytes));
+
+            byte[] without = head.withoutMessage();
+            Notice n = routed.notice();
+            RoutedNotice nullMessage = new RoutedNotice(routed.schemaVersion(), new Notice(n.schemaVersion(), n.id(), n.kind(),
+                    n.customerKeys(), n.recipients(), NullNode.getInstance(), n.provenance(), n.createdAt(), n.routing()),
+                    routed.digestLine());
+            // the very bytes of the notice encoded with a null message
+            assertThat(without).isEqualTo(InternalSerdes.ROUTED_NOTICE.encode(nullMessage));
+            assertThat(InternalSerdes.ROUTED_NOTICE.decode(without)).isEqualTo(nullMessage);
+            assertThat(InternalSerdes.decodeWithoutMessage(without)).isEqualTo(head.head());
+        }
+        // JSON written by earlier versions: kept as it is, message and all
+        byte[] json = RoutedNotice.CODEC.encode(routed(null));
+        assertThat(InternalSerdes.decodeHead(json).withoutMessage()).isSameAs(json);
     }
 
     @Test
