@@ -36,8 +36,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * closes what runs and exits.
  *
  * <p>Kinds: {@code copy} (the plain consumer→producer copy: {@code bootstrap}, {@code group},
- * {@code input}, {@code output}), {@code naive} and {@code eoscopy} ({@link NaiveDedupTopology},
- * {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
+ * {@code input}, {@code output}), {@code naive}, {@code floor} and {@code eoscopy} ({@link NaiveDedupTopology},
+ * {@link FloorTopology}, {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
  * {@code output}, and Streams settings of their own as {@code streams.NAME}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
  * {@code env.NAME}), {@code extractor} (kdpipe's extractor, {@code env.NAME} as well, watched until a counter
  * reaches a count: {@code until.meter}, {@code until.count}, {@code report.meter}, {@code report.tag}; for B2).
@@ -107,9 +107,13 @@ public final class B1App {
             case "copy":
                 return copy(s.get("bootstrap"), s.get("group"), s.get("input"), s.get("output"));
             case "naive":
+            case "floor":
             case "eoscopy": {
-                var topology = kind.equals("naive") ? NaiveDedupTopology.build(s.get("input"), s.get("output"))
-                        : EosCopyTopology.build(s.get("input"), s.get("output"));
+                var topology = switch (kind) {
+                    case "naive" -> NaiveDedupTopology.build(s.get("input"), s.get("output"));
+                    case "floor" -> FloorTopology.build(s.get("input"), s.get("output"));
+                    default -> EosCopyTopology.build(s.get("input"), s.get("output"));
+                };
                 Properties properties = NaiveDedupTopology.properties(s.get("bootstrap"), s.get("applicationId"), s.get("stateDir"));
                 s.forEach((k, v) -> {
                     if (k.startsWith("streams.")) {

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * B1: the transformer's records/s with exactly-once, against a plain consumer→producer copy of the
  * same records on the same broker, and against the naive exactly-once dedup topology a user would
- * write ({@link NaiveDedupTopology}, B1-naive) and against a stateless exactly-once copy
+ * write ({@link NaiveDedupTopology}, B1-naive), the same on bytes ({@link FloorTopology}, B1-floor: the
+ * least that state per customer and one record per change cost) and a stateless exactly-once copy
  * ({@link EosCopyTopology}, B1-eoscopy: the ceiling exactly-once itself sets) on the same input.
  * Rows: {@code 4 × customers} (new, address change, save without change, approval), round by round,
  * 24 salespeople in the directory.
@@ -94,6 +95,11 @@ public final class B1TransformerThroughput {
         StreamsRun tunedRun = runStreams(ctx, "b1-naive-tuned", in, Map.of("streams." + StreamsConfig.producerPrefix(
                 ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES)));
         double tuned = tunedRun.timed().rate();
+        // the floor for any design that keeps state per customer and writes once per change: B1-naive-tuned
+        // without reading or writing rows (bytes in, a fingerprint of the bytes, bytes out)
+        StreamsRun floorRun = runStreams(ctx, "b1-floor", in, Map.of("streams." + StreamsConfig.producerPrefix(
+                ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES)));
+        double floor = floorRun.timed().rate();
         // the exactly-once ceiling: the same input copied by a stateless exactly_once_v2 application
         StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", in, Map.of());
         double eosCopy = eosCopyRun.timed().rate();
@@ -116,6 +122,11 @@ public final class B1TransformerThroughput {
                 + TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES / 1024 + " KiB)", tuned, "rows/s", reference, tuned / reference,
                 "report", null, String.format("%s; %.3f of B1-naive; writes per input row: %s; %s", notes, tuned / naive,
                         perRow(tunedRun.writes(), total), tunedRun.timed().cpu())));
+        results.add(new Result("B1-floor", "B1-naive-tuned on bytes: no row read or written (the floor of state per customer "
+                + "and one record per change)", floor, "rows/s", reference, floor / reference, "report", null,
+                String.format("%s; %.3f of B1-naive-tuned; fingerprint = SHA-256 of the row's bytes less its version and read time, "
+                        + "found by a byte search; the row copied out as it came; writes per input row: %s; %s", notes, floor / tuned,
+                        perRow(floorRun.writes(), total), floorRun.timed().cpu())));
 
         // the transformer's variants, one after the other in one JVM of their own; each is a fresh
         // application on rows loaded into topics of its own: its digest stage reads only its own trail, and
@@ -154,9 +165,10 @@ public final class B1TransformerThroughput {
                 results.add(new Result("B1" + variant.suffix(), what, eos, "rows/s", reference, ratio,
                         "ratio >= 0.5 and >= 1.0 x B1-naive", ratio >= 0.5 && vsNaive >= 1.0,
                         String.format("%s; %.3f of B1-naive (%,.0f rows/s); %.3f of the exactly-once ceiling B1-eoscopy (%,.0f rows/s, "
-                                        + "itself %.3f of the copy); %.3f of B1-naive-tuned (%,.0f rows/s); writes per input row: %s; "
-                                        + "B1-naive: %s; %s; B1-naive: %s",
-                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, eos / tuned, tuned, perRow(written, total),
+                                        + "itself %.3f of the copy); %.3f of B1-naive-tuned (%,.0f rows/s); %.3f of B1-floor (%,.0f rows/s); "
+                                        + "writes per input row: %s; B1-naive: %s; %s; B1-naive: %s",
+                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, eos / tuned, tuned, eos / floor, floor,
+                                perRow(written, total),
                                 perRow(naiveWrites, total), run.cpu(), naiveRun.timed().cpu())));
             }
         }
@@ -318,7 +330,7 @@ public final class B1TransformerThroughput {
     }
 
     /**
-     * Runs the reference application {@code name} ({@code b1-naive}, {@code b1-naive-tuned} or {@code b1-eoscopy}), with
+     * Runs the reference application {@code name} ({@code b1-naive}, {@code b1-naive-tuned}, {@code b1-floor} or {@code b1-eoscopy}), with
      * {@code settings} in its spec ({@link B1App}), over an input
      * of its own to an output topic of its own, in a JVM of its own, timed in its steady state.
      */
