@@ -54,8 +54,15 @@ final class CustomerRowReader {
     private CustomerRowReader() {
     }
 
-    /** The row, or null when it is not read here (see the class comment). */
+    /**
+     * The row, or null when it is not read here (see the class comment). A row exactly as the writer
+     * writes it, without escapes or fractions, is read from its bytes ({@link CustomerRowBytes}).
+     */
     static CustomerRow read(byte[] bytes) {
+        CustomerRow plain = CustomerRowBytes.read(bytes);
+        if (plain != null) {
+            return plain;
+        }
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;

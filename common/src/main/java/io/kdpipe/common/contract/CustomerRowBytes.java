@@ -1,0 +1,316 @@
+package io.kdpipe.common.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * Reads a {@link CustomerRow} from the exact bytes {@link CustomerRowWriter} writes, without a JSON
+ * parser: properties in their one order, no white space, strings without escapes, field values that
+ * are such strings, null, booleans, integers that fit a long, or arrays of these. Everything else,
+ * and anything out of that shape, returns null, and {@link CustomerRowReader} reads the row with the
+ * parser. The bytes are known to be well-formed UTF-8 without NUL (the codec checks that first), so a
+ * string is its bytes between the quotes, as long as none is a quote, a backslash or a control
+ * character (which JSON refuses raw). What it returns equals what the parser reads: text, int and
+ * long nodes as the shared mapper makes them.
+ */
+final class CustomerRowBytes {
+
+    private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
+
+    private static final byte[] ACCOUNT = ascii("{\"account\":");
+    private static final byte[] CUSTOMER_ID = ascii(",\"customerId\":");
+    private static final byte[] EXTRACTED_AT = ascii(",\"extractedAt\":");
+    private static final byte[] FIELDS = ascii(",\"fields\":{");
+    private static final byte[] FORM = ascii(",\"form\":");
+    private static final byte[] MODIFIED_AT = ascii(",\"modifiedAt\":");
+    private static final byte[] PHASE = ascii(",\"phase\":");
+    private static final byte[] SCHEMA_VERSION = ascii(",\"schemaVersion\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+
+    private final byte[] in;
+    /** The next byte to read. */
+    private int pos;
+
+    /** The layout of the last row read, with its names' bytes: rows from one extractor job share it. */
+    private static volatile Layout lastLayout;
+
+    private CustomerRowBytes(byte[] in) {
+        this.in = in;
+    }
+
+    /** The row, or null when it is not in the writer's plain form (see the class comment). */
+    static CustomerRow read(byte[] bytes) {
+        try {
+            return new CustomerRowBytes(bytes).row();
+        } catch (RuntimeException e) {
+            return null; // e.g. an instant out of range: the parser's way decides
+        }
+    }
+
+    private CustomerRow row() {
+        if (!expect(ACCOUNT)) {
+            return null;
+        }
+        String account = string();
+        if (account == null || !expect(CUSTOMER_ID)) {
+            return null;
+        }
+        String customerId = string();
+        if (customerId == null || !expect(EXTRACTED_AT)) {
+            return null;
+        }
+        Instant extractedAt = instant();
+        if (extractedAt == null || !expect(FIELDS)) {
+            return null;
+        }
+        Map<String, JsonNode> fields = fields();
+        if (fields == null || !expect(FORM)) {
+            return null;
+        }
+        String form = string();
+        if (form == null || !expect(MODIFIED_AT)) {
+            return null;
+        }
+        Instant modifiedAt = instant();
+        if (modifiedAt == null || !expect(PHASE)) {
+            return null;
+        }
+        CustomerRow.Phase phase = phase();
+        if (phase == null || !expect(SCHEMA_VERSION)) {
+            return null;
+        }
+        JsonNode version = number();
+        if (!(version instanceof IntNode v) || pos != in.length - 1 || in[pos] != '}') {
+            return null;
+        }
+        return new CustomerRow(v.intValue(), account, form, customerId, modifiedAt, extractedAt, phase, fields);
+    }
+
+    private boolean expect(byte[] bytes) {
+        if (in.length - pos < bytes.length || !Arrays.equals(in, pos, pos + bytes.length, bytes, 0, bytes.length)) {
+            return false;
+        }
+        pos += bytes.length;
+        return true;
+    }
+
+    /** The string at {@code pos} if it has no escape or control character, else null. */
+    private String string() {
+        int end = stringEnd();
+        if (end < 0) {
+            return null;
+        }
+        String s = new String(in, pos + 1, end - pos - 1, StandardCharsets.UTF_8);
+        pos = end + 1;
+        return s;
+    }
+
+    /** The index of the closing quote of the plain string at {@code pos}, or -1. */
+    private int stringEnd() {
+        if (pos >= in.length || in[pos] != '"') {
+            return -1;
+        }
+        for (int i = pos + 1; i < in.length; i++) {
+            byte b = in[i];
+            if (b == '"') {
+                return i;
+            }
+            if (b == '\\' || (b >= 0 && b < 0x20)) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private Instant instant() {
+        String text = string();
+        return text == null ? null : Instants.parseCanonical(text);
+    }
+
+    private CustomerRow.Phase phase() {
+        String text = string();
+        if (text == null) {
+            return null;
+        }
+        return switch (text) {
+            case "SNAPSHOT" -> CustomerRow.Phase.SNAPSHOT;
+            case "INCREMENTAL" -> CustomerRow.Phase.INCREMENTAL;
+            default -> null;
+        };
+    }
+
+    /**
+     * The field object after its opening brace, up to and past its closing one; null when its names are
+     * not strictly ascending or a value is not read here. The names of the last layout are matched by
+     * their bytes.
+     */
+    private Map<String, JsonNode> fields() {
+        Layout last = lastLayout;
+        byte[][] expected = last != null ? last.names() : new byte[0][];
+        String[] names = new String[Math.max(expected.length, 16)];
+        JsonNode[] values = new JsonNode[names.length];
+        int n = 0;
+        boolean known = true;
+        if (pos < in.length && in[pos] == '}') {
+            pos++;
+        } else {
+            while (true) {
+                if (n > 0 && !expect1(',')) {
+                    return null;
+                }
+                String name;
+                if (known && n < expected.length && expect(expected[n])) {
+                    name = last.layout().name(n);
+                } else {
+                    known = false;
+                    name = string();
+                    if (name == null || !expect1(':')) {
+                        return null;
+                    }
+                }
+                if (n > 0 && names[n - 1].compareTo(name) >= 0) {
+                    return null;
+                }
+                JsonNode value = value(true);
+                if (value == null) {
+                    return null;
+                }
+                if (n == names.length) {
+                    names = Arrays.copyOf(names, 2 * n + 1);
+                    values = Arrays.copyOf(values, 2 * n + 1);
+                }
+                names[n] = name;
+                values[n] = value;
+                n++;
+                if (pos < in.length && in[pos] == '}') {
+                    pos++;
+                    break;
+                }
+            }
+        }
+        CustomerRow.FieldLayout layout;
+        if (last != null && last.layout().hasNames(names, n)) {
+            layout = last.layout();
+        } else {
+            List<String> these = Arrays.asList(names).subList(0, n);
+            layout = CustomerRow.FieldLayout.of(these);
+            byte[][] quoted = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                quoted[i] = ascii("\"" + names[i] + "\":", names[i]);
+            }
+            lastLayout = new Layout(layout, quoted);
+        }
+        return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
+    }
+
+    private boolean expect1(char c) {
+        if (pos < in.length && in[pos] == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** A field value ({@code arrays}: an array is read too; an array's items are not arrays), or null when it is not read here. */
+    private JsonNode value(boolean arrays) {
+        if (pos >= in.length) {
+            return null;
+        }
+        byte b = in[pos];
+        if (b == '"') {
+            String s = string();
+            return s == null ? null : TextNode.valueOf(s);
+        }
+        if (b == 'n') {
+            return expect(NULL) ? NullNode.getInstance() : null;
+        }
+        if (b == 't') {
+            return expect(TRUE) ? BooleanNode.TRUE : null;
+        }
+        if (b == 'f') {
+            return expect(FALSE) ? BooleanNode.FALSE : null;
+        }
+        if (b == '-' || (b >= '0' && b <= '9')) {
+            return number();
+        }
+        if (b == '[' && arrays) {
+            pos++;
+            ArrayNode array = NODES.arrayNode();
+            if (expect1(']')) {
+                return array;
+            }
+            while (true) {
+                JsonNode item = value(false);
+                if (item == null) {
+                    return null;
+                }
+                array.add(item);
+                if (expect1(']')) {
+                    return array;
+                }
+                if (!expect1(',')) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An integer as the parser reads it (an int node when it fits an int, else a long node), or null for
+     * anything else: a fraction or exponent, a leading zero, {@code -0}, more than 18 digits.
+     */
+    private JsonNode number() {
+        boolean negative = in[pos] == '-';
+        int i = negative ? pos + 1 : pos;
+        int digits = i;
+        long value = 0;
+        while (i < in.length && in[i] >= '0' && in[i] <= '9') {
+            value = value * 10 + (in[i] - '0');
+            i++;
+        }
+        int n = i - digits;
+        if (n == 0 || n > 18 || (n > 1 && in[digits] == '0') || (negative && value == 0)) {
+            return null;
+        }
+        if (i < in.length && (in[i] == '.' || in[i] == 'e' || in[i] == 'E')) {
+            return null;
+        }
+        pos = i;
+        long signed = negative ? -value : value;
+        return signed >= Integer.MIN_VALUE && signed <= Integer.MAX_VALUE ? IntNode.valueOf((int) signed) : LongNode.valueOf(signed);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The quoted name and colon, or a pattern no row matches when the name would need escaping. */
+    private static byte[] ascii(String quoted, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                return new byte[] {0};
+            }
+        }
+        return ascii(quoted);
+    }
+
+    /** A layout with each name's bytes as the writer writes it ({@code "name":}). */
+    private record Layout(CustomerRow.FieldLayout layout, byte[][] names) {
+    }
+}

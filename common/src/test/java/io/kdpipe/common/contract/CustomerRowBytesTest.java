@@ -1,0 +1,141 @@
+package io.kdpipe.common.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.junit.jupiter.api.Test;
+
+class CustomerRowBytesTest {
+
+    /** The codec as it is without a fast reader: bean binding through the shared mapper, and its errors. */
+    private static final Codec<CustomerRow> GENERAL = new Codec<>(CustomerRow.class, CustomerRow.VERSION);
+
+    private static final String[] PIECES = {"a", "Z", "0", "9", " ", "-", "_", "/", ":", ".", "{", "}", "[", "]", ",", "'",
+        "上海", "华东电子有限公司", "招商银行", "é", "ß", "€", "\u007f", "\u00a0", "\u2028"};
+
+    @Test
+    void shouldReadPlainRowsFromTheirBytesAsTheSharedMapperReadsThem() throws Exception {
+        SplittableRandom random = new SplittableRandom(6122026);
+        for (int i = 0; i < 3_000; i++) {
+            CustomerRow row = plainRow(random);
+            byte[] bytes = CustomerRow.CODEC.encode(row);
+            CustomerRow read = CustomerRowBytes.read(bytes);
+            String as = new String(bytes, StandardCharsets.UTF_8);
+            assertThat(read).as(as).isNotNull();
+            CustomerRow mapped = Json.mapper().readValue(bytes, CustomerRow.class);
+            assertThat(read).as(as).isEqualTo(mapped);
+            read.fields().forEach((name, value) -> assertThat(value.getClass()).as(as).isEqualTo(mapped.fields().get(name).getClass()));
+        }
+    }
+
+    @Test
+    void shouldLeaveEscapesFractionsNestingAndLongNumbersToTheParser() throws Exception {
+        CustomerRow plain = plainRow(new SplittableRandom(1));
+        List<JsonNode> others = List.of(
+                TextNode.valueOf("a \"quoted\" name"), TextNode.valueOf("back\\slash"), TextNode.valueOf("line\nbreak"),
+                TextNode.valueOf("\u0001"), TextNode.valueOf("😀, which the writer escapes"),
+                DecimalNode.valueOf(new BigDecimal("0.150")), JsonNodeFactory.instance.numberNode(1.5e300),
+                LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(-1_000_000_000_000_000_000L),
+                JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.arrayNode().add(1)),
+                JsonNodeFactory.instance.objectNode().put("k", "v"));
+        for (JsonNode other : others) {
+            Map<String, JsonNode> fields = new TreeMap<>(plain.fields());
+            fields.put("FOther", other);
+            byte[] bytes = CustomerRow.CODEC.encode(CustomerRow.of(plain.account(), plain.form(), plain.customerId(), plain.modifiedAt(),
+                    plain.extractedAt(), plain.phase(), fields));
+            assertThat(CustomerRowBytes.read(bytes)).as(other.toString()).isNull();
+            // the parser's way reads it
+            assertThat(CustomerRowReader.read(bytes)).isEqualTo(Json.mapper().readValue(bytes, CustomerRow.class));
+        }
+        String row = new String(CustomerRow.CODEC.encode(plain), StandardCharsets.UTF_8);
+        for (String other : List.of(row + " ", " " + row, row.replace(":", " : "), row.replace("\"account\"", "\"account\\u0020\""))) {
+            assertThat(CustomerRowBytes.read(other.getBytes(StandardCharsets.UTF_8))).as(other).isNull();
+        }
+    }
+
+    @Test
+    void shouldDecodeAndRefuseExactlyAsTheCodecWithoutItForMangledPlainRows() {
+        SplittableRandom random = new SplittableRandom(20261207);
+        byte[] punctuation = "\"{}[],:0123456789.eE-+ntrufalsZT\\ ".getBytes(StandardCharsets.UTF_8);
+        List<byte[]> samples = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            samples.add(CustomerRow.CODEC.encode(plainRow(random)));
+        }
+        for (int i = 0; i < 30_000; i++) {
+            byte[] bytes = samples.get(random.nextInt(samples.size())).clone();
+            int edits = random.nextInt(1, 3);
+            for (int e = 0; e < edits; e++) {
+                int at = random.nextInt(bytes.length);
+                bytes[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(1, 128) : punctuation[random.nextInt(punctuation.length)];
+            }
+            Decoded<CustomerRow> fast = CustomerRow.CODEC.tryDecode(bytes);
+            Decoded<CustomerRow> general = GENERAL.tryDecode(bytes);
+            String as = new String(bytes, StandardCharsets.UTF_8);
+            if (general instanceof Decoded.Ok<CustomerRow> ok) {
+                assertThat(fast).as(as).isInstanceOf(Decoded.Ok.class);
+                assertThat(((Decoded.Ok<CustomerRow>) fast).value()).as(as).isEqualTo(ok.value());
+            } else {
+                assertThat(fast).as(as).isInstanceOf(Decoded.Failed.class);
+                assertThat(((Decoded.Failed<CustomerRow>) fast).error().getMessage()).as(as)
+                        .isEqualTo(((Decoded.Failed<CustomerRow>) general).error().getMessage());
+            }
+        }
+    }
+
+    /** A row of plain values: strings without escapes, ints and longs up to 18 digits, booleans, null, flat arrays. */
+    private static CustomerRow plainRow(SplittableRandom random) {
+        Map<String, JsonNode> fields = new TreeMap<>();
+        int n = random.nextInt(0, 40);
+        for (int i = 0; i < n; i++) {
+            fields.put("F" + (char) ('A' + random.nextInt(26)) + random.nextInt(100), plainValue(random, true));
+        }
+        Instant at = Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L)).plusNanos(random.nextInt(0, 1_000_000));
+        return CustomerRow.of("acct" + text(random), "BD_Customer", String.valueOf(random.nextInt(1, 1_000_000)), at, at.plusSeconds(1),
+                random.nextBoolean() ? CustomerRow.Phase.SNAPSHOT : CustomerRow.Phase.INCREMENTAL, fields);
+    }
+
+    private static JsonNode plainValue(SplittableRandom random, boolean arrays) {
+        return switch (random.nextInt(arrays ? 8 : 7)) {
+            case 0, 1 -> TextNode.valueOf(text(random));
+            case 2 -> NullNode.getInstance();
+            case 3 -> random.nextBoolean() ? BooleanNode.TRUE : BooleanNode.FALSE;
+            case 4 -> IntNode.valueOf(random.nextBoolean() ? random.nextInt() : random.nextInt(-2, 3));
+            case 5 -> LongNode.valueOf(random.nextLong(-999_999_999_999_999_999L, 999_999_999_999_999_999L));
+            case 6 -> random.nextBoolean() ? IntNode.valueOf(Integer.MAX_VALUE) : LongNode.valueOf((long) Integer.MIN_VALUE - 1);
+            default -> {
+                ArrayNode array = JsonNodeFactory.instance.arrayNode();
+                int items = random.nextInt(0, 4);
+                for (int i = 0; i < items; i++) {
+                    array.add(plainValue(random, false));
+                }
+                yield array;
+            }
+        };
+    }
+
+    private static String text(SplittableRandom random) {
+        StringBuilder sb = new StringBuilder();
+        int pieces = random.nextInt(0, 12);
+        for (int i = 0; i < pieces; i++) {
+            sb.append(PIECES[random.nextInt(PIECES.length)]);
+        }
+        return sb.toString();
+    }
+}
