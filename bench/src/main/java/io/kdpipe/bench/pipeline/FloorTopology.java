@@ -2,7 +2,6 @@ package io.kdpipe.bench.pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Properties;
 
@@ -103,11 +102,7 @@ public final class FloorTopology {
         private KeyValueStore<Bytes, byte[]> store;
 
         EmitOnChange() {
-            try {
-                sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            sha256 = NaiveDedupTopology.sha256();
         }
 
         @Override

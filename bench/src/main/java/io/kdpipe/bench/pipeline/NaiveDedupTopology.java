@@ -83,17 +83,21 @@ public final class NaiveDedupTopology {
         return p;
     }
 
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final class EmitOnChange implements FixedKeyProcessor<String, CustomerRow, CustomerRow> {
         private FixedKeyProcessorContext<String, CustomerRow> context;
         private KeyValueStore<String, byte[]> store;
         private final MessageDigest sha256;
 
         EmitOnChange() {
-            try {
-                sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            sha256 = sha256();
         }
 
         @Override

@@ -89,11 +89,6 @@ public record CustomerRow(
             return true;
         }
 
-        /** The name in slot {@code i}. */
-        String name(int i) {
-            return names[i];
-        }
-
         /** How many fields a row of this layout has. */
         public int size() {
             return names.length;

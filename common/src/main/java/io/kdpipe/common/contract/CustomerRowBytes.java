@@ -3,9 +3,9 @@ package io.kdpipe.common.contract;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 /**
  * Reads a {@link CustomerRow} from the exact bytes {@link CustomerRowWriter} writes, without a JSON
  * parser: properties in their one order, no white space, strings without escapes, field values that
- * are such strings, null, booleans, integers that fit a long, or arrays of these. Everything else,
+ * are such strings, null, booleans, integers of up to 18 digits, or arrays of these. Everything else,
  * and anything out of that shape, returns null, and {@link CustomerRowReader} reads the row with the
  * parser. The bytes are known to be well-formed UTF-8 without NUL (the codec checks that first), so a
  * string is its bytes between the quotes, as long as none is a quote, a backslash or a control
@@ -44,9 +44,6 @@ final class CustomerRowBytes {
     private final byte[] in;
     /** The next byte to read. */
     private int pos;
-
-    /** The layout of the last row read, with its names' bytes: rows from one extractor job share it. */
-    private static volatile Layout lastLayout;
 
     private CustomerRowBytes(byte[] in) {
         this.in = in;
@@ -159,22 +156,19 @@ final class CustomerRowBytes {
      * their bytes.
      */
     private Map<String, JsonNode> fields() {
-        Layout last = lastLayout;
-        byte[][] expected = last != null ? last.names() : new byte[0][];
-        String[] names = new String[Math.max(expected.length, 16)];
-        JsonNode[] values = new JsonNode[names.length];
-        int n = 0;
+        CustomerRowReader.Layout last = CustomerRowReader.lastLayout();
+        SerializedString[] expected = last != null ? last.names() : new SerializedString[0];
+        CustomerRowReader.Fields fields = new CustomerRowReader.Fields(expected.length);
         boolean known = true;
-        if (pos < in.length && in[pos] == '}') {
-            pos++;
-        } else {
-            while (true) {
+        if (!expect1('}')) {
+            do {
+                int n = fields.size();
                 if (n > 0 && !expect1(',')) {
                     return null;
                 }
                 String name;
-                if (known && n < expected.length && expect(expected[n])) {
-                    name = last.layout().name(n);
+                if (known && n < expected.length && expectName(expected[n])) {
+                    name = expected[n].getValue();
                 } else {
                     known = false;
                     name = string();
@@ -182,39 +176,26 @@ final class CustomerRowBytes {
                         return null;
                     }
                 }
-                if (n > 0 && names[n - 1].compareTo(name) >= 0) {
-                    return null;
-                }
-                JsonNode value = value(true);
+                JsonNode value = fields.ascending(name) ? value(true) : null;
                 if (value == null) {
                     return null;
                 }
-                if (n == names.length) {
-                    names = Arrays.copyOf(names, 2 * n + 1);
-                    values = Arrays.copyOf(values, 2 * n + 1);
-                }
-                names[n] = name;
-                values[n] = value;
-                n++;
-                if (pos < in.length && in[pos] == '}') {
-                    pos++;
-                    break;
-                }
-            }
+                fields.add(name, value);
+            } while (!expect1('}'));
         }
-        CustomerRow.FieldLayout layout;
-        if (last != null && last.layout().hasNames(names, n)) {
-            layout = last.layout();
-        } else {
-            List<String> these = Arrays.asList(names).subList(0, n);
-            layout = CustomerRow.FieldLayout.of(these);
-            byte[][] quoted = new byte[n][];
-            for (int i = 0; i < n; i++) {
-                quoted[i] = ascii("\"" + names[i] + "\":", names[i]);
-            }
-            lastLayout = new Layout(layout, quoted);
+        return fields.laidOut(last);
+    }
+
+    /** Whether {@code name} comes next, as the writer writes it ({@code "name":}); if so, reads past it. */
+    private boolean expectName(SerializedString name) {
+        byte[] quoted = name.asQuotedUTF8();
+        int end = pos + 1 + quoted.length;
+        if (end + 1 >= in.length || in[pos] != '"' || in[end] != '"' || in[end + 1] != ':'
+                || !Arrays.equals(in, pos + 1, end, quoted, 0, quoted.length)) {
+            return false;
         }
-        return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
+        pos = end + 2;
+        return true;
     }
 
     private boolean expect1(char c) {
@@ -297,20 +278,5 @@ final class CustomerRowBytes {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The quoted name and colon, or a pattern no row matches when the name would need escaping. */
-    private static byte[] ascii(String quoted, String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '"' || c == '\\' || c < 0x20) {
-                return new byte[] {0};
-            }
-        }
-        return ascii(quoted);
-    }
-
-    /** A layout with each name's bytes as the writer writes it ({@code "name":}). */
-    private record Layout(CustomerRow.FieldLayout layout, byte[][] names) {
     }
 }

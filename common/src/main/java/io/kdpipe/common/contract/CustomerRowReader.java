@@ -198,10 +198,9 @@ final class CustomerRowReader {
     private static Map<String, JsonNode> fields(JsonParser p) throws IOException {
         Layout last = lastLayout;
         SerializedString[] expected = last != null ? last.names() : new SerializedString[0];
-        String[] names = new String[Math.max(expected.length, 16)];
-        JsonNode[] values = new JsonNode[names.length];
-        int n = 0;
+        Fields fields = new Fields(expected.length);
         while (true) {
+            int n = fields.size();
             String name;
             if (n < expected.length && p.nextFieldName(expected[n])) {
                 name = expected[n].getValue();
@@ -214,10 +213,43 @@ final class CustomerRowReader {
                 }
                 name = p.currentName();
             }
-            if (n > 0 && names[n - 1].compareTo(name) >= 0) {
+            if (!fields.ascending(name)) {
                 return null;
             }
-            JsonNode value = value(p, p.nextToken());
+            fields.add(name, value(p, p.nextToken()));
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            return null;
+        }
+        return fields.laidOut(last);
+    }
+
+    /** The last layout read (by either reader), or null. */
+    static Layout lastLayout() {
+        return lastLayout;
+    }
+
+    /** A row's fields as they are read, in order; laid out at the end. */
+    static final class Fields {
+        private String[] names;
+        private JsonNode[] values;
+        private int n;
+
+        Fields(int expected) {
+            names = new String[Math.max(expected, 16)];
+            values = new JsonNode[names.length];
+        }
+
+        int size() {
+            return n;
+        }
+
+        /** Whether {@code name} comes after the last name added (the contract's fields are strictly ascending). */
+        boolean ascending(String name) {
+            return n == 0 || names[n - 1].compareTo(name) < 0;
+        }
+
+        void add(String name, JsonNode value) {
             if (n == names.length) {
                 names = Arrays.copyOf(names, 2 * n + 1);
                 values = Arrays.copyOf(values, 2 * n + 1);
@@ -226,21 +258,22 @@ final class CustomerRowReader {
             values[n] = value;
             n++;
         }
-        if (p.currentToken() != JsonToken.END_OBJECT) {
-            return null;
+
+        /** The fields, in {@code last} when it has these names, else in a new layout, which becomes the last. */
+        Map<String, JsonNode> laidOut(Layout last) {
+            CustomerRow.FieldLayout layout;
+            if (last != null && last.layout().hasNames(names, n)) {
+                layout = last.layout();
+            } else {
+                List<String> these = Arrays.asList(names).subList(0, n);
+                layout = CustomerRow.FieldLayout.of(these);
+                lastLayout = new Layout(layout, these.stream().map(SerializedString::new).toArray(SerializedString[]::new));
+            }
+            return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
         }
-        CustomerRow.FieldLayout layout;
-        if (last != null && last.layout().hasNames(names, n)) {
-            layout = last.layout();
-        } else {
-            List<String> these = Arrays.asList(names).subList(0, n);
-            layout = CustomerRow.FieldLayout.of(these);
-            lastLayout = new Layout(layout, these.stream().map(SerializedString::new).toArray(SerializedString[]::new));
-        }
-        return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
     }
 
     /** A layout with its names quoted and encoded, to be matched against a row's bytes. */
-    private record Layout(CustomerRow.FieldLayout layout, SerializedString[] names) {
+    record Layout(CustomerRow.FieldLayout layout, SerializedString[] names) {
     }
 }

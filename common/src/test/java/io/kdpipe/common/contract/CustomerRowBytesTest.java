@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Test;
 
 class CustomerRowBytesTest {
 
-    /** The codec as it is without a fast reader: bean binding through the shared mapper, and its errors. */
-    private static final Codec<CustomerRow> GENERAL = new Codec<>(CustomerRow.class, CustomerRow.VERSION);
-
     private static final String[] PIECES = {"a", "Z", "0", "9", " ", "-", "_", "/", ":", ".", "{", "}", "[", "]", ",", "'",
         "上海", "华东电子有限公司", "招商银行", "é", "ß", "€", "\u007f", "\u00a0", "\u2028"};
 
@@ -73,30 +70,11 @@ class CustomerRowBytesTest {
     @Test
     void shouldDecodeAndRefuseExactlyAsTheCodecWithoutItForMangledPlainRows() {
         SplittableRandom random = new SplittableRandom(20261207);
-        byte[] punctuation = "\"{}[],:0123456789.eE-+ntrufalsZT\\ ".getBytes(StandardCharsets.UTF_8);
         List<byte[]> samples = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             samples.add(CustomerRow.CODEC.encode(plainRow(random)));
         }
-        for (int i = 0; i < 30_000; i++) {
-            byte[] bytes = samples.get(random.nextInt(samples.size())).clone();
-            int edits = random.nextInt(1, 3);
-            for (int e = 0; e < edits; e++) {
-                int at = random.nextInt(bytes.length);
-                bytes[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(1, 128) : punctuation[random.nextInt(punctuation.length)];
-            }
-            Decoded<CustomerRow> fast = CustomerRow.CODEC.tryDecode(bytes);
-            Decoded<CustomerRow> general = GENERAL.tryDecode(bytes);
-            String as = new String(bytes, StandardCharsets.UTF_8);
-            if (general instanceof Decoded.Ok<CustomerRow> ok) {
-                assertThat(fast).as(as).isInstanceOf(Decoded.Ok.class);
-                assertThat(((Decoded.Ok<CustomerRow>) fast).value()).as(as).isEqualTo(ok.value());
-            } else {
-                assertThat(fast).as(as).isInstanceOf(Decoded.Failed.class);
-                assertThat(((Decoded.Failed<CustomerRow>) fast).error().getMessage()).as(as)
-                        .isEqualTo(((Decoded.Failed<CustomerRow>) general).error().getMessage());
-            }
-        }
+        CustomerRowReaderTest.assertSameOutcomeWhenMangled(samples, random, 30_000);
     }
 
     /** A row of plain values: strings without escapes, ints and longs up to 18 digits, booleans, null, flat arrays. */

@@ -70,11 +70,15 @@ class CustomerRowReaderTest {
 
     @Test
     void shouldDecodeAndRefuseExactlyAsTheCodecWithoutItForMangledRows() {
-        SplittableRandom random = new SplittableRandom(20261206);
-        byte[] punctuation = "\"{}[],:0123456789.eE-+ntfaZT\\ ".getBytes(StandardCharsets.UTF_8);
         List<byte[]> samples = new ArrayList<>();
         rows().forEach(r -> samples.add(CustomerRow.CODEC.encode(r)));
-        for (int i = 0; i < 20_000; i++) {
+        assertSameOutcomeWhenMangled(samples, new SplittableRandom(20261206), 20_000);
+    }
+
+    /** {@link #assertSameOutcome} for {@code n} copies of the samples, each with one or two bytes changed at random. */
+    static void assertSameOutcomeWhenMangled(List<byte[]> samples, SplittableRandom random, int n) {
+        byte[] punctuation = "\"{}[],:0123456789.eE-+ntrufalsZT\\ ".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < n; i++) {
             byte[] bytes = samples.get(random.nextInt(samples.size())).clone();
             int edits = random.nextInt(1, 3);
             for (int e = 0; e < edits; e++) {
@@ -95,7 +99,8 @@ class CustomerRowReaderTest {
         assertThat(second.fields().get("FNotThere")).isNull();
     }
 
-    private static void assertSameOutcome(byte[] bytes) {
+    /** The codec decodes {@code bytes} to the same row, or refuses them with the same error, as the codec without a fast reader. */
+    static void assertSameOutcome(byte[] bytes) {
         Decoded<CustomerRow> fast = CustomerRow.CODEC.tryDecode(bytes);
         Decoded<CustomerRow> general = GENERAL.tryDecode(bytes);
         String as = new String(bytes, StandardCharsets.UTF_8);
