@@ -14,6 +14,7 @@ import io.kdpipe.common.contract.Notice.Kind;
 import io.kdpipe.transformer.digest.PendingChunks;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.serde.InternalSerdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,33 @@ class DigestTest {
                 assertThat(n.kind()).isEqualTo(Kind.CREATED);
                 assertThat(n.customerKeys()).containsExactly(Rows.key("6005"));
                 assertThat(n.msg().get("markdown").get("text").asText()).contains("6005");
+            });
+        }
+    }
+
+    @Test
+    void shouldSendALoneHeldNoticeKeptWithoutItsMessageAsADigestOfOne() {
+        try (TransformerHarness h = TransformerHarness.start(DEFAULTS)) {
+            h.person("XSY007", "zhangwei");
+            h.send(Rows.customer("6101"));
+            h.send(Rows.customer("6102"));
+            assertThat(h.readNotices()).extracting(Notice::kind).containsExactly(Kind.CREATED);
+            // the one held notice, as it would be kept were it not the first held: without its message
+            KeyValueStore<String, byte[]> pending = h.driver.getKeyValueStore(TransformerTopology.DIGEST_PENDING_STORE);
+            List<KeyValue<String, byte[]>> held = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = pending.all()) {
+                it.forEachRemaining(held::add);
+            }
+            assertThat(held).singleElement().satisfies(kv -> assertThat(PendingChunks.items(kv.value)).hasSize(1));
+            byte[] whole = PendingChunks.items(held.get(0).value).get(0);
+            pending.put(held.get(0).key, PendingChunks.append(null, InternalSerdes.decodeHead(whole).withoutMessage()));
+
+            h.advance(Duration.ofSeconds(61));
+            // never sent with a null message: listed in a digest by its digest line
+            assertThat(h.readNotices()).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Kind.DIGEST);
+                assertThat(d.customerKeys()).containsExactly(Rows.key("6102"));
+                assertThat(d.msg().get("markdown").get("text").asText()).contains("6102");
             });
         }
     }

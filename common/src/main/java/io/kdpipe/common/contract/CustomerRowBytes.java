@@ -256,6 +256,9 @@ final class CustomerRowBytes {
      * anything else: a fraction or exponent, a leading zero, {@code -0}, more than 18 digits.
      */
     private JsonNode number() {
+        if (pos >= in.length) {
+            return null;
+        }
         boolean negative = in[pos] == '-';
         int i = negative ? pos + 1 : pos;
         int digits = i;

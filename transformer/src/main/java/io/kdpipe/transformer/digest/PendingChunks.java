@@ -24,7 +24,7 @@ public final class PendingChunks {
     }
 
     /** {@code chunk} (null for a new one) with {@code item} appended. */
-    static byte[] append(byte[] chunk, byte[] item) {
+    public static byte[] append(byte[] chunk, byte[] item) {
         byte[] base = chunk == null ? new byte[] {FORMAT} : chunk;
         if (base.length > 0 && base[0] != FORMAT) {
             base = append(null, base);
