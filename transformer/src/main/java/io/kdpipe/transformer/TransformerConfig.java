@@ -98,6 +98,9 @@ public record TransformerConfig(
                 "notices listed in one digest at most; DingTalk's 2048-byte message limit usually decides first");
         int maxPending = r.integer("KDPIPE_DIGEST_MAX_PENDING", 1000, 2, 100_000,
                 "notices held per recipient group at most; reaching it sends digests early");
+        int maxHeldKb = r.integer("KDPIPE_DIGEST_MAX_HELD_KB", 16 * 1024, 16, 4 * 1024 * 1024,
+                "KiB of held notices one instance keeps in memory at most, all recipient groups together; "
+                        + "reaching it sends the largest groups' digests early");
         Duration tick = r.duration("KDPIPE_DIGEST_TICK", Duration.ofSeconds(1), "how often due digest windows are looked for");
         r.check(!window.isZero(), "KDPIPE_DIGEST_WINDOW", "must be positive");
         r.check(!tick.isZero(), "KDPIPE_DIGEST_TICK", "must be positive");
@@ -115,7 +118,8 @@ public record TransformerConfig(
                 "bearer token the /trail endpoint requires (it shows customers and salespeople); without it /trail is off");
         r.validate();
         return new TransformerConfig(kafka, appId, watched, notifySnapshot, format, templates, new FieldLabels(labels), zone,
-                routing, new DigestSettings(digestOn, window, threshold, maxItems, maxPending, tick), stateDir, threads,
+                routing, new DigestSettings(digestOn, window, threshold, maxItems, maxPending,
+                        maxHeldKb * 1024L, tick), stateDir, threads,
                 rocksDbMemory, trailToken);
     }
 

@@ -10,6 +10,7 @@ import io.kdpipe.transformer.change.ChangeDetector;
 import io.kdpipe.transformer.change.Detection;
 import io.kdpipe.transformer.digest.DigestBuilder;
 import io.kdpipe.transformer.digest.DigestProcessor;
+import io.kdpipe.transformer.digest.HeldBytes;
 import io.kdpipe.transformer.errors.DeadLetters;
 import io.kdpipe.transformer.errors.RowDeserializationHandler;
 import io.kdpipe.transformer.errors.RowProcessingHandler;
@@ -70,9 +71,12 @@ public final class TransformerTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STATE_STORE),
                 Serdes.String(), InternalSerdes.CUSTOMER_STATE.serde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_WINDOWS_STORE),
+        // the digest stores hold what lives a window at most: in memory, restored from their changelogs
+        // (in RocksDB, values rewritten at every commit and deleted within a minute kept its background
+        // flushes and compactions busy: bench B1); HeldBytes bounds them
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIGEST_WINDOWS_STORE),
                 Serdes.String(), InternalSerdes.DIGEST_WINDOW.serde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIGEST_PENDING_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIGEST_PENDING_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
         // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
@@ -87,6 +91,8 @@ public final class TransformerTopology {
                 new RecipientResolver(config.routing(), metrics), new MessageFitter(), metrics);
         DigestBuilder digests = new DigestBuilder(config.templates(), config.format(), config.zone(), new MessageFitter(),
                 config.digest().maxItems());
+        HeldBytes held = new HeldBytes(config.digest().maxHeldBytes());
+        metrics.digestHeld(held::held, held.max());
 
         String trail = config.topic(Topics.TRAIL);
         Produced<String, TrailEvent> toTrail = Produced.with(Serdes.String(), TrailEvent.CODEC.serde()).withName("trail-notices-sink");
@@ -106,7 +112,7 @@ public final class TransformerTopology {
                 .processValues(() -> new TrailNotices(config.applicationId()), Named.as("notices-from-trail"))
                 .process(() -> new DigestProcessor(DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE,
                                 InternalSerdes.ROUTED_NOTICE.serde(), (topic, bytes) -> InternalSerdes.decodeWithoutMessage(bytes),
-                                config.digest(), digests, metrics),
+                                config.digest(), held, digests, metrics),
                         Named.as("fold-digests"), DIGEST_WINDOWS_STORE, DIGEST_PENDING_STORE)
                 .to(config.topic(Topics.NOTICES),
                         Produced.with(Serdes.String(), Notice.CODEC.serde()).withName("notices-sink"));

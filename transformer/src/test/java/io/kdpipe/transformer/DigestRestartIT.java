@@ -31,6 +31,7 @@ class DigestRestartIT {
 
     @Test
     void shouldSendHeldNoticesAfterARestartOnAnEmptyStateDirectory(KafkaBroker broker) {
+        double heldBefore;
         String prefix = TestNames.topicPrefix();
         String appId = TestNames.unique("transformer");
         // no directory here: the fallback list gives the notices recipients, so they are folded
@@ -52,6 +53,14 @@ class DigestRestartIT {
                     .satisfies(r -> assertThat(r.value().kind()).isEqualTo(Kind.CREATED));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.main.runtime().registry()
                     .find("kdpipe.transformer.rows.in").counter().count() >= 4);
+            heldBefore = held(first);
+        }
+        assertThat(reader.readAll(notices)).hasSize(1);
+        assertThat(heldBefore).isPositive();
+
+        // a new instance counts the held notices it restored (the bound on held bytes covers them) and sends nothing yet
+        try (RunningTransformer again = RunningTransformer.start(broker, prefix, appId, longWindow)) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> held(again) == heldBefore);
         }
         assertThat(reader.readAll(notices)).hasSize(1);
 
@@ -69,5 +78,9 @@ class DigestRestartIT {
             all.addAll(digest.customerKeys());
             assertThat(all).containsExactlyInAnyOrder(Rows.key("7001"), Rows.key("7002"), Rows.key("7003"), Rows.key("7004"));
         }
+    }
+
+    private static double held(RunningTransformer transformer) {
+        return transformer.main.runtime().registry().get("kdpipe.transformer.digest.held.bytes").gauge().value();
     }
 }

@@ -278,6 +278,43 @@ class DigestTest {
     }
 
     @Test
+    void shouldSendTheLargestGroupsDigestsEarlyWhenTheInstanceHoldsMoreThanItsBound() {
+        try (TransformerHarness h = TransformerHarness.start(Map.of("KDPIPE_DIGEST_ENABLED", "true", "KDPIPE_DIGEST_MAX_HELD_KB", "16"))) {
+            h.person("XSY007", "zhangwei");
+            h.person("XSY099", "lisi");
+            List<String> few = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                few.add(Rows.key("500" + i));
+                h.send(Rows.customer("500" + i).with("FSELLER_FNumber", "XSY099"));
+            }
+            List<String> many = new ArrayList<>();
+            for (int i = 1; i <= 300; i++) {
+                String id = String.valueOf(20_000 + i);
+                many.add(Rows.key(id));
+                h.send(Rows.customer(id));
+            }
+            // far below KDPIPE_DIGEST_MAX_PENDING, so only the bound on bytes sends digests before the window ends
+            List<Notice> early = h.readNotices();
+            assertThat(early).filteredOn(n -> n.kind() == Kind.DIGEST).isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.recipients().userIds()).containsExactly("zhangwei"));
+            assertThat(h.counter("kdpipe.transformer.digests.early", "reason", "max-held")).isPositive();
+            assertThat(h.registry.get("kdpipe.transformer.digest.held.bytes").gauge().value()).isPositive().isLessThanOrEqualTo(16 * 1024);
+
+            h.advance(Duration.ofSeconds(61));
+            List<Notice> all = new ArrayList<>(early);
+            all.addAll(h.readNotices());
+            // the small group waited for its window; nobody is told twice or left out
+            assertThat(all).filteredOn(n -> n.recipients().userIds().contains("lisi")).extracting(Notice::kind)
+                    .containsExactly(Kind.CREATED, Kind.DIGEST);
+            assertThat(all).filteredOn(n -> n.recipients().userIds().contains("lisi"))
+                    .flatExtracting(Notice::customerKeys).containsExactlyElementsOf(few);
+            assertThat(all).filteredOn(n -> n.recipients().userIds().contains("zhangwei"))
+                    .flatExtracting(Notice::customerKeys).containsExactlyElementsOf(many);
+            assertThat(h.registry.get("kdpipe.transformer.digest.held.bytes").gauge().value()).isZero();
+        }
+    }
+
+    @Test
     void shouldPassEverythingThroughWhenDigestsAreOff() {
         try (TransformerHarness h = TransformerHarness.start()) {
             for (int i = 1; i <= 50; i++) {

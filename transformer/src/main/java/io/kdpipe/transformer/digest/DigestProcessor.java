@@ -2,7 +2,10 @@ package io.kdpipe.transformer.digest;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
@@ -30,7 +33,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * recipients is never folded: it passes alone, so it can be re-routed on its own later.
  *
  * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
- * resumes with every held notice and sends none of them twice.
+ * resumes with every held notice and sends none of them twice. They are kept in memory, restored from
+ * their changelogs: a held notice lives a window at most, and in RocksDB its value, rewritten at every
+ * commit, kept the background flushes and compactions busy. What they hold is bounded per group ({@code maxPending}) and, every group
+ * of the instance together, by {@link HeldBytes}: past it, the groups of this task holding the most
+ * send their digests early.
  */
 public final class DigestProcessor implements Processor<String, EncodedNotice, String, Notice> {
 
@@ -48,19 +55,24 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
     private final Deserializer<RoutedNotice> noticeReader;
     private final Deserializer<RoutedNotice> headReader;
     private KeyValueStore<String, byte[]> pending;
+    private final HeldBytes held;
+    // bytes each group of this task holds in the pending store (keys and values), counted in held
+    private final Map<String, Long> heldByGroup = new HashMap<>();
 
     /**
      * @param noticeSerde  encodes the held notices inside {@code pendingStore}'s values ({@link PendingChunks})
      * @param headReader   reads what {@code noticeSerde} wrote without the message (which a digest does not list)
      */
     public DigestProcessor(String windowsStore, String pendingStore, Serde<RoutedNotice> noticeSerde,
-            Deserializer<RoutedNotice> headReader, DigestSettings settings, DigestBuilder builder, TransformerMetrics metrics) {
+            Deserializer<RoutedNotice> headReader, DigestSettings settings, HeldBytes held, DigestBuilder builder,
+            TransformerMetrics metrics) {
         this.windowsStore = windowsStore;
         this.noticeWriter = noticeSerde.serializer();
         this.noticeReader = noticeSerde.deserializer();
         this.headReader = headReader;
         this.pendingStore = pendingStore;
         this.settings = settings;
+        this.held = held;
         this.builder = builder;
         this.metrics = metrics;
     }
@@ -70,6 +82,13 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         this.context = context;
         this.windows = context.getStateStore(windowsStore);
         this.pending = context.getStateStore(pendingStore);
+        // the store is restored before processors start: count what it holds
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                count(kv.key.substring(0, Math.max(0, kv.key.lastIndexOf(SEPARATOR))), kv.key.length() + kv.value.length);
+            }
+        }
         // scheduled even when disabled, so windows held before the setting was turned off still close
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }
@@ -104,14 +123,52 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         boolean first = window.pending() == 0;
         byte[] encoded = arrived.encoded() == null ? noticeWriter.serialize(pendingStore, arrived.head())
                 : first ? arrived.encoded() : arrived.withoutMessage();
-        byte[] chunk = PendingChunks.append(pending.get(chunkKey), encoded);
+        byte[] before = pending.get(chunkKey);
+        byte[] chunk = PendingChunks.append(before, encoded);
         pending.put(chunkKey, chunk);
+        count(group, before == null ? chunkKey.length() + chunk.length : chunk.length - before.length);
         window = window.held(PendingChunks.full(chunk));
         if (window.pending() >= settings.maxPending()) {
             flushPending(group, window, now);
             window = window.flushed();
+            metrics.digestEarly("max-pending");
         }
         windows.put(group, window);
+        while (held.over() && !heldByGroup.isEmpty()) {
+            sendLargestEarly(now);
+        }
+    }
+
+    /** The group of this task holding the most bytes sends its digests now, its window staying open. */
+    private void sendLargestEarly(long now) {
+        String largest = Collections.max(heldByGroup.entrySet(), Map.Entry.comparingByValue()).getKey();
+        DigestWindow window = windows.get(largest);
+        if (window == null) {
+            // not written so (a group's held notices go with its window); left as they are, not counted
+            forget(largest);
+            return;
+        }
+        flushPending(largest, window, now);
+        windows.put(largest, window.flushed());
+        metrics.digestEarly("max-held");
+    }
+
+    private void count(String group, long bytes) {
+        heldByGroup.merge(group, bytes, Long::sum);
+        held.add(bytes);
+    }
+
+    private void forget(String group) {
+        Long bytes = heldByGroup.remove(group);
+        if (bytes != null) {
+            held.add(-bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        heldByGroup.values().forEach(bytes -> held.add(-bytes));
+        heldByGroup.clear();
     }
 
     /** The notice with its message, to send as it is. */
@@ -161,6 +218,7 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             }
         }
         keys.forEach(pending::delete);
+        forget(group);
         if (held.isEmpty()) {
             return;
         }

@@ -10,11 +10,14 @@ import java.time.Duration;
  * @param threshold   notices of one window that go out singly at once; later ones are held for a digest
  * @param maxItems    notices listed in one digest message at most (the 2048-byte limit usually cuts it lower)
  * @param maxPending  held notices per group at most; reaching it flushes digests early (bounds state)
+ * @param maxHeldBytes bytes of held notices one instance keeps at most, all groups together; beyond it the
+ *                    groups holding the most send their digests early (bounds the in-memory store)
  * @param tick        how often (wall clock) due windows are looked for
  */
-public record DigestSettings(boolean enabled, Duration window, int threshold, int maxItems, int maxPending, Duration tick) {
+public record DigestSettings(boolean enabled, Duration window, int threshold, int maxItems, int maxPending, long maxHeldBytes,
+        Duration tick) {
 
     public static DigestSettings disabled() {
-        return new DigestSettings(false, Duration.ofSeconds(60), 1, 100, 1000, Duration.ofSeconds(1));
+        return new DigestSettings(false, Duration.ofSeconds(60), 1, 100, 1000, 16L << 20, Duration.ofSeconds(1));
     }
 }

@@ -3,9 +3,11 @@ package io.kdpipe.transformer.metrics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import io.kdpipe.common.contract.Notice;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -49,6 +51,20 @@ public final class TransformerMetrics {
     public void digestOut(int items) {
         counter("digests.out", "Digest notices written").increment();
         counter("digest.items", "Notices folded into digests").increment(items);
+    }
+
+    /** Digests sent before their window ended: {@code max-pending} (one group) or {@code max-held} (every group). */
+    public void digestEarly(String reason) {
+        counter("digests.early", "Held notices sent as digests before their window ended, by the bound reached",
+                "reason", reason).increment();
+    }
+
+    /** Reports the bytes of held notices this instance keeps, and their bound. */
+    public void digestHeld(LongSupplier held, long max) {
+        Gauge.builder(PREFIX + "digest.held.bytes", held::getAsLong)
+                .description("Bytes of notices held for digests, every group of this instance together").register(registry);
+        Gauge.builder(PREFIX + "digest.held.max.bytes", () -> max)
+                .description("KDPIPE_DIGEST_MAX_HELD_KB in bytes: held notices beyond it are sent as digests early").register(registry);
     }
 
     public void deadLetter(String stage, String reason) {
