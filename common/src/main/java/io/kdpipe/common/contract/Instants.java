@@ -1,13 +1,62 @@
 package io.kdpipe.common.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 
-/** Instants in the one form {@link Instant#toString()} writes, read without a formatter. */
+/** Instants in the one form {@link Instant#toString()} writes, read and written without a formatter. */
 final class Instants {
 
+    private static final long FIRST_SECOND = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+    private static final long LAST_SECOND = LocalDate.of(9999, 12, 31).toEpochDay() * 86_400 + 86_399;
+
     private Instants() {
+    }
+
+    /**
+     * {@code t.toString()}, written without {@code DateTimeFormatter} for a year from 0000 to 9999 (the
+     * form {@link #parseCanonical} reads); other years are left to {@code toString()}.
+     */
+    static String format(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
+            return t.toString();
+        }
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        int nanos = t.getNano();
+        int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
+        byte[] out = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        put(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        put(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, secondOfDay % 60, 2);
+        if (fraction > 0) {
+            out[19] = '.';
+            int value = nanos;
+            for (int i = fraction; i < 9; i++) {
+                value /= 10;
+            }
+            put(out, 20, value, fraction);
+        }
+        out[out.length - 1] = 'Z';
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code value} as {@code count} decimal digits at {@code at}, zeros in front. */
+    private static void put(byte[] out, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

@@ -100,7 +100,7 @@ final class TrailEventWriter {
     }
 
     private static void instant(JsonGenerator g, Instant t) throws IOException {
-        g.writeString(t == null ? null : t.toString());
+        g.writeString(t == null ? null : Instants.format(t));
     }
 
     private static void strings(JsonGenerator g, List<String> list) throws IOException {

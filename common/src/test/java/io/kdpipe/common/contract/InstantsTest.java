@@ -29,6 +29,35 @@ class InstantsTest {
     }
 
     @Test
+    void shouldWriteWhatToStringWrites() {
+        SplittableRandom random = new SplittableRandom(8);
+        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 100_000; i++) {
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            // now and then just inside or outside the years written here, or far outside them
+            long second = switch (random.nextInt(10)) {
+                case 0 -> min + random.nextLong(-2, 3);
+                case 1 -> max + random.nextLong(-2, 3);
+                case 2 -> random.nextLong(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond() + 1);
+                default -> random.nextLong(min, max + 1);
+            };
+            Instant instant = Instant.ofEpochSecond(second, nanos);
+            assertThat(Instants.format(instant)).isEqualTo(instant.toString());
+        }
+        for (Instant instant : new Instant[] {Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1, 999_999_999),
+                Instant.parse("2026-11-28T02:02:03.000000001Z"), Instant.parse("2026-11-28T02:02:03.100Z"),
+                Instant.parse("2026-11-28T02:02:03.000100Z"), Instant.parse("2028-02-29T23:59:59.999Z")}) {
+            assertThat(Instants.format(instant)).isEqualTo(instant.toString());
+        }
+    }
+
+    @Test
     void shouldLeaveEveryOtherFormToTheGeneralParser() {
         SplittableRandom random = new SplittableRandom(7);
         String base = "2026-11-28T02:02:03.583Z";

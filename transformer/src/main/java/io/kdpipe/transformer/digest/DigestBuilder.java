@@ -54,23 +54,39 @@ public final class DigestBuilder {
         String windowStart = TIME.format(Instant.ofEpochMilli(windowStartMs).atZone(zone));
         String total = String.valueOf(items.size());
         // greedy, in order: each part takes as many of the next items as fit. A part's size only grows with
-        // its items, so the longest fitting run is found by bisection, with O(log maxItems) renders per part
+        // its items, so the longest fitting run is found by bisection, with O(log maxItems) renders per part;
+        // digest lines are alike, so the bracket first closes around the size of the part before (two renders)
         List<List<RoutedNotice>> parts = new ArrayList<>();
         int start = 0;
+        int previous = 0;
         while (start < items.size()) {
             int fits = start + 1; // a part always takes at least one item
             int tooMany = Math.min(items.size(), start + maxItems) + 1;
+            int guess = Math.min(start + previous, tooMany - 1); // the rest, when fewer are left
+            if (guess > fits) {
+                if (fits(items, start, guess, total, windowStart)) {
+                    fits = guess;
+                    if (guess + 1 < tooMany) {
+                        if (fits(items, start, guess + 1, total, windowStart)) {
+                            fits = guess + 1;
+                        } else {
+                            tooMany = guess + 1;
+                        }
+                    }
+                } else {
+                    tooMany = guess;
+                }
+            }
             while (tooMany - fits > 1) {
                 int mid = (fits + tooMany) >>> 1;
-                List<RoutedNotice> candidate = items.subList(start, mid);
-                if (fitter.fits(format, title(candidate, WIDEST_PART, WIDEST_PART, total),
-                        body(candidate, WIDEST_PART, WIDEST_PART, total, windowStart))) {
+                if (fits(items, start, mid, total, windowStart)) {
                     fits = mid;
                 } else {
                     tooMany = mid;
                 }
             }
             parts.add(List.copyOf(items.subList(start, fits)));
+            previous = fits - start;
             start = fits;
         }
         List<Digest> out = new ArrayList<>();
@@ -82,6 +98,13 @@ public final class DigestBuilder {
             out.add(new Digest(notice(part, msg, createdAt), part.size()));
         }
         return out;
+    }
+
+    /** Whether {@code items[from, to)} fit one digest, whatever its part numbers. */
+    boolean fits(List<RoutedNotice> items, int from, int to, String total, String windowStart) {
+        List<RoutedNotice> candidate = items.subList(from, to);
+        return fitter.fits(format, title(candidate, WIDEST_PART, WIDEST_PART, total),
+                body(candidate, WIDEST_PART, WIDEST_PART, total, windowStart));
     }
 
     private String title(List<RoutedNotice> part, String n, String parts, String total) {
