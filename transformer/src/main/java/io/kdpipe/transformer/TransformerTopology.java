@@ -18,6 +18,7 @@ import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.kdpipe.transformer.notice.BuildNotice;
 import io.kdpipe.transformer.notice.MessageFitter;
 import io.kdpipe.transformer.notice.NoticeBuilder;
+import io.kdpipe.transformer.routing.DirectoryLookups;
 import io.kdpipe.transformer.routing.DirectorySerde;
 import io.kdpipe.transformer.routing.DirectoryUpdate;
 import io.kdpipe.transformer.routing.RecipientResolver;
@@ -79,13 +80,14 @@ public final class TransformerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIGEST_PENDING_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
+        DirectoryLookups.Changes directoryChanges = new DirectoryLookups.Changes();
         // added with a processor, so a restore from the topic goes through DirectoryUpdate as well:
         // an unreadable record never replaces the last readable entry, not even after a restart
         builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(DIRECTORY_STORE),
                                 Serdes.String(), DirectorySerde.serde()).withLoggingDisabled(),
                 config.topic(Topics.DIRECTORY),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("directory-source"),
-                () -> new DirectoryUpdate(DIRECTORY_STORE, metrics));
+                () -> new DirectoryUpdate(DIRECTORY_STORE, metrics, directoryChanges));
 
         NoticeBuilder notices = new NoticeBuilder(config.templates(), config.format(), config.zone(),
                 new RecipientResolver(config.routing(), metrics), new MessageFitter(), metrics);
@@ -102,7 +104,7 @@ public final class TransformerTopology {
                 .processValues(() -> new ChangeDetector(CUSTOMER_STATE_STORE, config.watchedFields(), config.notifySnapshot(),
                         config.labels(), metrics), Named.as("detect-changes"), CUSTOMER_STATE_STORE)
                 .flatMapValues(Detection::changes, Named.as("each-change"))
-                .processValues(() -> new BuildNotice(DIRECTORY_STORE, notices), Named.as("build-notice"))
+                .processValues(() -> new BuildNotice(DIRECTORY_STORE, directoryChanges, notices), Named.as("build-notice"))
                 .process(() -> new TrailWriter(config.applicationId()), Named.as("trail-notice"))
                 .to(trail, toTrail);
         // the digest stage reads the notices back from the trail (read_committed, like any input under exactly-once):

@@ -97,6 +97,11 @@ final class TransformerHarness implements AutoCloseable {
         directory.pipeInput(e.key(), e);
     }
 
+    /** The person's directory entry removed (a tombstone). */
+    void removePerson(String number) {
+        directory.pipeInput(DirectoryEntry.key(DirectoryEntry.Type.PERSON, number), null);
+    }
+
     void department(String number, long deptId) {
         DirectoryEntry e = new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.DEPARTMENT, number, "部门" + number,
                 null, null, deptId, Rows.T0);

@@ -2,6 +2,7 @@ package io.kdpipe.transformer.notice;
 
 import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.transformer.change.Change;
+import io.kdpipe.transformer.routing.DirectoryLookups;
 import io.kdpipe.transformer.routing.Resolution;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -18,11 +19,14 @@ public final class BuildNotice implements FixedKeyProcessor<String, Change, Buil
 
     private final String directoryStore;
     private final NoticeBuilder builder;
+    private final DirectoryLookups.Changes directoryChanges;
     private FixedKeyProcessorContext<String, BuiltNotice> context;
     private KeyValueStore<String, ?> directory;
+    private DirectoryLookups lookups;
 
-    public BuildNotice(String directoryStore, NoticeBuilder builder) {
+    public BuildNotice(String directoryStore, DirectoryLookups.Changes directoryChanges, NoticeBuilder builder) {
         this.directoryStore = directoryStore;
+        this.directoryChanges = directoryChanges;
         this.builder = builder;
     }
 
@@ -30,11 +34,12 @@ public final class BuildNotice implements FixedKeyProcessor<String, Change, Buil
     public void init(FixedKeyProcessorContext<String, BuiltNotice> context) {
         this.context = context;
         this.directory = context.getStateStore(directoryStore);
+        this.lookups = new DirectoryLookups(directoryChanges, this::entry);
     }
 
     @Override
     public void process(FixedKeyRecord<String, Change> record) {
-        context.forward(record.withValue(new BuiltNotice(record.value().row(), builder.build(new Resolution(record.value(), this::entry)))));
+        context.forward(record.withValue(new BuiltNotice(record.value().row(), builder.build(new Resolution(record.value(), lookups::get)))));
     }
 
     private DirectoryEntry entry(String key) {

@@ -28,12 +28,15 @@ public final class DirectoryUpdate implements Processor<String, byte[], Void, Vo
 
     private final String storeName;
     private final TransformerMetrics metrics;
+    private final DirectoryLookups.Changes changes;
     private ProcessorContext<Void, Void> context;
     private TimestampedKeyValueStore<String, DirectoryEntry> store;
 
-    public DirectoryUpdate(String storeName, TransformerMetrics metrics) {
+    /** @param changes counts every write, so the stream threads' copies of entries ({@link DirectoryLookups}) are dropped */
+    public DirectoryUpdate(String storeName, TransformerMetrics metrics, DirectoryLookups.Changes changes) {
         this.storeName = storeName;
         this.metrics = metrics;
+        this.changes = changes;
     }
 
     @Override
@@ -51,11 +54,13 @@ public final class DirectoryUpdate implements Processor<String, byte[], Void, Vo
         }
         if (record.value() == null) {
             store.delete(key);
+            changes.changed();
             return;
         }
         Decoded<DirectoryEntry> decoded = DirectoryEntry.CODEC.tryDecode(record.value());
         if (decoded instanceof Decoded.Ok<DirectoryEntry> ok) {
             store.put(key, ValueAndTimestamp.make(ok.value(), record.timestamp()));
+            changes.changed();
         } else if (decoded instanceof Decoded.Failed<DirectoryEntry> failed) {
             skip(failed.error().reason().name(), failed.error().getMessage());
         }
