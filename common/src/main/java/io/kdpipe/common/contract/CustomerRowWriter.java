@@ -68,7 +68,7 @@ public final class CustomerRowWriter implements AutoCloseable {
             g.writeFieldName(CUSTOMER_ID);
             g.writeString(row.customerId());
             g.writeFieldName(EXTRACTED_AT);
-            g.writeString(Instants.format(row.extractedAt()));
+            g.writeString(row.extractedAt().toString());
             g.writeFieldName(FIELDS);
             g.writeStartObject();
             // the contract keeps its fields sorted by name
@@ -86,7 +86,7 @@ public final class CustomerRowWriter implements AutoCloseable {
             g.writeFieldName(FORM);
             g.writeString(row.form());
             g.writeFieldName(MODIFIED_AT);
-            g.writeString(Instants.format(row.modifiedAt()));
+            g.writeString(row.modifiedAt().toString());
             g.writeFieldName(PHASE);
             g.writeString(row.phase().name());
             g.writeFieldName(SCHEMA_VERSION);
