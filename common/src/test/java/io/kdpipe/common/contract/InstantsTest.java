@@ -10,19 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class InstantsTest {
 
+    /** The first and last second of the years written in the canonical form. */
+    private static final long MIN = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    private static final long MAX = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
     @Test
     void shouldReadWhatToStringWritesAsInstantParseDoes() {
         SplittableRandom random = new SplittableRandom(6);
-        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
-        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
         for (int i = 0; i < 100_000; i++) {
-            int nanos = switch (random.nextInt(4)) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(random.nextLong(min, max + 1), nanos);
+            Instant instant = Instant.ofEpochSecond(random.nextLong(MIN, MAX + 1), nanos(random));
             String text = instant.toString();
             assertThat(Instants.parseCanonical(text)).as(text).isEqualTo(instant).isEqualTo(Instant.parse(text));
         }
@@ -31,23 +27,15 @@ class InstantsTest {
     @Test
     void shouldWriteWhatToStringWrites() {
         SplittableRandom random = new SplittableRandom(8);
-        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
-        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
         for (int i = 0; i < 100_000; i++) {
-            int nanos = switch (random.nextInt(4)) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
             // now and then just inside or outside the years written here, or far outside them
             long second = switch (random.nextInt(10)) {
-                case 0 -> min + random.nextLong(-2, 3);
-                case 1 -> max + random.nextLong(-2, 3);
+                case 0 -> MIN + random.nextLong(-2, 3);
+                case 1 -> MAX + random.nextLong(-2, 3);
                 case 2 -> random.nextLong(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond() + 1);
-                default -> random.nextLong(min, max + 1);
+                default -> random.nextLong(MIN, MAX + 1);
             };
-            Instant instant = Instant.ofEpochSecond(second, nanos);
+            Instant instant = Instant.ofEpochSecond(second, nanos(random));
             assertThat(Instants.format(instant)).isEqualTo(instant.toString());
         }
         for (Instant instant : new Instant[] {Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1, 999_999_999),
@@ -99,5 +87,15 @@ class InstantsTest {
         }
         assertThat(read).as(text).isEqualTo(parsed);
         assertThat(read.toString()).as(text).isEqualTo(text);
+    }
+
+    /** Nanoseconds that toString writes with no fraction, or with 3, 6 or 9 digits. */
+    private static int nanos(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+        };
     }
 }
