@@ -35,9 +35,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Both stores are changelogged and written in the same transaction as the output, so a restart
  * resumes with every held notice and sends none of them twice. They are kept in memory, restored from
  * their changelogs: a held notice lives a window at most, and in RocksDB its value, rewritten at every
- * commit, kept the background flushes and compactions busy. What they hold is bounded per group ({@code maxPending}) and, every group
- * of the instance together, by {@link HeldBytes}: past it, the groups of this task holding the most
- * send their digests early.
+ * commit, kept the background flushes and compactions busy. What they hold is bounded per group
+ * ({@code maxPending}) and, every group of the instance together, by {@link HeldBytes}: a notice that
+ * takes the total past it makes this task send its largest groups' digests early, until the total is
+ * back under it or the task holds nothing.
  */
 public final class DigestProcessor implements Processor<String, EncodedNotice, String, Notice> {
 

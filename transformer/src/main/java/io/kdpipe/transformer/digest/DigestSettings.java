@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param maxItems    notices listed in one digest message at most (the 2048-byte limit usually cuts it lower)
  * @param maxPending  held notices per group at most; reaching it flushes digests early (bounds state)
  * @param maxHeldBytes bytes of held notices one instance keeps at most, all groups together; beyond it the
- *                    groups holding the most send their digests early (bounds the in-memory store)
+ *                    largest groups of the task whose notice passed it send their digests early (bounds
+ *                    the in-memory store)
  * @param tick        how often (wall clock) due windows are looked for
  */
 public record DigestSettings(boolean enabled, Duration window, int threshold, int maxItems, int maxPending, long maxHeldBytes,
