@@ -1,5 +1,6 @@
 package io.kdpipe.common.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -16,6 +17,7 @@ import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * One customer as Kingdee returned it, published by the extractor to {@code kingdee.customers.v1}
@@ -105,21 +107,83 @@ public record CustomerRow(
          * field without a value). The caller hands the array over and must not change it afterwards.
          */
         public Map<String, JsonNode> fields(JsonNode[] values) {
+            return fields(values, null, null);
+        }
+
+        /**
+         * As {@link #fields(JsonNode[])}, where a field whose {@code spans} entry ({@code spans[2i]}, its
+         * offset, {@code spans[2i + 1]}, its length; offset -1 for none) marks a string in {@code source}:
+         * well-formed UTF-8 without escapes, made a text node when it is first asked for.
+         */
+        Map<String, JsonNode> fields(JsonNode[] values, byte[] source, int[] spans) {
             if (values.length != names.length) {
                 throw new IllegalArgumentException("expected " + names.length + " values, got " + values.length);
             }
-            return new LaidOutFields(names, values);
+            return new LaidOutFields(names, values, source, spans);
         }
     }
 
-    /** A row's fields as sorted names and their values; nothing changes either array. */
+    /** Receives a row's fields in the contract's order ({@link #forEachField}). */
+    public interface FieldVisitor {
+
+        /** A field and its value (null or a null node when it has none). */
+        void value(String name, JsonNode value);
+
+        /** A field whose value is text, as its UTF-8 bytes {@code utf8[offset, offset + length)}. */
+        void text(String name, byte[] utf8, int offset, int length);
+    }
+
+    /**
+     * Each field in turn: a row read from its bytes hands its text values over as those bytes (no string
+     * is made for them), any other value as its node.
+     */
+    public void forEachField(FieldVisitor visitor) {
+        if (fields instanceof LaidOutFields laidOut) {
+            laidOut.visit(visitor);
+        } else {
+            fields.forEach(visitor::value);
+        }
+    }
+
+    /**
+     * A row's fields as sorted names and their values. A value with a span is text still in the row's
+     * bytes: its node is made when it is first asked for and kept in {@code values} (the same node
+     * whichever thread makes it first); nothing else changes the arrays.
+     */
     private static final class LaidOutFields extends AbstractMap<String, JsonNode> {
         private final String[] names;
         private final JsonNode[] values;
+        private final byte[] source;
+        private final int[] spans;
 
-        LaidOutFields(String[] names, JsonNode[] values) {
+        LaidOutFields(String[] names, JsonNode[] values, byte[] source, int[] spans) {
             this.names = names;
             this.values = values;
+            this.source = source;
+            this.spans = spans;
+        }
+
+        private boolean inSource(int i) {
+            return spans != null && spans[2 * i] >= 0;
+        }
+
+        private JsonNode value(int i) {
+            JsonNode v = values[i];
+            if (v == null && inSource(i)) {
+                v = TextNode.valueOf(new String(source, spans[2 * i], spans[2 * i + 1], StandardCharsets.UTF_8));
+                values[i] = v;
+            }
+            return v;
+        }
+
+        void visit(FieldVisitor visitor) {
+            for (int i = 0; i < names.length; i++) {
+                if (inSource(i)) {
+                    visitor.text(names[i], source, spans[2 * i], spans[2 * i + 1]);
+                } else {
+                    visitor.value(names[i], values[i]);
+                }
+            }
         }
 
         @Override
@@ -140,7 +204,7 @@ public record CustomerRow(
                             if (next >= names.length) {
                                 throw new NoSuchElementException();
                             }
-                            Entry<String, JsonNode> e = new SimpleImmutableEntry<>(names[next], values[next]);
+                            Entry<String, JsonNode> e = new SimpleImmutableEntry<>(names[next], value(next));
                             next++;
                             return e;
                         }
@@ -157,7 +221,7 @@ public record CustomerRow(
         @Override
         public JsonNode get(Object key) {
             int i = key instanceof String k ? Arrays.binarySearch(names, k) : -1;
-            return i < 0 ? null : values[i];
+            return i < 0 ? null : value(i);
         }
 
         @Override
@@ -173,7 +237,7 @@ public record CustomerRow(
         @Override
         public void forEach(BiConsumer<? super String, ? super JsonNode> action) {
             for (int i = 0; i < names.length; i++) {
-                action.accept(names[i], values[i]);
+                action.accept(names[i], value(i));
             }
         }
     }

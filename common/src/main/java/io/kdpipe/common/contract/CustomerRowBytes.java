@@ -23,7 +23,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * parser. The bytes are known to be well-formed UTF-8 without NUL (the codec checks that first), so a
  * string is its bytes between the quotes, as long as none is a quote, a backslash or a control
  * character (which JSON refuses raw). What it returns equals what the parser reads: text, int and
- * long nodes as the shared mapper makes them.
+ * long nodes as the shared mapper makes them. A field's text stays in the row's bytes until it is
+ * asked for, so a row read only to be fingerprinted and dropped ({@link CustomerRow#forEachField})
+ * makes no string for it.
  */
 final class CustomerRowBytes {
 
@@ -176,14 +178,27 @@ final class CustomerRowBytes {
                         return null;
                     }
                 }
-                JsonNode value = fields.ascending(name) ? value(true) : null;
+                if (!fields.ascending(name)) {
+                    return null;
+                }
+                if (pos < in.length && in[pos] == '"') {
+                    // text stays in the row's bytes until it is asked for
+                    int end = stringEnd();
+                    if (end < 0) {
+                        return null;
+                    }
+                    fields.addText(name, pos + 1, end - pos - 1);
+                    pos = end + 1;
+                    continue;
+                }
+                JsonNode value = value(true);
                 if (value == null) {
                     return null;
                 }
                 fields.add(name, value);
             } while (!expect1('}'));
         }
-        return fields.laidOut(last);
+        return fields.laidOut(last, in);
     }
 
     /** Whether {@code name} comes next, as the writer writes it ({@code "name":}); if so, reads past it. */

@@ -233,6 +233,8 @@ final class CustomerRowReader {
     static final class Fields {
         private String[] names;
         private JsonNode[] values;
+        /** Per field, the offset and length of a text value left in the row's bytes (offset -1: none); null until one is. */
+        private int[] spans;
         private int n;
 
         Fields(int expected) {
@@ -253,14 +255,36 @@ final class CustomerRowReader {
             if (n == names.length) {
                 names = Arrays.copyOf(names, 2 * n + 1);
                 values = Arrays.copyOf(values, 2 * n + 1);
+                if (spans != null) {
+                    spans = Arrays.copyOf(spans, 2 * names.length);
+                }
             }
             names[n] = name;
             values[n] = value;
+            if (spans != null) {
+                spans[2 * n] = -1;
+            }
             n++;
+        }
+
+        /** A text value still in the row's bytes: well-formed UTF-8 without escapes, at {@code [offset, offset + length)}. */
+        void addText(String name, int offset, int length) {
+            if (spans == null) {
+                spans = new int[2 * names.length];
+                Arrays.fill(spans, -1);
+            }
+            add(name, null);
+            spans[2 * n - 2] = offset;
+            spans[2 * n - 1] = length;
         }
 
         /** The fields, in {@code last} when it has these names, else in a new layout, which becomes the last. */
         Map<String, JsonNode> laidOut(Layout last) {
+            return laidOut(last, null);
+        }
+
+        /** As {@link #laidOut(Layout)}, the text values added by {@link #addText} left in {@code source} until asked for. */
+        Map<String, JsonNode> laidOut(Layout last, byte[] source) {
             CustomerRow.FieldLayout layout;
             if (last != null && last.layout().hasNames(names, n)) {
                 layout = last.layout();
@@ -269,7 +293,14 @@ final class CustomerRowReader {
                 layout = CustomerRow.FieldLayout.of(these);
                 lastLayout = new Layout(layout, these.stream().map(SerializedString::new).toArray(SerializedString[]::new));
             }
-            return layout.fields(values.length == n ? values : Arrays.copyOf(values, n));
+            JsonNode[] laid = values.length == n ? values : Arrays.copyOf(values, n);
+            if (spans == null) {
+                return layout.fields(laid);
+            }
+            if (source == null) {
+                throw new IllegalStateException("text values were left in bytes that were not given");
+            }
+            return layout.fields(laid, source, spans.length == 2 * n ? spans : Arrays.copyOf(spans, 2 * n));
         }
     }
 

@@ -43,6 +43,42 @@ class CustomerRowBytesTest {
     }
 
     @Test
+    void shouldHandTextOverAsTheRowsBytesAndEveryOtherValueAsItsNode() {
+        SplittableRandom random = new SplittableRandom(6122027);
+        int texts = 0;
+        for (int i = 0; i < 1_000; i++) {
+            CustomerRow row = plainRow(random);
+            CustomerRow read = CustomerRowBytes.read(CustomerRow.CODEC.encode(row));
+            assertThat(read).isNotNull();
+            // a text already asked for is still handed over as bytes
+            row.fields().keySet().stream().filter(name -> random.nextBoolean()).forEach(read::text);
+            Map<String, JsonNode> visited = new TreeMap<>();
+            List<String> order = new ArrayList<>();
+            int[] asBytes = {0};
+            read.forEachField(new CustomerRow.FieldVisitor() {
+                @Override
+                public void value(String name, JsonNode value) {
+                    assertThat(value).as(name).isNotInstanceOf(TextNode.class);
+                    order.add(name);
+                    visited.put(name, value);
+                }
+
+                @Override
+                public void text(String name, byte[] utf8, int offset, int length) {
+                    order.add(name);
+                    visited.put(name, TextNode.valueOf(new String(utf8, offset, length, StandardCharsets.UTF_8)));
+                    asBytes[0]++;
+                }
+            });
+            assertThat(order).containsExactlyElementsOf(row.fields().keySet());
+            assertThat(visited).isEqualTo(row.fields());
+            assertThat(read).isEqualTo(row);
+            texts += asBytes[0];
+        }
+        assertThat(texts).isPositive();
+    }
+
+    @Test
     void shouldLeaveEscapesFractionsNestingAndLongNumbersToTheParser() throws Exception {
         CustomerRow plain = plainRow(new SplittableRandom(1));
         List<JsonNode> others = List.of(

@@ -125,6 +125,13 @@ public final class Binary {
         return out;
     }
 
+    /** A text value from its UTF-8 bytes, exactly as {@link #writeJson} writes a text node of that text. */
+    public static void writeText(ByteSink out, byte[] utf8, int offset, int length) {
+        out.writeByte(TEXT);
+        out.writeInt(length);
+        out.write(utf8, offset, length);
+    }
+
     /**
      * A JSON value as a tag byte and its content: null; text (a string); an integer that fits a
      * long (a long); a larger integer or a decimal (its exact text, so {@code 0.150} keeps its

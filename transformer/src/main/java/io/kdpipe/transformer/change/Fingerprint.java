@@ -24,7 +24,8 @@ import io.kdpipe.transformer.binary.ByteSink;
  * <p>Current scheme, {@value #SCHEME}: {@code "f2:"} + hex of the first 128 bits of SHA-256 over
  * the canonical form: for each field in the row's key order (String natural order), the name
  * and the value as {@link Binary#writeString} / {@link Binary#writeJson} write them (length-prefixed
- * UTF-8; a tag byte and the value's content). No JSON is written.
+ * UTF-8; a tag byte and the value's content). No JSON is written, and a row read from its bytes
+ * hands its text over as those bytes ({@link CustomerRow#forEachField}), hashed without a string being made.
  *
  * <p>Legacy scheme (stored by earlier versions): 64 hex digits of SHA-256 over the fields' JSON
  * text (sorted keys). A stored legacy fingerprint is compared with the legacy fingerprint of the
@@ -50,24 +51,43 @@ public final class Fingerprint {
 
     public String of(CustomerRow row) {
         out.reset();
-        try {
-            for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
-                if (e.getKey().equals(CustomerState.MODIFY_DATE)) {
-                    continue;
-                }
-                // the field name as Binary.writeString writes it, its bytes encoded once per name
-                byte[] name = nameBytes(e.getKey());
-                out.writeInt(name.length);
-                out.write(name);
-                Binary.writeJson(out, e.getValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // not thrown by an in-memory stream
-        }
+        row.forEachField(canonical);
         sha256.update(out.buffer(), 0, out.size());
         byte[] digest = sha256.digest();
         return SCHEME + HexFormat.of().formatHex(digest, 0, 16);
     }
+
+    /** Writes each field but {@code FModifyDate} in the canonical form: a row's text straight from its bytes. */
+    private final CustomerRow.FieldVisitor canonical = new CustomerRow.FieldVisitor() {
+        @Override
+        public void value(String name, JsonNode value) {
+            if (name(name)) {
+                try {
+                    Binary.writeJson(out, value);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // not thrown by an in-memory stream
+                }
+            }
+        }
+
+        @Override
+        public void text(String name, byte[] utf8, int offset, int length) {
+            if (name(name)) {
+                Binary.writeText(out, utf8, offset, length);
+            }
+        }
+
+        /** The field name as Binary.writeString writes it (its bytes encoded once per name); false for FModifyDate. */
+        private boolean name(String name) {
+            if (name.equals(CustomerState.MODIFY_DATE)) {
+                return false;
+            }
+            byte[] bytes = nameBytes(name);
+            out.writeInt(bytes.length);
+            out.write(bytes, 0, bytes.length);
+            return true;
+        }
+    };
 
     private byte[] nameBytes(String name) {
         byte[] bytes = names.get(name);

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.kdpipe.common.contract.CustomerRow;
@@ -47,6 +49,43 @@ class FingerprintTest {
         // a name and a value cannot be shifted into each other
         assertThat(f.of(row(T, "FBANKCODE", JsonNodeFactory.instance.arrayNode().add("6222 00016222 0002"))))
                 .isNotEqualTo(base);
+    }
+
+    @Test
+    void shouldFingerprintARowReadFromItsBytesAsTheRowItself() {
+        Map<String, JsonNode> fields = new TreeMap<>();
+        fields.put("FName", TextNode.valueOf("上海华东电子有限公司"));
+        fields.put("FADDRESS", TextNode.valueOf("上海市浦东新区张江路 88 号"));
+        fields.put("FTEL", TextNode.valueOf(""));
+        fields.put("FDescription", NullNode.getInstance());
+        fields.put("FBANKCODE", JsonNodeFactory.instance.arrayNode().add("6222 0001").add("6222 0002"));
+        fields.put("FCreditAmount", LongNode.valueOf(1_000_000_000_000L));
+        fields.put("FIsTrade", BooleanNode.TRUE);
+        fields.put("FModifyDate", TextNode.valueOf(T.toString()));
+        CustomerRow row = CustomerRow.of("acct", "BD_Customer", "1", T, T, CustomerRow.Phase.INCREMENTAL, fields);
+        Fingerprint f = new Fingerprint();
+        String expected = f.of(row);
+
+        CustomerRow read = CustomerRow.CODEC.decode(CustomerRow.CODEC.encode(row));
+        assertThat(f.of(read)).isEqualTo(expected);
+        read.text("FName"); // a text already made
+        assertThat(f.of(read)).isEqualTo(expected);
+        // the read row hands its text over as bytes, which is what is fingerprinted here
+        int[] texts = {0};
+        read.forEachField(new CustomerRow.FieldVisitor() {
+            @Override
+            public void value(String name, JsonNode value) {
+            }
+
+            @Override
+            public void text(String name, byte[] utf8, int offset, int length) {
+                texts[0]++;
+            }
+        });
+        assertThat(texts[0]).isEqualTo(4);
+        fields.put("FTEL", TextNode.valueOf("0"));
+        assertThat(f.of(CustomerRow.CODEC.decode(CustomerRow.CODEC.encode(
+                CustomerRow.of("acct", "BD_Customer", "1", T, T, CustomerRow.Phase.INCREMENTAL, fields))))).isNotEqualTo(expected);
     }
 
     @Test
