@@ -13,7 +13,9 @@ import io.kdpipe.common.config.ConfigReader;
 import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.transformer.metrics.TransformerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,5 +40,21 @@ class TopologyDescriptionTest {
             Files.writeString(Path.of("target", "topology-description.actual.txt"), actual + "\n");
         }
         assertThat(actual).isEqualTo(expected.strip());
+    }
+
+    /** Task idling is off ({@code max.task.idle.ms} -1) because no task has a second input to wait for. */
+    @Test
+    void shouldGiveEveryTaskOneInputSoTaskIdlingHasNothingToWaitFor() {
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:9"))));
+        TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
+        TopologyDescription description = TransformerTopology.build(config, metrics).describe();
+
+        assertThat(description.subtopologies()).hasSize(2).allSatisfy(sub -> assertThat(sub.nodes().stream()
+                .filter(node -> node instanceof TopologyDescription.Source)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .toList()).as("source topics of sub-topology %s", sub.id()).hasSize(1));
+        assertThat(TransformerTopology.streamsProperties(config, metrics))
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     }
 }

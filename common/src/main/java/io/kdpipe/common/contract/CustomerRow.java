@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -67,6 +68,11 @@ public record CustomerRow(
      * that order, taken over rather than copied, and a row given that map keeps it as it is.
      */
     public static final class FieldLayout {
+        /** A field's value is in its values array. */
+        static final int NO_SPAN = -1;
+        /** A field's value is an array without items, made when it is first asked for. */
+        static final int EMPTY_ARRAY = -2;
+
         private final String[] names;
 
         private FieldLayout(String[] names) {
@@ -112,8 +118,9 @@ public record CustomerRow(
 
         /**
          * As {@link #fields(JsonNode[])}, where a field whose {@code spans} entry ({@code spans[2i]}, its
-         * offset, {@code spans[2i + 1]}, its length; offset -1 for none) marks a string in {@code source}:
-         * well-formed UTF-8 without escapes, made a text node when it is first asked for.
+         * offset, {@code spans[2i + 1]}, its length) marks a string in {@code source} (well-formed UTF-8
+         * without escapes) has its text node made when it is first asked for; offset {@link #EMPTY_ARRAY}
+         * marks an array without items, made likewise; offset {@link #NO_SPAN}, a value in {@code values}.
          */
         Map<String, JsonNode> fields(JsonNode[] values, byte[] source, int[] spans) {
             if (values.length != names.length) {
@@ -131,6 +138,11 @@ public record CustomerRow(
 
         /** A field whose value is text, as its UTF-8 bytes {@code utf8[offset, offset + length)}. */
         void text(String name, byte[] utf8, int offset, int length);
+
+        /** A field whose value is an array without items (by default handed to {@link #value} as one). */
+        default void emptyArray(String name) {
+            value(name, JsonNodeFactory.instance.arrayNode());
+        }
     }
 
     /**
@@ -147,7 +159,7 @@ public record CustomerRow(
 
     /**
      * A row's fields as sorted names and their values. A value with a span is text still in the row's
-     * bytes: its node is made when it is first asked for and kept in {@code values} (the same node
+     * bytes, or an empty array: its node is made when it is first asked for and kept in {@code values} (the same node
      * whichever thread makes it first); nothing else changes the arrays.
      */
     private static final class LaidOutFields extends AbstractMap<String, JsonNode> {
@@ -163,14 +175,21 @@ public record CustomerRow(
             this.spans = spans;
         }
 
-        private boolean inSource(int i) {
-            return spans != null && spans[2 * i] >= 0;
+        private int span(int i) {
+            return spans == null ? FieldLayout.NO_SPAN : spans[2 * i];
         }
 
         private JsonNode value(int i) {
             JsonNode v = values[i];
-            if (v == null && inSource(i)) {
-                v = TextNode.valueOf(new String(source, spans[2 * i], spans[2 * i + 1], StandardCharsets.UTF_8));
+            if (v == null) {
+                int at = span(i);
+                if (at >= 0) {
+                    v = TextNode.valueOf(new String(source, at, spans[2 * i + 1], StandardCharsets.UTF_8));
+                } else if (at == FieldLayout.EMPTY_ARRAY) {
+                    v = JsonNodeFactory.instance.arrayNode();
+                } else {
+                    return null;
+                }
                 values[i] = v;
             }
             return v;
@@ -178,8 +197,11 @@ public record CustomerRow(
 
         void visit(FieldVisitor visitor) {
             for (int i = 0; i < names.length; i++) {
-                if (inSource(i)) {
-                    visitor.text(names[i], source, spans[2 * i], spans[2 * i + 1]);
+                int at = span(i);
+                if (at >= 0) {
+                    visitor.text(names[i], source, at, spans[2 * i + 1]);
+                } else if (at == FieldLayout.EMPTY_ARRAY) {
+                    visitor.emptyArray(names[i]);
                 } else {
                     visitor.value(names[i], values[i]);
                 }

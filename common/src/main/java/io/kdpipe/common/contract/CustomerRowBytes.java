@@ -191,6 +191,11 @@ final class CustomerRowBytes {
                     pos = end + 1;
                     continue;
                 }
+                if (pos + 1 < in.length && in[pos] == '[' && in[pos + 1] == ']') {
+                    fields.addEmptyArray(name);
+                    pos += 2;
+                    continue;
+                }
                 JsonNode value = value(true);
                 if (value == null) {
                     return null;

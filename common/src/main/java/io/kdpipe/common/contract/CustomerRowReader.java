@@ -233,7 +233,7 @@ final class CustomerRowReader {
     static final class Fields {
         private String[] names;
         private JsonNode[] values;
-        /** Per field, the offset and length of a text value left in the row's bytes (offset -1: none); null until one is. */
+        /** Per field, the offset and length of a text value left in the row's bytes, or a mark (see {@code FieldLayout}); null until one is. */
         private int[] spans;
         private int n;
 
@@ -262,16 +262,25 @@ final class CustomerRowReader {
             names[n] = name;
             values[n] = value;
             if (spans != null) {
-                spans[2 * n] = -1;
+                spans[2 * n] = CustomerRow.FieldLayout.NO_SPAN;
             }
             n++;
         }
 
         /** A text value still in the row's bytes: well-formed UTF-8 without escapes, at {@code [offset, offset + length)}. */
         void addText(String name, int offset, int length) {
+            addSpan(name, offset, length);
+        }
+
+        /** An array without items, made when it is asked for. */
+        void addEmptyArray(String name) {
+            addSpan(name, CustomerRow.FieldLayout.EMPTY_ARRAY, 0);
+        }
+
+        private void addSpan(String name, int offset, int length) {
             if (spans == null) {
                 spans = new int[2 * names.length];
-                Arrays.fill(spans, -1);
+                Arrays.fill(spans, CustomerRow.FieldLayout.NO_SPAN);
             }
             add(name, null);
             spans[2 * n - 2] = offset;

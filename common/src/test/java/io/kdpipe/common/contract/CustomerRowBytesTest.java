@@ -43,9 +43,10 @@ class CustomerRowBytesTest {
     }
 
     @Test
-    void shouldHandTextOverAsTheRowsBytesAndEveryOtherValueAsItsNode() {
+    void shouldHandTextOverAsTheRowsBytesEmptyArraysAsSuchAndEveryOtherValueAsItsNode() {
         SplittableRandom random = new SplittableRandom(6122027);
         int texts = 0;
+        int emptyArrays = 0;
         for (int i = 0; i < 1_000; i++) {
             CustomerRow row = plainRow(random);
             CustomerRow read = CustomerRowBytes.read(CustomerRow.CODEC.encode(row));
@@ -55,6 +56,7 @@ class CustomerRowBytesTest {
             Map<String, JsonNode> visited = new TreeMap<>();
             List<String> order = new ArrayList<>();
             int[] asBytes = {0};
+            int[] empty = {0};
             read.forEachField(new CustomerRow.FieldVisitor() {
                 @Override
                 public void value(String name, JsonNode value) {
@@ -69,13 +71,22 @@ class CustomerRowBytesTest {
                     visited.put(name, TextNode.valueOf(new String(utf8, offset, length, StandardCharsets.UTF_8)));
                     asBytes[0]++;
                 }
+
+                @Override
+                public void emptyArray(String name) {
+                    order.add(name);
+                    visited.put(name, JsonNodeFactory.instance.arrayNode());
+                    empty[0]++;
+                }
             });
             assertThat(order).containsExactlyElementsOf(row.fields().keySet());
             assertThat(visited).isEqualTo(row.fields());
             assertThat(read).isEqualTo(row);
             texts += asBytes[0];
+            emptyArrays += empty[0];
         }
         assertThat(texts).isPositive();
+        assertThat(emptyArrays).isPositive();
     }
 
     @Test

@@ -132,6 +132,12 @@ public final class Binary {
         out.write(utf8, offset, length);
     }
 
+    /** An array without items, exactly as {@link #writeJson} writes one. */
+    public static void writeEmptyArray(ByteSink out) {
+        out.writeByte(ARRAY);
+        out.writeInt(0);
+    }
+
     /**
      * A JSON value as a tag byte and its content: null; text (a string); an integer that fits a
      * long (a long); a larger integer or a decimal (its exact text, so {@code 0.150} keeps its

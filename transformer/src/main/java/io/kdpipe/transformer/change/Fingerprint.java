@@ -48,9 +48,14 @@ public final class Fingerprint {
     private final MessageDigest sha256 = sha256();
     private final Map<String, byte[]> names = new HashMap<>();
     private final ByteSink out = new ByteSink(2048);
+    /** The names of the last rows' fields by position, with their bytes; the next field's position. */
+    private final String[] slotNames = new String[128];
+    private final byte[][] slotBytes = new byte[128][];
+    private int position;
 
     public String of(CustomerRow row) {
         out.reset();
+        position = 0;
         row.forEachField(canonical);
         sha256.update(out.buffer(), 0, out.size());
         byte[] digest = sha256.digest();
@@ -77,12 +82,32 @@ public final class Fingerprint {
             }
         }
 
-        /** The field name as Binary.writeString writes it (its bytes encoded once per name); false for FModifyDate. */
+        @Override
+        public void emptyArray(String name) {
+            if (name(name)) {
+                Binary.writeEmptyArray(out);
+            }
+        }
+
+        /**
+         * The field name as Binary.writeString writes it, its bytes encoded once per name and, for rows that
+         * share their names' strings (as rows read with one layout do), found by position; false for FModifyDate.
+         */
         private boolean name(String name) {
+            int i = position++;
             if (name.equals(CustomerState.MODIFY_DATE)) {
                 return false;
             }
-            byte[] bytes = nameBytes(name);
+            byte[] bytes;
+            if (i < slotNames.length && slotNames[i] == name) {
+                bytes = slotBytes[i];
+            } else {
+                bytes = nameBytes(name);
+                if (i < slotNames.length) {
+                    slotNames[i] = name;
+                    slotBytes[i] = bytes;
+                }
+            }
             out.writeInt(bytes.length);
             out.write(bytes, 0, bytes.length);
             return true;
