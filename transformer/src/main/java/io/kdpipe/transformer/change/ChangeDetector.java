@@ -27,6 +27,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
 
     private final String storeName;
     private final List<String> watchedFields;
+    private final String[] watchedNames;
     private final boolean notifySnapshot;
     private final FieldLabels labels;
     private final TransformerMetrics metrics;
@@ -38,6 +39,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             TransformerMetrics metrics) {
         this.storeName = storeName;
         this.watchedFields = List.copyOf(watchedFields);
+        this.watchedNames = WatchedValues.names(watchedFields);
         this.notifySnapshot = notifySnapshot;
         this.labels = labels;
         this.metrics = metrics;
@@ -69,7 +71,7 @@ public final class ChangeDetector implements FixedKeyProcessor<String, CustomerR
             suppress(record, SuppressReason.OUT_OF_ORDER);
             return;
         }
-        CustomerState next = CustomerState.of(row, watchedFields, fingerprint);
+        CustomerState next = CustomerState.of(row, watchedNames, fingerprint);
         if (!next.sameContent(previous)) {
             // the same row version again, or a save that moved only FModifyDate, changes nothing: no store write,
             // no changelog record. The state keeps the version at which the customer's content last changed, so

@@ -1,11 +1,9 @@
 package io.kdpipe.transformer.change;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import io.kdpipe.common.contract.Codec;
 import io.kdpipe.common.contract.CustomerRow;
@@ -40,7 +38,7 @@ public record CustomerState(
     public static final String MODIFY_DATE = "FModifyDate";
 
     public CustomerState {
-        watched = watched == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(watched));
+        watched = WatchedValues.copyOf(watched == null ? Map.of() : watched);
     }
 
     /**
@@ -59,11 +57,16 @@ public record CustomerState(
 
     /** The state of {@code row}, fingerprinted with {@code fingerprint} (reused by a processor). */
     public static CustomerState of(CustomerRow row, List<String> watchedFields, Fingerprint fingerprint) {
-        Map<String, String> watched = new TreeMap<>();
-        for (String field : watchedFields) {
-            watched.put(field, row.text(field));
+        return of(row, WatchedValues.names(watchedFields), fingerprint);
+    }
+
+    /** As {@link #of(CustomerRow, List, Fingerprint)}, the watched fields as {@link WatchedValues#names} gives them. */
+    public static CustomerState of(CustomerRow row, String[] watchedNames, Fingerprint fingerprint) {
+        String[] values = new String[watchedNames.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.text(watchedNames[i]);
         }
-        return new CustomerState(VERSION, row.modifiedAt(), watched, row.text(DOCUMENT_STATUS), row.text(FORBID_STATUS),
-                fingerprint.of(row));
+        return new CustomerState(VERSION, row.modifiedAt(), WatchedValues.of(watchedNames, values), row.text(DOCUMENT_STATUS),
+                row.text(FORBID_STATUS), fingerprint.of(row));
     }
 }

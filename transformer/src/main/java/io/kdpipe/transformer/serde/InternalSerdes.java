@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.transformer.change.CustomerState;
+import io.kdpipe.transformer.change.WatchedValues;
 import io.kdpipe.transformer.digest.DigestWindow;
 import io.kdpipe.transformer.digest.EncodedNotice;
 import io.kdpipe.transformer.notice.RoutedNotice;
@@ -49,10 +50,11 @@ public final class InternalSerdes {
     private static void writeState(DataOutput out, CustomerState s) throws IOException {
         out.writeInt(s.schemaVersion());
         writeInstant(out, s.modifiedAt());
-        out.writeInt(s.watched().size());
-        for (Map.Entry<String, String> e : s.watched().entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
+        WatchedValues watched = WatchedValues.copyOf(s.watched());
+        out.writeInt(watched.size());
+        for (int i = 0; i < watched.size(); i++) {
+            writeString(out, watched.name(i));
+            writeString(out, watched.value(i));
         }
         writeString(out, s.documentStatus());
         writeString(out, s.forbidStatus());
@@ -63,10 +65,27 @@ public final class InternalSerdes {
         int version = in.readInt();
         Instant modifiedAt = readInstant(in);
         int n = in.readInt();
-        Map<String, String> watched = new TreeMap<>();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("a state of " + n + " watched fields in " + in.available() + " bytes");
+        }
+        String[] names = new String[n];
+        String[] values = new String[n];
         for (int i = 0; i < n; i++) {
-            String field = readString(in);
-            watched.put(field, readString(in));
+            names[i] = readString(in);
+            values[i] = readString(in);
+            if (names[i] == null) {
+                throw new IOException("a watched field without a name");
+            }
+        }
+        // written in ascending order; anything else is sorted (a repeated name keeps its last value, as a map would)
+        Map<String, String> watched;
+        if (WatchedValues.ascending(names)) {
+            watched = WatchedValues.of(names, values);
+        } else {
+            watched = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                watched.put(names[i], values[i]);
+            }
         }
         return new CustomerState(version, modifiedAt, watched, readString(in), readString(in), readString(in));
     }

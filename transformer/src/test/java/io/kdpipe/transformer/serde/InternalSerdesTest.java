@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdpipe.transformer.binary.Binary;
+import io.kdpipe.transformer.binary.ByteSink;
 import io.kdpipe.transformer.binary.ByteSource;
 import io.kdpipe.common.contract.Notice;
 import io.kdpipe.common.contract.Versioned;
@@ -63,6 +64,27 @@ class InternalSerdesTest {
         RoutedNotice withRouting = RoutedNotice.of(plain.rerouted(plain.recipients(), new Notice.Routing(Notice.Kind.CHANGED,
                 "XSY014", "XSY022", null, List.of("salesperson XSY022 is not in the directory"))), "- 行");
         assertThat(roundTrip(InternalSerdes.ROUTED_NOTICE, withRouting)).isEqualTo(withRouting);
+    }
+
+    @Test
+    void shouldReadAStateWhoseWatchedFieldsAreNotInOrder() throws Exception {
+        ByteSink out = new ByteSink(256);
+        out.writeByte(InternalSerde.BINARY_V1);
+        out.writeInt(CustomerState.VERSION);
+        Binary.writeInstant(out, T);
+        out.writeInt(3);
+        for (String s : new String[] {"FTEL", "021", "FName", "名字", "FTEL", "022"}) {
+            Binary.writeString(out, s);
+        }
+        Binary.writeString(out, "C");
+        Binary.writeString(out, null);
+        Binary.writeString(out, "f2:00112233445566778899aabbccddeeff");
+
+        CustomerState read = InternalSerdes.CUSTOMER_STATE.decode(Arrays.copyOf(out.buffer(), out.size()));
+
+        assertThat(read.watched()).containsExactly(Map.entry("FName", "名字"), Map.entry("FTEL", "022"));
+        assertThat(read.documentStatus()).isEqualTo("C");
+        assertThat(read.forbidStatus()).isNull();
     }
 
     @Test
