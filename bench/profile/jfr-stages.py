@@ -38,6 +38,22 @@ def read(path):
     return [s for s in samples if 'StreamThread' in s['thread']]
 
 
+# (frame pattern, stage), tried in turn on each frame from the leaf down
+STAGES = [(re.compile(p), name) for p, name in [
+    (r'ChangeLogging', 'sink-serialize state'),
+    (r'Fingerprint\.', 'fingerprint'),
+    (r'Codec\.decode|CustomerRowBytes|CustomerRowReader|RecordDeserializer|SourceNode\.deserialize', 'source-deserialize'),
+    (r'NoticeBuilder|BuildNotice\.process', 'build-notice'),
+    (r'TrailWriter\.process', 'trail-write'),
+    (r'TrailNotices\.process', 'trail-decode'),
+    (r'DigestProcessor', 'digest'),
+    (r'ChangeDetector\.process', 'detect'),
+    (r'pollRequests|KafkaConsumer\.poll|Consumer\.poll', 'poll'),
+    (r'maybeCommit|commitAll|TaskExecutor\.commit|commitTasks', 'commit'),
+    (r'punctuate', 'punctuate'),
+]]
+
+
 def stage(stack):
     for i, f in enumerate(stack):
         if 'RecordCollectorImpl.send' in f:
@@ -47,28 +63,9 @@ def stage(stack):
             if 'ChangeLogging' in rest:
                 return 'sink-serialize state'
             return 'sink-serialize other'
-        if 'ChangeLogging' in f:
-            return 'sink-serialize state'
-        if 'Fingerprint.' in f:
-            return 'fingerprint'
-        if re.search(r'Codec\.decode|CustomerRowBytes|CustomerRowReader|RecordDeserializer|SourceNode\.deserialize', f):
-            return 'source-deserialize'
-        if re.search(r'NoticeBuilder|BuildNotice\.process', f):
-            return 'build-notice'
-        if 'TrailWriter.process' in f:
-            return 'trail-write'
-        if 'TrailNotices.process' in f:
-            return 'trail-decode'
-        if 'DigestProcessor' in f:
-            return 'digest'
-        if 'ChangeDetector.process' in f:
-            return 'detect'
-        if re.search(r'pollRequests|KafkaConsumer\.poll|Consumer\.poll', f):
-            return 'poll'
-        if re.search(r'maybeCommit|commitAll|TaskExecutor\.commit|commitTasks', f):
-            return 'commit'
-        if 'punctuate' in f:
-            return 'punctuate'
+        for pattern, name in STAGES:
+            if pattern.search(f):
+                return name
     return 'other'
 
 

@@ -3,13 +3,10 @@ package io.kdpipe.common.contract;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,8 +14,8 @@ import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.kdpipe.common.lang.ArrayEntries;
 
 /**
  * One customer as Kingdee returned it, published by the extractor to {@code kingdee.customers.v1}
@@ -210,34 +207,7 @@ public record CustomerRow(
 
         @Override
         public Set<Entry<String, JsonNode>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<String, JsonNode>> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < names.length;
-                        }
-
-                        @Override
-                        public Entry<String, JsonNode> next() {
-                            if (next >= names.length) {
-                                throw new NoSuchElementException();
-                            }
-                            Entry<String, JsonNode> e = new SimpleImmutableEntry<>(names[next], value(next));
-                            next++;
-                            return e;
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return names.length;
-                }
-            };
+            return ArrayEntries.of(names, this::value);
         }
 
         @Override
@@ -280,7 +250,7 @@ public record CustomerRow(
 
     /** The field's value as text, or null when the field is absent or empty. */
     public String text(String field) {
-        JsonNode node = fields.getOrDefault(field, NullNode.getInstance());
+        JsonNode node = fields.get(field);
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }

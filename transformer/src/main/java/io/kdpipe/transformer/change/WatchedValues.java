@@ -1,18 +1,17 @@
 package io.kdpipe.transformer.change;
 
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import io.kdpipe.common.lang.ArrayEntries;
 
 /**
  * A customer's watched fields and their values ({@link CustomerState#watched()}), unmodifiable: the names
@@ -127,33 +126,6 @@ public final class WatchedValues extends AbstractMap<String, String> {
 
     @Override
     public Set<Entry<String, String>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<Entry<String, String>> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < names.length;
-                    }
-
-                    @Override
-                    public Entry<String, String> next() {
-                        if (next >= names.length) {
-                            throw new NoSuchElementException();
-                        }
-                        Entry<String, String> e = new SimpleImmutableEntry<>(names[next], values[next]);
-                        next++;
-                        return e;
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return names.length;
-            }
-        };
+        return ArrayEntries.of(names, i -> values[i]);
     }
 }
