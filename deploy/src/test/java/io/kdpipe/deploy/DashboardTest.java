@@ -36,7 +36,7 @@ class DashboardTest {
                 "Services up", "DingTalk token fetches", "Global send pause", "projection to month end", "Notices by kind",
                 "Notices by outcome", "Unresolved recipients", "Dead letters written by reason", "Freshness p99",
                 "Extraction jobs: configured and owned", "Rows extracted per job", "Kingdee logins by outcome",
-                "Digests: held notices in memory");
+                "Digests: held notices in memory", "Digests sent early");
         for (JsonNode panel : panels(dashboard)) {
             if (!panel.path("type").asText().equals("row")) {
                 assertThat(panel.at("/datasource/uid").asText()).as("%s data source", panel.path("title").asText()).isEqualTo("${datasource}");

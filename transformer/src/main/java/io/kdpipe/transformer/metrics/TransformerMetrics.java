@@ -55,12 +55,21 @@ public final class TransformerMetrics {
 
     /** Digests sent before their window ended: {@code max-pending} (one group) or {@code max-held} (every group). */
     public void digestEarly(String reason) {
-        counter("digests.early", "Held notices sent as digests before their window ended, by the bound reached",
-                "reason", reason).increment();
+        earlyDigests(reason).increment();
     }
 
-    /** Reports the bytes of held notices this instance keeps, and their bound. */
+    private Counter earlyDigests(String reason) {
+        return counter("digests.early", "Held notices sent as digests before their window ended, by the bound reached",
+                "reason", reason);
+    }
+
+    /**
+     * Reports the bytes of held notices this instance keeps, and their bound; the early-digest counters are
+     * registered here, at 0, so a dashboard or alert sees them before the first.
+     */
     public void digestHeld(LongSupplier held, long max) {
+        earlyDigests("max-pending");
+        earlyDigests("max-held");
         Gauge.builder(PREFIX + "digest.held.bytes", held::getAsLong)
                 .description("Bytes of notices held for digests, every group of this instance together").register(registry);
         Gauge.builder(PREFIX + "digest.held.max.bytes", () -> max)
