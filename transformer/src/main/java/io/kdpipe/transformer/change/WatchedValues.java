@@ -47,10 +47,18 @@ public final class WatchedValues extends AbstractMap<String, String> {
         if (names.length != values.length) {
             throw new IllegalArgumentException(names.length + " names but " + values.length + " values");
         }
-        if (!ascending(names)) {
-            throw new IllegalArgumentException("watched field names out of order: " + Arrays.toString(names));
+        if (names.length == 0) {
+            return EMPTY;
         }
-        return names.length == 0 ? EMPTY : new WatchedValues(shared(names), values);
+        // a known set of names was in order when it was kept: only a new one is checked
+        String[] known = NAME_SETS.get(Arrays.asList(names));
+        if (known == null) {
+            if (!ascending(names)) {
+                throw new IllegalArgumentException("watched field names out of order: " + Arrays.toString(names));
+            }
+            known = shared(names);
+        }
+        return new WatchedValues(known, values);
     }
 
     /** {@code map} as watched values (itself when it is one); null keys are refused. */
