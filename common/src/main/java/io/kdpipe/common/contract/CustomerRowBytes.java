@@ -1,5 +1,8 @@
 package io.kdpipe.common.contract;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -30,6 +33,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 final class CustomerRowBytes {
 
     private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
+    /** Eight bytes of an array at once. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
 
     private static final byte[] ACCOUNT = ascii("{\"account\":");
     private static final byte[] CUSTOMER_ID = ascii(",\"customerId\":");
@@ -123,7 +133,13 @@ final class CustomerRowBytes {
         if (pos >= in.length || in[pos] != '"') {
             return -1;
         }
-        for (int i = pos + 1; i < in.length; i++) {
+        int n = in.length;
+        int i = pos + 1;
+        // eight bytes at a time up to the eight that hold a quote, a backslash or a control character
+        while (i + 8 <= n && !anyEnd((long) LONGS.get(in, i))) {
+            i += 8;
+        }
+        for (; i < n; i++) {
             byte b = in[i];
             if (b == '"') {
                 return i;
@@ -133,6 +149,18 @@ final class CustomerRowBytes {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether any of the eight bytes in {@code w} is a quote, a backslash or below 0x20 ({@code (x - 0x01…) & ~x
+     * & 0x80…} is not zero exactly when a byte of {@code x} is zero, {@code (x - 0x20…) & ~x & 0x80…} when one is
+     * below 0x20; bytes of 0x80 and above, the rest of a UTF-8 sequence, are none of these).
+     */
+    private static boolean anyEnd(long w) {
+        long quotes = w ^ QUOTES;
+        long backslashes = w ^ BACKSLASHES;
+        long zeroOrBelow = ((quotes - LOW_BITS) & ~quotes) | ((backslashes - LOW_BITS) & ~backslashes) | ((w - SPACES) & ~w);
+        return (zeroOrBelow & HIGH_BITS) != 0;
     }
 
     private Instant instant() {
@@ -170,16 +198,14 @@ final class CustomerRowBytes {
                 }
                 String name;
                 if (known && n < expected.length && expectName(expected[n])) {
+                    // the last layout's names, matched in turn from the first: ascending, as that row's were
                     name = expected[n].getValue();
                 } else {
                     known = false;
                     name = string();
-                    if (name == null || !expect1(':')) {
+                    if (name == null || !expect1(':') || !fields.ascending(name)) {
                         return null;
                     }
-                }
-                if (!fields.ascending(name)) {
-                    return null;
                 }
                 if (pos < in.length && in[pos] == '"') {
                     // text stays in the row's bytes until it is asked for
@@ -211,10 +237,30 @@ final class CustomerRowBytes {
         byte[] quoted = name.asQuotedUTF8();
         int end = pos + 1 + quoted.length;
         if (end + 1 >= in.length || in[pos] != '"' || in[end] != '"' || in[end + 1] != ':'
-                || !Arrays.equals(in, pos + 1, end, quoted, 0, quoted.length)) {
+                || !startsWith(in, pos + 1, quoted)) {
             return false;
         }
         pos = end + 2;
+        return true;
+    }
+
+    /**
+     * Whether {@code prefix} lies in {@code bytes} at {@code from} (which holds that many bytes): eight bytes at
+     * a time, as field names are short and a mismatch search costs more than they take to compare.
+     */
+    private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
+        int n = prefix.length;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if ((long) LONGS.get(bytes, from + i) != (long) LONGS.get(prefix, i)) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (bytes[from + i] != prefix[i]) {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -34,6 +34,9 @@ public final class CustomerRowWriter implements AutoCloseable {
 
     /** Field names, quoted and encoded once per writer. */
     private final Map<String, SerializedString> names = new HashMap<>();
+    /** The last rows' names by position: rows of one page share their names' strings, so most are found without a lookup. */
+    private final String[] slotNames = new String[128];
+    private final SerializedString[] slots = new SerializedString[128];
 
     private final ByteArrayBuilder out = new ByteArrayBuilder(4096);
     private final SerializerProvider provider = MAPPER.getSerializerProviderInstance();
@@ -68,12 +71,13 @@ public final class CustomerRowWriter implements AutoCloseable {
             g.writeFieldName(CUSTOMER_ID);
             g.writeString(row.customerId());
             g.writeFieldName(EXTRACTED_AT);
-            g.writeString(row.extractedAt().toString());
+            g.writeString(Instants.format(row.extractedAt()));
             g.writeFieldName(FIELDS);
             g.writeStartObject();
             // the contract keeps its fields sorted by name
+            int position = 0;
             for (Map.Entry<String, JsonNode> f : row.fields().entrySet()) {
-                g.writeFieldName(names.computeIfAbsent(f.getKey(), SerializedString::new));
+                g.writeFieldName(name(position++, f.getKey()));
                 JsonNode v = f.getValue();
                 if (v == null) {
                     g.writeNull();
@@ -86,7 +90,7 @@ public final class CustomerRowWriter implements AutoCloseable {
             g.writeFieldName(FORM);
             g.writeString(row.form());
             g.writeFieldName(MODIFIED_AT);
-            g.writeString(row.modifiedAt().toString());
+            g.writeString(Instants.format(row.modifiedAt()));
             g.writeFieldName(PHASE);
             g.writeString(row.phase().name());
             g.writeFieldName(SCHEMA_VERSION);
@@ -99,6 +103,18 @@ public final class CustomerRowWriter implements AutoCloseable {
         } finally {
             out.reset();
         }
+    }
+
+    private SerializedString name(int position, String name) {
+        if (position < slotNames.length && slotNames[position] == name) {
+            return slots[position];
+        }
+        SerializedString quoted = names.computeIfAbsent(name, SerializedString::new);
+        if (position < slotNames.length) {
+            slotNames[position] = name;
+            slots[position] = quoted;
+        }
+        return quoted;
     }
 
     @Override

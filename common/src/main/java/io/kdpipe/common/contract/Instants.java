@@ -4,9 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 
-/** Instants in the one form {@link Instant#toString()} writes, read and written without a formatter. */
-final class Instants {
+/**
+ * Instants in the one form {@link Instant#toString()} writes, read and written without a formatter; and
+ * date-times with an offset in the form {@link java.time.OffsetDateTime#toString()} writes.
+ */
+public final class Instants {
 
     private static final long FIRST_SECOND = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
     private static final long LAST_SECOND = LocalDate.of(9999, 12, 31).toEpochDay() * 86_400 + 86_399;
@@ -23,11 +29,28 @@ final class Instants {
         if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
             return t.toString();
         }
-        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
         int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        int nanos = t.getNano();
+        return format(LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400)), secondOfDay, t.getNano(), true, "Z");
+    }
+
+    /**
+     * {@code local.atOffset(offset).toString()} ({@code 2024-04-11T23:52:02.583+08:00}; the seconds left out
+     * when they and the fraction are zero, as {@link LocalTime#toString()} does), written without
+     * {@code DateTimeFormatter} for a year from 0000 to 9999; other years are left to {@code toString()}.
+     */
+    public static String format(LocalDateTime local, ZoneOffset offset) {
+        int year = local.getYear();
+        if (year < 0 || year > 9999) {
+            return local.atOffset(offset).toString();
+        }
+        return format(local.toLocalDate(), local.toLocalTime().toSecondOfDay(), local.getNano(), false, offset.getId());
+    }
+
+    private static String format(LocalDate date, int secondOfDay, int nanos, boolean alwaysSeconds, String suffix) {
         int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
-        byte[] out = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        boolean withSeconds = alwaysSeconds || secondOfDay % 60 != 0 || nanos != 0;
+        int length = withSeconds ? 19 + (fraction == 0 ? 0 : fraction + 1) : 16;
+        byte[] out = new byte[length + suffix.length()];
         put(out, 0, date.getYear(), 4);
         out[4] = '-';
         put(out, 5, date.getMonthValue(), 2);
@@ -37,8 +60,10 @@ final class Instants {
         put(out, 11, secondOfDay / 3600, 2);
         out[13] = ':';
         put(out, 14, secondOfDay / 60 % 60, 2);
-        out[16] = ':';
-        put(out, 17, secondOfDay % 60, 2);
+        if (withSeconds) {
+            out[16] = ':';
+            put(out, 17, secondOfDay % 60, 2);
+        }
         if (fraction > 0) {
             out[19] = '.';
             int value = nanos;
@@ -47,7 +72,9 @@ final class Instants {
             }
             put(out, 20, value, fraction);
         }
-        out[out.length - 1] = 'Z';
+        for (int i = 0; i < suffix.length(); i++) {
+            out[length + i] = (byte) suffix.charAt(i);
+        }
         return new String(out, StandardCharsets.ISO_8859_1);
     }
 

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The writer of {@link TrailEvent}s behind {@code TrailEvent.CODEC.encode}: the contract's JSON
  * (properties in alphabetical order, instants in ISO form, {@code routing} only when not empty,
  * {@code notice} and {@code digestLine} only when present) written straight to a generator of the
- * shared mapper, without bean introspection. The notice inside an event of the earlier layout is
- * written by the mapper itself. {@code TrailEventWriterTest} holds it byte for byte to what the shared
- * mapper writes for the record.
+ * shared mapper (one per thread, kept for its next event), without bean introspection. The notice
+ * inside an event of the earlier layout is written by the mapper itself. {@code TrailEventWriterTest}
+ * holds it byte for byte to what the shared mapper writes for the record.
  */
 final class TrailEventWriter {
 
@@ -41,12 +41,34 @@ final class TrailEventWriter {
     private static final SerializedString UNRESOLVED = new SerializedString("unresolved");
     private static final SerializedString USER_IDS = new SerializedString("userIds");
 
+    /** A generator and its buffer per thread: a new generator per event cost more than the event's JSON. */
+    private static final ThreadLocal<TrailEventWriter> WRITERS = ThreadLocal.withInitial(TrailEventWriter::new);
+
+    private final ByteArrayBuilder out = new ByteArrayBuilder(1024);
+    private final JsonGenerator g;
+
     private TrailEventWriter() {
+        try {
+            g = MAPPER.createGenerator(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // events are separate values: nothing between them
+        g.setRootValueSeparator(null);
     }
 
     static byte[] encode(TrailEvent e) {
-        ByteArrayBuilder out = new ByteArrayBuilder(1024);
-        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+        TrailEventWriter writer = WRITERS.get();
+        try {
+            return writer.write(e);
+        } catch (RuntimeException ex) {
+            WRITERS.remove(); // a generator left inside an object is not used again
+            throw ex;
+        }
+    }
+
+    private byte[] write(TrailEvent e) {
+        try {
             g.writeStartObject();
             g.writeFieldName(AT);
             instant(g, e.at());
@@ -93,10 +115,13 @@ final class TrailEventWriter {
             g.writeFieldName(USER_IDS);
             strings(g, e.userIds());
             g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
         } catch (IOException ex) {
             throw new UncheckedIOException("a trail event could not be written", ex);
+        } finally {
+            out.reset();
         }
-        return out.toByteArray();
     }
 
     private static void instant(JsonGenerator g, Instant t) throws IOException {

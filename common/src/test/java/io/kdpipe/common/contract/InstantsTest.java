@@ -3,6 +3,8 @@ package io.kdpipe.common.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.SplittableRandom;
 
@@ -42,6 +44,32 @@ class InstantsTest {
                 Instant.parse("2026-11-28T02:02:03.000000001Z"), Instant.parse("2026-11-28T02:02:03.100Z"),
                 Instant.parse("2026-11-28T02:02:03.000100Z"), Instant.parse("2028-02-29T23:59:59.999Z")}) {
             assertThat(Instants.format(instant)).isEqualTo(instant.toString());
+        }
+    }
+
+    @Test
+    void shouldWriteWhatAnOffsetDateTimeWrites() {
+        SplittableRandom random = new SplittableRandom(9);
+        ZoneOffset[] offsets = {ZoneOffset.UTC, ZoneOffset.ofHours(8), ZoneOffset.ofHoursMinutes(5, 45), ZoneOffset.ofHours(-5),
+                ZoneOffset.ofHoursMinutesSeconds(-3, -30, -15), ZoneOffset.MIN, ZoneOffset.MAX};
+        LocalDateTime first = LocalDateTime.of(0, 1, 1, 0, 0);
+        for (int i = 0; i < 100_000; i++) {
+            // now and then on a whole minute (toString then leaves the seconds out), or outside the years written here
+            long second = switch (random.nextInt(10)) {
+                case 0 -> random.nextLong(MIN, MAX + 1) / 60 * 60;
+                case 1 -> random.nextLong(LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC), LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC));
+                case 2 -> first.toEpochSecond(ZoneOffset.UTC) + random.nextLong(-2, 3);
+                default -> random.nextLong(MIN, MAX + 1);
+            };
+            int nanos = random.nextInt(4) == 0 ? 0 : nanos(random);
+            LocalDateTime local = LocalDateTime.ofEpochSecond(second, nanos, ZoneOffset.UTC);
+            ZoneOffset offset = offsets[random.nextInt(offsets.length)];
+            assertThat(Instants.format(local, offset)).isEqualTo(local.atOffset(offset).toString());
+        }
+        for (String text : new String[] {"2024-04-11T23:52", "2024-04-11T23:52:00.001", "2024-04-11T00:00:01", "0000-01-01T00:00",
+                "9999-12-31T23:59:59.999999999", "2024-04-11T23:52:02.583"}) {
+            LocalDateTime local = LocalDateTime.parse(text);
+            assertThat(Instants.format(local, ZoneOffset.ofHours(8))).isEqualTo(local.atOffset(ZoneOffset.ofHours(8)).toString());
         }
     }
 

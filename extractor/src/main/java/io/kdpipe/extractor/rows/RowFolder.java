@@ -80,7 +80,7 @@ public final class RowFolder {
         if (id == null || id.isNull()) {
             return "";
         }
-        return id.isIntegralNumber() ? id.bigIntegerValue().toString() : id.asText().strip();
+        return id.isIntegralNumber() ? id.asText() : id.asText().strip(); // a whole number's text is its decimal digits
     }
 
     /** An {@code FCUSTID} value as text, or null when it is no whole number (Kingdee's ids are). */
@@ -89,7 +89,7 @@ public final class RowFolder {
             return null;
         }
         if (id.isIntegralNumber()) {
-            return id.bigIntegerValue().toString();
+            return id.asText();
         }
         String t = id.isTextual() ? id.asText().strip() : "";
         return WHOLE_NUMBER.matcher(t).matches() ? new BigInteger(t).toString() : null;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.kdpipe.common.contract.Instants;
 
 /**
  * Turns Kingdee's values into what the row topic carries: text trimmed, empty text as null, and
@@ -80,7 +81,7 @@ public final class ValueNormalizer {
                 return v;
             }
         }
-        return local == null ? v : JsonNodeFactory.instance.textNode(local.atZone(zone).toOffsetDateTime().toString());
+        return local == null ? v : JsonNodeFactory.instance.textNode(Instants.format(local, local.atZone(zone).getOffset()));
     }
 
     /** What every text {@link #LOCAL_DATE_TIME} matches has: most text is ruled out without the pattern. */

@@ -113,31 +113,39 @@ public final class ByteSink extends OutputStream implements DataOutput {
     public int writeUtf8(String s) {
         int n = s.length();
         ensure(3 * n); // no char takes more than three bytes; a pair of them four
+        byte[] b = buf;
         int start = count;
-        for (int i = 0; i < n; i++) {
+        int k = start;
+        int i = 0;
+        // the ASCII run first (most names and codes are all of it), then the rest char by char
+        for (char c; i < n && (c = s.charAt(i)) < 0x80; i++) {
+            b[k++] = (byte) c;
+        }
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                buf[count++] = (byte) c;
+                b[k++] = (byte) c;
             } else if (c < 0x800) {
-                buf[count++] = (byte) (0xC0 | (c >> 6));
-                buf[count++] = (byte) (0x80 | (c & 0x3F));
+                b[k++] = (byte) (0xC0 | (c >> 6));
+                b[k++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     int cp = Character.toCodePoint(c, s.charAt(++i));
-                    buf[count++] = (byte) (0xF0 | (cp >> 18));
-                    buf[count++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    buf[count++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    buf[count++] = (byte) (0x80 | (cp & 0x3F));
+                    b[k++] = (byte) (0xF0 | (cp >> 18));
+                    b[k++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    b[k++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    b[k++] = (byte) (0x80 | (cp & 0x3F));
                 } else {
-                    buf[count++] = '?';
+                    b[k++] = '?';
                 }
             } else {
-                buf[count++] = (byte) (0xE0 | (c >> 12));
-                buf[count++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                buf[count++] = (byte) (0x80 | (c & 0x3F));
+                b[k++] = (byte) (0xE0 | (c >> 12));
+                b[k++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[k++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        return count - start;
+        count = k;
+        return k - start;
     }
 
     /** Overwrites the four bytes at {@code at} with {@code v}, big-endian (a length written after what it counts). */

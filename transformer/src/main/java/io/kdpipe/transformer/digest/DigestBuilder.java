@@ -117,7 +117,12 @@ public final class DigestBuilder {
     }
 
     private String items(List<RoutedNotice> part) {
-        StringBuilder sb = new StringBuilder();
+        int length = 0;
+        for (RoutedNotice item : part) {
+            String line = item.digestLine();
+            length += (line == null ? 0 : line.length()) + 16; // a line, its break, now and then a heading
+        }
+        StringBuilder sb = new StringBuilder(length);
         Notice.Kind run = null;
         for (RoutedNotice item : part) {
             Notice.Kind kind = item.notice().kind();

@@ -49,13 +49,22 @@ public final class Template {
      * @param verbatim values already formatted for the target (lists built of escaped parts); win over escaped
      */
     public String render(Map<String, String> escaped, Map<String, String> verbatim, NoticeFormat format) {
-        StringBuilder out = new StringBuilder(source.length() + 64);
+        // the values first, so the text is built in one buffer of its final size
+        String[] values = new String[names.length];
+        int length = source.length();
         for (int i = 0; i < names.length; i++) {
-            out.append(literals[i]);
             String name = names[i];
             String value = verbatim.containsKey(name) ? verbatim.get(name) : Escaping.escape(escaped.get(name), format);
+            values[i] = value;
             if (value != null) {
-                out.append(value);
+                length += value.length();
+            }
+        }
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < names.length; i++) {
+            out.append(literals[i]);
+            if (values[i] != null) {
+                out.append(values[i]);
             }
         }
         return out.append(literals[names.length]).toString();
