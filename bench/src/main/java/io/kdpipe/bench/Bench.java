@@ -31,7 +31,7 @@ import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
  * Runs benchmarks on demand and writes the results table.
  *
  * <pre>
- * java -Xmx3g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B2-150ms|B3|B4|B5|B6|B7|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
+ * java -Xmx6g -jar bench/target/bench-0.1.0-SNAPSHOT.jar [all|micro|B1|B2|B2-150ms|B3|B4|B5|B6|B7|B8 ...] [--scale=1.0] [--out=bench/results] [--name=results]
  * </pre>
  *
  * Pipeline benchmarks share one embedded KRaft broker; each uses its own topic prefix, groups and
