@@ -21,6 +21,7 @@ public record KafkaConfig(
         int httpPort,
         Map<String, String> clientSettings) {
 
+    private static final String METRIC_REPORTERS = "metric.reporters";
     private static final String[] SECRET_WORDS = {"password", "secret", "jaas", "token", "key"};
 
     public KafkaConfig {
@@ -40,9 +41,16 @@ public record KafkaConfig(
         return new KafkaConfig(bootstrap, prefix, (short) rf, port, clients);
     }
 
-    /** Client properties for a producer, consumer, admin or Streams app, ready to extend. */
+    /**
+     * Client properties for a producer, consumer, admin or Streams app, ready to extend. Without
+     * {@code KAFKA_METRIC_REPORTERS}, no metrics reporter: the clients' metrics reach {@code /metrics} through
+     * Micrometer's binders, which read each client's own registry, and Kafka's default reporter would also
+     * register a JMX MBean per metric for every client made (each extractor job's producer, for one).
+     */
     public Map<String, Object> clientProperties() {
-        return new HashMap<>(clientSettings);
+        Map<String, Object> properties = new HashMap<>(clientSettings);
+        properties.putIfAbsent(METRIC_REPORTERS, "");
+        return properties;
     }
 
     /**

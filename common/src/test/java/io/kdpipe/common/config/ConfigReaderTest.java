@@ -3,11 +3,18 @@ package io.kdpipe.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
+import javax.management.ObjectName;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +88,25 @@ class ConfigReaderTest {
                 .containsEntry("bootstrap.servers", "b:9092")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("max.poll.records", "50");
+    }
+
+    @Test
+    void shouldMakeClientsWithoutJmxBeansUnlessAReporterIsNamed() throws Exception {
+        KafkaConfig plain = SampleConfig.read(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "SAMPLE_APP_SECRET", "x"))).kafka();
+        KafkaConfig jmx = SampleConfig.read(ConfigSource.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "SAMPLE_APP_SECRET", "x",
+                "KAFKA_METRIC_REPORTERS", JmxReporter.class.getName()))).kafka();
+
+        assertThat(producerBeans(plain, "config-test-plain")).isEmpty();
+        assertThat(producerBeans(jmx, "config-test-jmx")).isNotEmpty();
+    }
+
+    /** The JMX beans of a producer made from {@code kafka}'s client properties, while it is open. */
+    private static Set<ObjectName> producerBeans(KafkaConfig kafka, String clientId) throws Exception {
+        Map<String, Object> p = kafka.clientProperties();
+        p.put("client.id", clientId);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("kafka.producer:client-id=" + clientId + ",*"), null);
+        }
     }
 
     @Test
