@@ -2,7 +2,6 @@ package io.kdpipe.common.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import io.kdpipe.common.lang.NamesByPosition;
 
 /**
  * The one writer of {@link CustomerRow}s: {@code CustomerRow.CODEC.encode} writes through it, and a
@@ -32,11 +32,8 @@ public final class CustomerRowWriter implements AutoCloseable {
     private static final SerializedString PHASE = new SerializedString("phase");
     private static final SerializedString SCHEMA_VERSION = new SerializedString("schemaVersion");
 
-    /** Field names, quoted and encoded once per writer. */
-    private final Map<String, SerializedString> names = new HashMap<>();
-    /** The last rows' names by position: rows of one page share their names' strings, so most are found without a lookup. */
-    private final String[] slotNames = new String[128];
-    private final SerializedString[] slots = new SerializedString[128];
+    /** Field names, quoted and encoded once per writer; a row has a few dozen, so the bound is never reached in practice. */
+    private final NamesByPosition<SerializedString> names = new NamesByPosition<>(SerializedString::new, 1024);
 
     private final ByteArrayBuilder out = new ByteArrayBuilder(4096);
     private final SerializerProvider provider = MAPPER.getSerializerProviderInstance();
@@ -77,7 +74,7 @@ public final class CustomerRowWriter implements AutoCloseable {
             // the contract keeps its fields sorted by name
             int position = 0;
             for (Map.Entry<String, JsonNode> f : row.fields().entrySet()) {
-                g.writeFieldName(name(position++, f.getKey()));
+                g.writeFieldName(names.get(position++, f.getKey()));
                 JsonNode v = f.getValue();
                 if (v == null) {
                     g.writeNull();
@@ -103,18 +100,6 @@ public final class CustomerRowWriter implements AutoCloseable {
         } finally {
             out.reset();
         }
-    }
-
-    private SerializedString name(int position, String name) {
-        if (position < slotNames.length && slotNames[position] == name) {
-            return slots[position];
-        }
-        SerializedString quoted = names.computeIfAbsent(name, SerializedString::new);
-        if (position < slotNames.length) {
-            slotNames[position] = name;
-            slots[position] = quoted;
-        }
-        return quoted;
     }
 
     @Override

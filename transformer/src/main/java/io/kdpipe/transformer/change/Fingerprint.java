@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdpipe.common.contract.CustomerRow;
 import io.kdpipe.common.contract.Json;
+import io.kdpipe.common.lang.NamesByPosition;
 import io.kdpipe.transformer.binary.Binary;
 import io.kdpipe.transformer.binary.ByteSink;
 
@@ -46,11 +46,9 @@ public final class Fingerprint {
     private static final int MAX_NAMES = 1024;
 
     private final MessageDigest sha256 = sha256();
-    private final Map<String, byte[]> names = new HashMap<>();
+    private final NamesByPosition<byte[]> names = new NamesByPosition<>(name -> name.getBytes(StandardCharsets.UTF_8), MAX_NAMES);
     private final ByteSink out = new ByteSink(2048);
-    /** The names of the last rows' fields by position, with their bytes; the next field's position. */
-    private final String[] slotNames = new String[128];
-    private final byte[][] slotBytes = new byte[128][];
+    /** The next field's position in the row. */
     private int position;
 
     public String of(CustomerRow row) {
@@ -98,32 +96,12 @@ public final class Fingerprint {
             if (name.equals(CustomerState.MODIFY_DATE)) {
                 return false;
             }
-            byte[] bytes;
-            if (i < slotNames.length && slotNames[i] == name) {
-                bytes = slotBytes[i];
-            } else {
-                bytes = nameBytes(name);
-                if (i < slotNames.length) {
-                    slotNames[i] = name;
-                    slotBytes[i] = bytes;
-                }
-            }
+            byte[] bytes = names.get(i, name);
             out.writeInt(bytes.length);
             out.write(bytes, 0, bytes.length);
             return true;
         }
     };
-
-    private byte[] nameBytes(String name) {
-        byte[] bytes = names.get(name);
-        if (bytes == null) {
-            bytes = name.getBytes(StandardCharsets.UTF_8);
-            if (names.size() < MAX_NAMES) {
-                names.put(name, bytes);
-            }
-        }
-        return bytes;
-    }
 
     public static Scheme scheme(String fingerprint) {
         if (fingerprint == null) {
