@@ -37,10 +37,10 @@ import io.kdpipe.extractor.rows.ValueNormalizer;
 /**
  * The extraction of one job, step by step; each page is committed with its checkpoint before the
  * next is published, so the committed checkpoint always describes exactly what was published. The
- * next page's query is sent as soon as a page has arrived, before the page is folded into customers
- * and committed ({@link Prefetch}): keyset paging needs only the page's last key (found without
- * folding the page), and a read-ahead is used only once the page before it has committed. So
- * Kingdee's time per page, not the extractor's, sets the pace.
+ * next page's query is sent as soon as a page has arrived, by the read-ahead thread itself, while
+ * the job folds and commits the pages before it ({@link Prefetch#chain}): keyset paging needs only
+ * the page's last key (found without folding the page), and a read-ahead is used only once the page
+ * before it has committed. So Kingdee's time per page, not the extractor's, sets the pace.
  *
  * <p><b>Snapshot.</b> The first run first reads the greatest {@code FModifyDate} there is (M0),
  * then pages through every customer by {@code FCUSTID} (keyset: {@code FCUSTID > last}), rows marked
@@ -178,11 +178,16 @@ public final class JobRunner implements AutoCloseable {
         LocalDateTime low = base.watermark() == null ? null : base.watermark().minus(spec.overlap());
         checkInterrupt();
         PageFetcher.Page page = snapshotPage(base.resumeAfter());
+        // the pages after the first, each read as soon as the one before it is (the next query does not wait for a commit)
+        Prefetch.Pending<PageFetcher.Page> pages = null;
         while (true) {
             FoldedCustomer lastCustomer = page.lastCustomer();
             requirePosition(page, lastCustomer);
             String last = lastCustomer == null ? base.resumeAfter() : lastCustomer.customerId();
-            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : prefetch.start(() -> snapshotPage(last));
+            if (pages == null && !page.last()) {
+                pages = prefetch.chain(last, this::snapshotPage, JobRunner::snapshotCursor);
+            }
+            Prefetch.Pending<PageFetcher.Page> following = page.last() ? null : pages;
             List<FoldedCustomer> added = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
                 if (low == null || (c.modifyDate() != null && !c.modifyDate().isBefore(low))) {
@@ -205,6 +210,12 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The key the snapshot's page after {@code page} starts after; null when there is none or it cannot be had. */
+    private static String snapshotCursor(PageFetcher.Page page) {
+        FoldedCustomer last = page.last() ? null : page.lastCustomer();
+        return last == null ? null : last.customerId();
+    }
+
     private PageFetcher.Page snapshotPage(String resumeAfter) throws InterruptedException {
         String keyset = resumeAfter == null ? "" : "FCUSTID > " + literal(resumeAfter);
         return fetcher.fetch(and(spec.filter(), keyset), SNAPSHOT_ORDER);
@@ -224,12 +235,16 @@ public final class JobRunner implements AutoCloseable {
     private void forward() throws InterruptedException {
         checkInterrupt();
         PageFetcher.Page page = fetcher.fetch(and(spec.filter(), after(positionDate, positionKey)), INCREMENTAL_ORDER);
+        Prefetch.Pending<PageFetcher.Page> pages = null;
         while (true) {
             Prefetch.Pending<PageFetcher.Page> following = null;
             FoldedCustomer cursor = page.lastCustomer();
             requirePosition(page, cursor);
             if (!page.last() && cursor != null) {
-                following = prefetch.start(() -> pollPage(cursor));
+                if (pages == null) {
+                    pages = prefetch.chain(cursor, this::pollPage, JobRunner::pollCursor);
+                }
+                following = pages;
             }
             List<FoldedCustomer> fresh = new ArrayList<>();
             for (FoldedCustomer c : customers(page, following)) {
@@ -358,6 +373,11 @@ public final class JobRunner implements AutoCloseable {
         Checkpoint next = new Checkpoint(Checkpoint.VERSION, spec.id(), true, null, positionDate, listed.keys(),
                 state.rowsPublished() + fresh.size(), clock.instant(), positionKey, listed.from());
         publishThen(fresh, dead, CustomerRow.Phase.INCREMENTAL, next, following);
+    }
+
+    /** The customer the forward read's page after {@code page} starts after; null when there is none or it cannot be had. */
+    private static FoldedCustomer pollCursor(PageFetcher.Page page) {
+        return page.last() ? null : page.lastCustomer();
     }
 
     /** The forward read's page after {@code cursor}. */

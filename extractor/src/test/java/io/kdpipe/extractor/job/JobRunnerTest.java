@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -31,6 +32,8 @@ import io.kdpipe.sandbox.kingdee.KingdeeSandboxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.KafkaException;
 import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +104,43 @@ class JobRunnerTest {
         assertThat(published).extracting(CustomerRow::customerId)
                 .containsExactlyElementsOf(kingdee.table().ids().stream().map(String::valueOf).toList());
         assertThat(checkpoints.get(checkpoints.size() - 1).rowsPublished()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAskForThePageAfterTheNextWhileAPageIsStillCommitting() throws Exception {
+        AtomicInteger keysetQueries = new AtomicInteger();
+        AtomicInteger commits = new AtomicInteger();
+        AtomicBoolean secondAheadDuringFirstCommit = new AtomicBoolean();
+        try (Prefetch prefetch = Prefetch.background("test-prefetch")) {
+            JobRunner runner = runner(null, prefetch, q -> {
+                if (q.filter().contains("FCUSTID >")) {
+                    keysetQueries.incrementAndGet();
+                }
+                return true;
+            }, cp -> {
+                if (commits.incrementAndGet() == 1) {
+                    // the first page commits: the second page's read arrives, and the third page's query goes out anyway
+                    secondAheadDuringFirstCommit.set(awaitCount(keysetQueries, 2));
+                }
+                return true;
+            });
+            runner.runOnce();
+        }
+
+        assertThat(secondAheadDuringFirstCommit).isTrue();
+        assertThat(published).extracting(CustomerRow::customerId)
+                .containsExactlyElementsOf(kingdee.table().ids().stream().map(String::valueOf).toList());
+        assertThat(checkpoints.get(checkpoints.size() - 1).snapshotComplete()).isTrue();
+    }
+
+    /** Whether {@code counter} reaches {@code count} within 10 seconds. */
+    private static boolean awaitCount(AtomicInteger counter, int count) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counter.get() >= count);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     @Test

@@ -2,7 +2,12 @@ package io.kdpipe.extractor.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +70,97 @@ class PrefetchTest {
         });
         assertThat(ran).isFalse();
         assertThat(pending.get()).isEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void shouldReadEachPageOfAChainBeforeItIsCollectedWithAtMostTwoWaiting() throws Exception {
+        try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
+            List<Integer> started = Collections.synchronizedList(new ArrayList<>());
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            Prefetch.Pending<Integer> pages = prefetch.chain(1, page -> {
+                reader.set(Thread.currentThread());
+                started.add(page);
+                return page;
+            }, page -> page < 6 ? page + 1 : null);
+
+            assertThat(pages.get()).isEqualTo(1);
+            // the job holds page 1 and asks for nothing: pages 2 and 3 are read anyway, then the reader waits
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> started.size() == 3 && reader.get().getState() == Thread.State.WAITING);
+            assertThat(started).containsExactly(1, 2, 3);
+            assertThat(pages.get()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 4);
+            for (int page = 3; page <= 6; page++) {
+                assertThat(pages.get()).isEqualTo(page);
+            }
+            assertThatThrownBy(pages::get).isInstanceOf(IllegalStateException.class);
+            assertThat(started).containsExactly(1, 2, 3, 4, 5, 6);
+        }
+    }
+
+    @Test
+    void shouldStopAChainAtAPageWithoutCursorAndAtItsFirstFailure() throws Exception {
+        try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
+            Prefetch.Pending<Integer> pages = prefetch.chain(1, page -> page, page -> page == 2 ? null : page + 1);
+            assertThat(pages.get()).isEqualTo(1);
+            assertThat(pages.get()).isEqualTo(2);
+            assertThatThrownBy(pages::get).isInstanceOf(IllegalStateException.class);
+
+            IllegalArgumentException failure = new IllegalArgumentException("unreadable row");
+            Prefetch.Pending<Integer> failing = prefetch.chain(1, page -> {
+                if (page == 2) {
+                    throw failure;
+                }
+                return page;
+            }, page -> page + 1);
+            assertThat(failing.get()).isEqualTo(1);
+            assertThatThrownBy(failing::get).isSameAs(failure);
+            assertThatThrownBy(failing::get).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void shouldInterruptACancelledChainAndReadNoMore() throws Exception {
+        try (Prefetch prefetch = Prefetch.background("prefetch-test")) {
+            CountDownLatch secondStarted = new CountDownLatch(1);
+            CountDownLatch interrupted = new CountDownLatch(1);
+            List<Integer> started = Collections.synchronizedList(new ArrayList<>());
+            Prefetch.Pending<Integer> pages = prefetch.chain(1, page -> {
+                started.add(page);
+                if (page == 2) {
+                    secondStarted.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                }
+                return page;
+            }, page -> page + 1);
+            assertThat(pages.get()).isEqualTo(1);
+            assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+            pages.cancel();
+
+            assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+            // a read started after the cancel would run on this thread before the one below
+            assertThat(prefetch.start(() -> List.copyOf(started)).get()).containsExactly(1, 2);
+        }
+    }
+
+    @Test
+    void shouldReadAnInlineChainOnlyWhenAsked() throws Exception {
+        List<Integer> started = new ArrayList<>();
+        Prefetch.Pending<Integer> pages = Prefetch.inline().chain(1, page -> {
+            started.add(page);
+            return page;
+        }, page -> page < 2 ? page + 1 : null);
+        assertThat(started).isEmpty();
+        assertThat(pages.get()).isEqualTo(1);
+        assertThat(started).containsExactly(1);
+        assertThat(pages.get()).isEqualTo(2);
+        assertThatThrownBy(pages::get).isInstanceOf(IllegalStateException.class);
     }
 
     /** A read on {@code prefetch} that never ends by itself; constructed once it runs. */
