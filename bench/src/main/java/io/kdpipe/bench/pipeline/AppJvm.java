@@ -38,6 +38,11 @@ final class AppJvm implements AutoCloseable {
 
     /** Starts a JVM that may run the applications {@code apps} (numbered from 0 in this order). */
     static AppJvm start(Path scratch, List<Map<String, String>> apps) {
+        return start(scratch, apps, List.of());
+    }
+
+    /** As {@link #start(Path, List)}, with {@code jvmOptions} after {@code -Xmx1g}. */
+    static AppJvm start(Path scratch, List<Map<String, String>> apps, List<String> jvmOptions) {
         try {
             Properties p = new Properties();
             for (int i = 0; i < apps.size(); i++) {
@@ -46,6 +51,7 @@ final class AppJvm implements AutoCloseable {
             Path file = scratch.resolve("apps.properties");
             B1App.save(p, file);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+            command.addAll(jvmOptions);
             String extra = System.getProperty("kdpipe.bench.b1.jvm", "").strip();
             if (!extra.isEmpty()) {
                 command.addAll(List.of(extra.split("\\s+")));

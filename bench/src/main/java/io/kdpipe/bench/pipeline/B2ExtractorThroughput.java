@@ -47,6 +47,14 @@ public final class B2ExtractorThroughput {
     static final int WARM_PACED = 3;
     static final Duration PACE = Duration.ofMillis(150);
 
+    /**
+     * The extractor's JVM runs G1 (a pod runs SerialGC; with it B2-150ms read lower) with regions of
+     * 4 MiB: at G1's default 1 MiB for this heap, each answer of 1.6 MB is a humongous allocation, and a
+     * snapshot's stream of them started concurrent marking cycles one after another (50 in one
+     * B2-150ms run, 1.88 s of GC CPU in its timed window: results/b2-150ms-g1-regions-*.md).
+     */
+    static final List<String> EXTRACTOR_JVM = List.of("-XX:G1HeapRegionSize=4m");
+
     private B2ExtractorThroughput() {
     }
 
@@ -94,7 +102,8 @@ public final class B2ExtractorThroughput {
         // the extractor runs in a JVM of its own, as in its pod: what the JIT compiles for the broker and the sandbox
         // in this JVM is not in its process; one extractor after the other runs in it, each on topics of its own
         try (KingdeeSandbox kingdee = KingdeeSandbox.start(KingdeeSandboxOptions.defaults().withCustomers(customers));
-                AppJvm jvm = AppJvm.start(ctx.scratch("b2-extractor-jvm"), extractorSpecs(ctx, kingdee, WARM_SNAPSHOTS + WARM_PACED + 2))) {
+                AppJvm jvm = AppJvm.start(ctx.scratch("b2-extractor-jvm"), extractorSpecs(ctx, kingdee, WARM_SNAPSHOTS + WARM_PACED + 2),
+                        EXTRACTOR_JVM)) {
             int jobs = kingdee.options().useOrgs().size();
             long expected = kingdee.table().size();
             // unmeasured snapshots first, without added latency: the JIT compiles the extractor's and the
@@ -129,7 +138,7 @@ public final class B2ExtractorThroughput {
                                     + "run one after the other, one in flight; queries per job %s, kdpipe_extractor_job_queries_total); "
                                     + "the average queries x %s / %d jobs would be %.2f s (%.3f of the time); time from the jobs' first query "
                                     + "to the last row committed (the start-up check of the field keys before it, one query, is not counted), "
-                                    + "the extractor in a JVM of its own (-Xmx1g), after unmeasured warm-up snapshots of the same customers in it, "
+                                    + "the extractor in a JVM of its own (-Xmx1g, G1 with 4 MiB regions), after unmeasured warm-up snapshots of the same customers in it, "
                                     + "%d without added latency and %d at %s per query, and a quiet JIT in both JVMs; %s",
                             expected, customers, jobs, jobs, floor.queries(), slow.queries, human(latency), floor.longestJobQueries(),
                             human(latency), floor.seconds(), floor.perJob(), human(latency), jobs, floor.averageSeconds(),
