@@ -50,8 +50,8 @@ public final class B2ExtractorThroughput {
     /**
      * The extractor's JVM runs G1 (a pod runs SerialGC; with it B2-150ms read lower) with regions of
      * 4 MiB: at G1's default 1 MiB for this heap, each answer of 1.6 MB is a humongous allocation, and a
-     * snapshot's stream of them started concurrent marking cycles one after another (50 in one
-     * B2-150ms run, 1.88 s of GC CPU in its timed window: results/b2-150ms-g1-regions-*.md).
+     * snapshot's stream of them started concurrent marking cycles one after another (25 in one
+     * B2-150ms run's extractor JVM, 1.88 s of GC CPU in its timed window: results/b2-150ms-g1-regions-*.md).
      */
     static final List<String> EXTRACTOR_JVM = List.of("-XX:G1HeapRegionSize=4m");
 
