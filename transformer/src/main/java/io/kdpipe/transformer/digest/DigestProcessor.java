@@ -195,19 +195,29 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
                 }
             }
         }
+        boolean sent = false;
         for (KeyValue<String, DigestWindow> kv : due) {
-            flush(kv.key, kv.value, now);
+            sent |= flush(kv.key, kv.value, now);
+        }
+        // a closed window's digests are due now: commit them at once rather than at the next commit
+        // interval (under exactly-once they reach the notifier only when committed). At most once a tick,
+        // and only when something went out
+        if (sent) {
+            context.commit();
         }
     }
 
-    private void flush(String group, DigestWindow window, long now) {
-        flushPending(group, window, now);
+    /** @return whether anything was sent */
+    private boolean flush(String group, DigestWindow window, long now) {
+        boolean sent = flushPending(group, window, now);
         windows.delete(group);
+        return sent;
     }
 
-    private void flushPending(String group, DigestWindow window, long now) {
+    /** @return whether anything was sent */
+    private boolean flushPending(String group, DigestWindow window, long now) {
         if (window.pending() == 0) {
-            return;
+            return false;
         }
         List<String> keys = new ArrayList<>();
         List<byte[]> held = new ArrayList<>();
@@ -221,13 +231,13 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
         keys.forEach(pending::delete);
         forget(group);
         if (held.isEmpty()) {
-            return;
+            return false;
         }
         if (held.size() == 1) {
             Notice alone = noticeReader.deserialize(pendingStore, held.get(0)).notice();
             if (hasMessage(alone)) {
                 emit(new Record<>(group, alone, now));
-                return;
+                return true;
             }
             // kept without its message (not the first held): it goes out as a digest of one
         }
@@ -240,6 +250,7 @@ public final class DigestProcessor implements Processor<String, EncodedNotice, S
             metrics.digestOut(digest.items());
             emit(new Record<>(group, digest.notice(), now));
         }
+        return true;
     }
 
     private void emit(Record<String, Notice> record) {
