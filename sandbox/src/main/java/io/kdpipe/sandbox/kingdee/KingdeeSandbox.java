@@ -1,7 +1,9 @@
 package io.kdpipe.sandbox.kingdee;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -410,7 +412,7 @@ public final class KingdeeSandbox implements AutoCloseable {
             }
         }
         Duration delay = fault instanceof KingdeeFaults.Delay d ? d.delay() : Duration.ZERO;
-        byte[] answer = null;
+        QueryEngine.Answer answer = null;
         KingdeeFaults.KingdeeError refusal = null;
         JsonNode data = body.get("data");
         if (data == null && body.path("parameters").isArray() && body.path("parameters").size() > 0) {
@@ -436,7 +438,11 @@ public final class KingdeeSandbox implements AutoCloseable {
         if (refusal != null) {
             sendError(ex, refusal);
         } else {
-            send(ex, 200, "application/json; charset=utf-8", answer);
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(200, answer.length());
+            try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 64 * 1024)) {
+                answer.writeTo(out);
+            }
         }
     }
 
@@ -535,9 +541,5 @@ public final class KingdeeSandbox implements AutoCloseable {
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
         HttpEndpoint.respond(ex, status, type, body);
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
-        HttpEndpoint.respond(ex, status, type, bytes);
     }
 }
