@@ -268,14 +268,19 @@ public final class B1TransformerThroughput {
      * JIT, the variants after them 0 to 8: results/run-0d77e38.md).
      */
     private static void prime(AppJvm jvm, int n, Input in, String input, String group, BooleanSupplier alsoDone) {
+        takeUnmeasured(jvm, n, in, input, group, alsoDone);
+        jvm.closeApp();
+    }
+
+    /** Starts application {@code n} of {@code jvm} and waits until it has taken the unmeasured part of its input. */
+    private static void takeUnmeasured(AppJvm jvm, int n, Input in, String input, String group, BooleanSupplier alsoDone) {
         Kafka kafka = in.kafka();
         long warm = in.warm();
         jvm.run(n);
         if (!Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(group, input) >= warm
                 && alsoDone.getAsBoolean())) {
-            throw new IllegalStateException(group + " did not take its priming input within 10 minutes");
+            throw new IllegalStateException(group + " did not take the unmeasured part of its input within 10 minutes");
         }
-        jvm.closeApp();
     }
 
     private static <T> List<T> concat(T first, List<T> rest) {
@@ -296,11 +301,7 @@ public final class B1TransformerThroughput {
         Kafka kafka = in.kafka();
         long timed = in.timed();
         long warm = in.warm();
-        jvm.run(n);
-        if (!Services.await(Duration.ofMinutes(10), Duration.ofMillis(200), () -> kafka.committed(group, input) >= warm
-                && alsoDone.getAsBoolean())) {
-            throw new IllegalStateException(group + " did not take the unmeasured part of its input within 10 minutes");
-        }
+        takeUnmeasured(jvm, n, in, input, group, alsoDone);
         jvm.awaitQuiet();
         // this JVM's heap collected before the timed part: the broker's garbage from the unmeasured part is not
         // collected inside the application's timed window
