@@ -25,6 +25,7 @@ public final class Micro {
                 .include(TemplateBenchmark.class.getSimpleName())
                 .include(SignatureBenchmark.class.getSimpleName())
                 .include(NoticeCodecBenchmark.class.getSimpleName())
+                .include(DirectoryLookupsBenchmark.class.getSimpleName())
                 .forks(1)
                 .warmupIterations(2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(1))
