@@ -14,6 +14,7 @@ import io.kdpipe.common.contract.DirectoryEntry;
 import io.kdpipe.transformer.routing.DirectoryLookups;
 import io.kdpipe.transformer.routing.DirectorySerde;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -53,13 +54,14 @@ public class DirectoryLookupsBenchmark {
         dir = Files.createTempDirectory("kdpipe-jmh-directory-");
         options = new Options().setCreateIfMissing(true);
         db = RocksDB.open(options, dir.toString());
-        decode = DirectorySerde.serde().deserializer();
+        Serde<DirectoryEntry> serde = DirectorySerde.serde();
+        decode = serde.deserializer();
         keys = new String[PEOPLE];
         for (int i = 0; i < PEOPLE; i++) {
             DirectoryEntry e = new DirectoryEntry(DirectoryEntry.VERSION, DirectoryEntry.Type.PERSON, String.format("XSY%03d", i),
                     "销售员" + i, "138000" + String.format("%05d", i), "user-" + i, null, Instant.EPOCH);
             keys[i] = e.key();
-            byte[] value = DirectorySerde.serde().serializer().serialize(null, e);
+            byte[] value = serde.serializer().serialize(null, e);
             // a timestamped store keeps the record's timestamp (8 bytes) before the value
             byte[] stored = new byte[8 + value.length];
             System.arraycopy(value, 0, stored, 8, value.length);

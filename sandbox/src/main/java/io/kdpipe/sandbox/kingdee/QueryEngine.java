@@ -2,10 +2,8 @@ package io.kdpipe.sandbox.kingdee;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -124,17 +122,6 @@ final class QueryEngine {
                 out.write(rows.get(i));
             }
             out.write(']');
-        }
-
-        /** The array as one byte array. */
-        byte[] bytes() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length());
-            try {
-                writeTo(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
         }
     }
 
