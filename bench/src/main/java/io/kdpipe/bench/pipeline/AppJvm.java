@@ -111,30 +111,55 @@ final class AppJvm implements AutoCloseable {
     }
 
     /**
-     * The CPU time each group of this JVM's live threads has used so far, in seconds: {@code work} (the
-     * application's own threads, whose names start with {@code workPrefix}: stream threads, the copy
-     * loop), {@code producer I/O}, {@code JIT}, {@code GC}, {@code RocksDB} and {@code other}.
+     * The CPU time each group of the live threads of process {@code pid} has used so far, in seconds:
+     * {@code work} (the application's own threads, whose names start with {@code workPrefix}: stream
+     * threads, the copy loop), {@code producer I/O}, {@code JIT}, {@code GC}, {@code RocksDB} and {@code other}.
      */
-    Map<String, Double> threadCpuSeconds(String workPrefix) {
-        return threadCpuSeconds(process.pid(), workPrefix);
+    static Map<String, Double> threadCpuSeconds(long pid, String workPrefix) {
+        return ThreadCpu.read(pid, workPrefix).since(ThreadCpu.NONE);
     }
 
-    /** {@link #threadCpuSeconds(String)} of process {@code pid}. */
-    static Map<String, Double> threadCpuSeconds(long pid, String workPrefix) {
-        Map<String, Double> groups = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    groups.merge(group(name, workPrefix), cpuSeconds(Files.readString(task.resolve("stat"))), Double::sum);
-                } catch (IOException e) {
-                    // the thread ended while it was read: its time is gone with it
+    /** The CPU time of each live thread of this JVM so far, by thread and grouped as {@link #threadCpuSeconds} groups them. */
+    ThreadCpu threadCpu(String workPrefix) {
+        return ThreadCpu.read(process.pid(), workPrefix);
+    }
+
+    /** The CPU seconds each live thread of a process had used when read, by thread id, with its group. */
+    record ThreadCpu(Map<String, String> groups, Map<String, Double> seconds) {
+
+        static final ThreadCpu NONE = new ThreadCpu(Map.of(), Map.of());
+
+        static ThreadCpu read(long pid, String workPrefix) {
+            Map<String, String> groups = new java.util.HashMap<>();
+            Map<String, Double> seconds = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip();
+                        double cpu = cpuSeconds(Files.readString(task.resolve("stat")));
+                        String tid = task.getFileName().toString();
+                        groups.put(tid, group(name, workPrefix));
+                        seconds.put(tid, cpu);
+                    } catch (IOException e) {
+                        // the thread ended while it was read: its time is gone with it
+                    }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new ThreadCpu(groups, seconds);
         }
-        return groups;
+
+        /**
+         * The CPU seconds each group used since {@code before}: the threads live now, less what each had used
+         * then (a thread started in between counts in full). A thread that ended in between counts nowhere,
+         * so no group's figure goes below zero; what they used is the process's total less the groups' sum.
+         */
+        Map<String, Double> since(ThreadCpu before) {
+            Map<String, Double> out = new java.util.TreeMap<>();
+            seconds.forEach((tid, cpu) -> out.merge(groups.get(tid), cpu - before.seconds.getOrDefault(tid, 0.0), Double::sum));
+            return out;
+        }
     }
 
     /** The group of a thread, by its name as Linux keeps it (the first 15 characters). */

@@ -311,12 +311,12 @@ public final class B1TransformerThroughput {
         long self = ProcessHandle.current().pid();
         double[] app0 = new double[1];
         double[] broker0 = new double[1];
-        List<Map<String, Double>> threads0 = new ArrayList<>();
+        List<AppJvm.ThreadCpu> threads0 = new ArrayList<>();
         long[] t0 = new long[1];
         kafka.produceAtomically(second, () -> {
             app0[0] = jvm.cpuSeconds();
             broker0[0] = AppJvm.cpuSeconds(self);
-            threads0.add(jvm.threadCpuSeconds(runId));
+            threads0.add(jvm.threadCpu(runId));
             t0[0] = System.nanoTime();
             jvm.note("timed");
         });
@@ -325,8 +325,7 @@ public final class B1TransformerThroughput {
         jvm.note("done");
         double app = jvm.cpuSeconds() - app0[0];
         double broker = AppJvm.cpuSeconds(self) - broker0[0];
-        Map<String, Double> threads = jvm.threadCpuSeconds(runId);
-        threads0.get(0).forEach((g, cpu) -> threads.merge(g, -cpu, Double::sum));
+        Map<String, Double> threads = jvm.threadCpu(runId).since(threads0.get(0));
         jvm.closeApp();
         return new Timed(rate, timed, seconds, app, broker, threads);
     }

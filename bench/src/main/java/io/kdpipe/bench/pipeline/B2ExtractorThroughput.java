@@ -39,12 +39,17 @@ public final class B2ExtractorThroughput {
     /**
      * Unmeasured snapshots before the measured one. With one, the JIT still spent over a second of CPU
      * inside B2-150ms's 4 to 5 s, on the cores the extractor needs (the service runs for months; its
-     * first minutes are not what B2 measures).
+     * first minutes are not what B2 measures). Code that runs once per producer batch or per page (the
+     * producer's {@code Sender}, {@code RecordAccumulator}, {@code ProducerBatch}) gathers the calls its
+     * top tier needs over several snapshots: after three of each kind, 64 methods still reached C2 for
+     * the first time inside the measured one (results/b2-150ms-compiles-in-window.txt); after six of
+     * each, the extractor's JIT used 0.10 to 0.36 s of CPU in the window, against 0.71 to 1.19 s after
+     * three, in runs of both one after the other (results/b2-150ms-warm3-*.md, -warm6-*.md).
      */
-    static final int WARM_SNAPSHOTS = 3;
+    static final int WARM_SNAPSHOTS = 6;
 
     /** Unmeasured snapshots after those, at {@link #PACE} per query (or the measured latency, if shorter). */
-    static final int WARM_PACED = 3;
+    static final int WARM_PACED = 6;
     static final Duration PACE = Duration.ofMillis(150);
 
     /**
@@ -265,7 +270,7 @@ public final class B2ExtractorThroughput {
         Map<Long, long[]> threads0 = threadCpu();
         double[] jitGc0 = jitAndGc();
         double extractorCpu0 = jvm.cpuSeconds();
-        Map<String, Double> extractorThreads0 = jvm.threadCpuSeconds("extractor-");
+        AppJvm.ThreadCpu extractorThreads0 = jvm.threadCpu("extractor-");
         // System.nanoTime() in the extractor's JVM when its rows were all extracted: the same clock as this JVM's
         long done = Long.parseLong(jvm.awaitLineStartingWith(B1App.REACHED, n + 1, Duration.ofMinutes(15)));
         Map<String, Long> queriesPerJob = new LinkedHashMap<>();
@@ -276,8 +281,7 @@ public final class B2ExtractorThroughput {
             }
         }
         double extractorCpu = jvm.cpuSeconds() - extractorCpu0;
-        Map<String, Double> extractorThreads = new java.util.TreeMap<>(jvm.threadCpuSeconds("extractor-"));
-        extractorThreads0.forEach((group, cpu) -> extractorThreads.merge(group, -cpu, Double::sum));
+        Map<String, Double> extractorThreads = jvm.threadCpu("extractor-").since(extractorThreads0);
         double[] jitGc = jitAndGc();
         Snapshot snapshot = new Snapshot((done - t0) / 1e9, kingdee.calls(QUERY) - before, queriesPerJob, extractorCpu, extractorThreads,
                 (processCpuNanos() - cpu0) / 1e9, byGroup(threads0), jitGc[0] - jitGc0[0], jitGc[1] - jitGc0[1]);
