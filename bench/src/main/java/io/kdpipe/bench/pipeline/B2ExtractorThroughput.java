@@ -44,7 +44,9 @@ public final class B2ExtractorThroughput {
      * top tier needs over several snapshots: after three of each kind, 64 methods still reached C2 for
      * the first time inside the measured one (results/b2-150ms-compiles-in-window.txt); after six of
      * each, the extractor's JIT used 0.10 to 0.36 s of CPU in the window, against 0.71 to 1.19 s after
-     * three, in runs of both one after the other (results/b2-150ms-warm3-*.md, -warm6-*.md).
+     * three, in runs of both one after the other (results/b2-150ms-warm3-*.md, -warm6-*.md). It lowers the
+     * JIT's share of the window and does not remove it: 0.50 and 1.06 s in the first two full runs with six
+     * (results/run-ddb7731.md, results/results.md).
      */
     static final int WARM_SNAPSHOTS = 6;
 
