@@ -1,10 +1,10 @@
 package io.kdpipe.reliability;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+
+import io.kdpipe.testkit.broker.EmbeddedKafkaBroker;
 
 /** Free local ports and whether something listens on one. */
 final class Ports {
@@ -12,12 +12,9 @@ final class Ports {
     private Ports() {
     }
 
+    /** A port a child process can bind later: see {@link EmbeddedKafkaBroker#freePort()}. */
     static int free() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return EmbeddedKafkaBroker.freePort();
     }
 
     static boolean open(int port) {

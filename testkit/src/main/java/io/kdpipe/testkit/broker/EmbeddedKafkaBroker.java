@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private static final PortRange LISTEN_PORTS = PortRange.outsideEphemeral(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final Random RANDOM = new Random();
 
     private final Path dataDir;
     private final boolean keepData;
@@ -192,12 +200,55 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return file;
     }
 
+    /**
+     * A port nothing listens on, from below the kernel's ephemeral range: a port the kernel handed out
+     * for {@code bind(0)} is released at once and may be taken by any outgoing connection before the
+     * broker binds it; ports outside that range are only ever taken by a listener. A port is handed out
+     * once per JVM.
+     */
     public static int freePort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = LISTEN_PORTS.lower() + RANDOM.nextInt(LISTEN_PORTS.size());
+            if (HANDED_OUT.add(candidate) && bindable(candidate)) {
+                return candidate;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("localhost", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Ports to choose listeners from: below the ephemeral range when there is room, above it otherwise. */
+    record PortRange(int lower, int size) {
+        static PortRange outsideEphemeral(Path rangeFile) {
+            int low = 32768;
+            int high = 60999;
+            try {
+                String[] parts = Files.readString(rangeFile).trim().split("\\s+");
+                low = Integer.parseInt(parts[0]);
+                high = Integer.parseInt(parts[1]);
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or unreadable: the kernel's default range
+            }
+            if (low - 10_000 >= 2_000) {
+                return new PortRange(10_000, low - 10_000);
+            }
+            if (65_535 - high >= 2_000) {
+                return new PortRange(high + 1, 65_535 - high);
+            }
+            return new PortRange(1_024, Math.max(1, low - 1_024));
         }
     }
 
