@@ -15,8 +15,18 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import io.kdpipe.common.config.ConfigReader;
+import io.kdpipe.common.config.ConfigSource;
 import io.kdpipe.common.runtime.ServiceRuntime;
+import io.kdpipe.common.topic.TopicInitializer;
+import io.kdpipe.common.topic.Topics;
+import io.kdpipe.transformer.TransformerConfig;
+import io.kdpipe.transformer.TransformerTopology;
+import io.kdpipe.transformer.metrics.TransformerMetrics;
+import io.kdpipe.transformer.state.RocksDbMemory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,7 +49,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code input}, {@code output}), {@code naive}, {@code floor} and {@code eoscopy} ({@link NaiveDedupTopology},
  * {@link FloorTopology}, {@link EosCopyTopology}: {@code bootstrap}, {@code applicationId}, {@code stateDir}, {@code input},
  * {@code output}, and Streams settings of their own as {@code streams.NAME}), {@code transformer} (kdpipe's transformer: its settings are its environment, as
- * {@code env.NAME}), {@code extractor} (kdpipe's extractor, {@code env.NAME} as well, watched until a counter
+ * {@code env.NAME}), {@code work} ({@link WorkTopology} on the transformer's settings, {@code env.NAME} as well), {@code extractor} (kdpipe's extractor, {@code env.NAME} as well, watched until a counter
  * reaches a count: {@code until.meter}, {@code until.count}, {@code report.meter}, {@code report.tag}; for B2).
  */
 public final class B1App {
@@ -126,12 +136,32 @@ public final class B1App {
             }
             case "transformer":
                 return Services.transformer(env(s));
+            case "work":
+                return work(env(s));
             case "extractor":
                 return extractor(env(s), s.get("until.meter"), Double.parseDouble(s.get("until.count")), s.get("report.meter"),
                         s.get("report.tag"));
             default:
                 throw new IllegalArgumentException("unknown kind " + kind);
         }
+    }
+
+    /** {@link WorkTopology} on the transformer's settings from {@code env}, with the transformer's RocksDB memory bound. */
+    private static AutoCloseable work(Map<String, String> env) {
+        TransformerConfig config = TransformerConfig.read(new ConfigReader(ConfigSource.of(env)));
+        try (Admin admin = Admin.create(config.kafka().clientProperties())) {
+            new TopicInitializer(admin, config.kafka().topicPrefix(), config.kafka().replicationFactor())
+                    .ensure(List.of(Topics.CUSTOMERS, Topics.DIRECTORY, Topics.NOTICES, Topics.ROWS_DLT));
+        }
+        TransformerMetrics metrics = new TransformerMetrics(new SimpleMeterRegistry());
+        RocksDbMemory rocksDb = new RocksDbMemory(config.rocksDbMemoryMb() * 1024L * 1024L);
+        KafkaStreams streams = new KafkaStreams(WorkTopology.build(config, metrics),
+                rocksDb.configure(TransformerTopology.streamsProperties(config, metrics)));
+        streams.start();
+        return () -> {
+            streams.close(Duration.ofSeconds(30));
+            rocksDb.close();
+        };
     }
 
     /** A service's environment: the settings given as {@code env.NAME}. */

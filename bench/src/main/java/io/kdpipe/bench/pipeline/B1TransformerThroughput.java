@@ -23,8 +23,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * B1: the transformer's records/s with exactly-once, against a plain consumer→producer copy of the
  * same records on the same broker, and against the naive exactly-once dedup topology a user would
  * write ({@link NaiveDedupTopology}, B1-naive), the same on bytes ({@link FloorTopology}, B1-floor: the
- * least that state per customer and one record per change cost) and a stateless exactly-once copy
- * ({@link EosCopyTopology}, B1-eoscopy: the ceiling exactly-once itself sets) on the same input.
+ * least that state per customer and one record per change cost), the transformer's own per-row work with
+ * the fewest writes ({@link WorkTopology}, B1-work: the bound for any design that does that work) and a
+ * stateless exactly-once copy ({@link EosCopyTopology}, B1-eoscopy: the ceiling exactly-once itself sets)
+ * on the same input.
  * Rows: {@code 4 × customers} (new, address change, save without change, approval), round by round,
  * 24 salespeople in the directory.
  *
@@ -109,6 +111,10 @@ public final class B1TransformerThroughput {
         StreamsRun floorRun = runStreams(ctx, "b1-floor", in, Map.of("streams." + StreamsConfig.producerPrefix(
                 ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(TransformerTopology.DEFAULT_PRODUCER_BATCH_BYTES)));
         double floor = floorRun.timed().rate();
+        // the transformer's own per-row work with the fewest writes (no trail, no digest stage): a bound for any
+        // design that reads rows, tells changes and builds notices with these classes on these cores
+        StreamsRun workRun = runWork(ctx, in);
+        double work = workRun.timed().rate();
         // the exactly-once ceiling: the same input copied by a stateless exactly_once_v2 application
         StreamsRun eosCopyRun = runStreams(ctx, "b1-eoscopy", in, Map.of());
         double eosCopy = eosCopyRun.timed().rate();
@@ -137,6 +143,11 @@ public final class B1TransformerThroughput {
                 String.format("%s; %.3f of B1-naive-tuned; fingerprint = SHA-256 of the row's bytes less its version and read time, "
                         + "found by a byte search; the row copied out as it came; writes per input row: %s; %s", notes, floor / tuned,
                         perRow(floorRun.writes(), total), floorRun.timed().cpu())));
+        results.add(new Result("B1-work", "the transformer's rows read, changes told, state kept and notices built and routed, each "
+                + "notice written once: no trail, no digest stage (a bound, not a design)", work, "rows/s", reference, work / reference,
+                "report", null, String.format("%s; %.3f of B1-floor; the transformer's classes (ChangeDetector, BuildNotice) and "
+                        + "Streams settings; writes per input row: %s; %s", notes, work / floor, perRow(workRun.writes(), total),
+                        workRun.timed().cpu())));
 
         // the transformer's variants, one after the other in one JVM of their own; each is a fresh
         // application on rows loaded into topics of its own: its digest stage reads only its own trail, and
@@ -183,8 +194,9 @@ public final class B1TransformerThroughput {
                         "ratio >= 0.5 and >= 1.0 x B1-naive", ratio >= 0.5 && vsNaive >= 1.0,
                         String.format("%s; %.3f of B1-naive (%,.0f rows/s); %.3f of the exactly-once ceiling B1-eoscopy (%,.0f rows/s, "
                                         + "itself %.3f of the copy); %.3f of B1-naive-tuned (%,.0f rows/s); %.3f of B1-floor (%,.0f rows/s); "
+                                        + "%.3f of B1-work (%,.0f rows/s); "
                                         + "writes per input row: %s; B1-naive: %s; %s; B1-naive: %s",
-                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, eos / tuned, tuned, eos / floor, floor,
+                                notes, vsNaive, naive, eos / eosCopy, eosCopy, eosCopy / reference, eos / tuned, tuned, eos / floor, floor, eos / work, work,
                                 perRow(written, total),
                                 perRow(naiveWrites, total), run.cpu(), naiveRun.timed().cpu())));
             }
@@ -404,6 +416,36 @@ public final class B1TransformerThroughput {
             Timed run = steady(jvm, 1, in, input, applicationId, ctx.run(), () -> true,
                     () -> before.add(writes(kafka, List.of(output), applicationId)));
             return new StreamsRun(run, minus(writes(kafka, List.of(output), applicationId), before.get(0)));
+        }
+    }
+
+    /**
+     * Runs {@link WorkTopology} on the transformer's default settings over an input of its own, in a JVM of its
+     * own primed by the same application, timed in its steady state as the reference applications are.
+     */
+    private static StreamsRun runWork(Ctx ctx, Input in) {
+        Kafka kafka = ctx.kafka();
+        String prefix = ctx.id("b1-work-in") + ".";
+        String id = ctx.id("b1-work");
+        String primePrefix = ctx.id("b1-work-prime-in") + ".";
+        String primeId = ctx.id("b1-work-prime");
+        Input primeIn = in.priming();
+        String primeInput = primeIn.load(primePrefix);
+        String input = in.load(prefix);
+        List<Map<String, String>> apps = new ArrayList<>();
+        for (String[] app : new String[][] {{primePrefix, primeId, "b1-work-prime-state"}, {prefix, id, "b1-work-state"}}) {
+            Map<String, String> spec = transformerSpec(Services.transformerEnv(kafka.bootstrap(), app[0], app[1],
+                    ctx.scratch(app[2]).toString()));
+            spec.put("kind", "work");
+            apps.add(spec);
+        }
+        String group = id + "-transformer";
+        List<String> outputs = List.of(Topics.NOTICES.name(prefix));
+        try (AppJvm jvm = AppJvm.start(ctx.scratch("b1-work-jvm"), apps)) {
+            prime(jvm, 0, primeIn, primeInput, primeId + "-transformer", () -> true);
+            List<Map<String, Long>> before = new ArrayList<>();
+            Timed run = steady(jvm, 1, in, input, group, ctx.run(), () -> true, () -> before.add(writes(kafka, outputs, group)));
+            return new StreamsRun(run, minus(writes(kafka, outputs, group), before.get(0)));
         }
     }
 
